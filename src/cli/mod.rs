@@ -1,0 +1,241 @@
+//! The command line: clap definitions, dispatch, and exit statuses (0 clean, 1 findings at or
+//! above `--fail-on`, 2 the run could not be done). No validation logic lives here.
+
+use anyhow::{Context as _, Result, bail};
+use casebook::diagnostic::Severity;
+use casebook::diagnostic::render::{self, Format};
+use casebook::load::FileKind;
+use casebook::model::Date;
+use casebook::rules::{self, REGISTRY};
+use casebook::visual::GraphFormat;
+use casebook::{CheckOptions, check, scaffold};
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Checks catalogues of service use cases and builds a staff handbook from them.
+#[derive(Parser, Debug)]
+#[command(name = "casebook", version, about)]
+struct Cli {
+    /// The catalogue folder (the one with casebook.yaml).
+    #[arg(long, global = true, default_value = "catalogue", value_name = "DIR")]
+    catalogue: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Load, validate and analyse the catalogue; print diagnostics.
+    Check(CheckArgs),
+    /// Print a rule's documentation, or list all rules.
+    Explain {
+        /// The rule id, e.g. `dead-end`.
+        rule: Option<String>,
+    },
+    /// Print one use case's flow graph.
+    Graph {
+        /// The use case id.
+        use_case: String,
+        /// The output format.
+        #[arg(long, value_enum, default_value = "dot")]
+        format: GraphFormat,
+    },
+    /// Print the JSON Schema of a file kind (the same files as in schemas/).
+    Schema {
+        /// casebook, organisation, channels, information or use-case.
+        kind: Option<String>,
+    },
+    /// Write a valid starting file for a new use case.
+    New {
+        /// The new use case's id (a slug).
+        use_case: String,
+        /// The domain (and folder under use-cases/).
+        #[arg(long, default_value = "general")]
+        domain: String,
+    },
+}
+
+#[derive(clap::Args, Debug)]
+struct CheckArgs {
+    /// Report format.
+    #[arg(long, value_enum, default_value = "human")]
+    format: Format,
+    /// Write the report to this file instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// The lowest severity that makes the exit status 1.
+    #[arg(long, value_enum, default_value = "error")]
+    fail_on: FailOn,
+    /// The date used by review-overdue, YYYY-MM-DD (default: today).
+    #[arg(long, value_parser = parse_date)]
+    today: Option<Date>,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum FailOn {
+    Error,
+    Warning,
+    Info,
+    Never,
+}
+
+fn parse_date(s: &str) -> Result<Date, String> {
+    Date::parse(s).ok_or_else(|| format!("`{s}` is not a date in the form YYYY-MM-DD"))
+}
+
+/// Runs the command line and returns the exit status.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("casebook: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Check(args) => run_check(&cli.catalogue, args),
+        Command::Explain { rule } => explain(rule.as_deref()),
+        Command::Graph { use_case, format } => graph(&cli.catalogue, &use_case, format),
+        Command::Schema { kind } => schema(kind.as_deref()),
+        Command::New { use_case, domain } => new_use_case(&cli.catalogue, &use_case, &domain),
+    }
+}
+
+fn run_check(root: &Path, args: CheckArgs) -> Result<ExitCode> {
+    let today = args.today.unwrap_or_else(Date::today);
+    let checked = check(root, CheckOptions { today })?;
+    let report = &checked.report;
+    let color = args.format == Format::Human
+        && args.output.is_none()
+        && std::io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let text = render::render(report, args.format, color);
+    match &args.output {
+        Some(path) => {
+            std::fs::write(path, &text).with_context(|| format!("cannot write {}", path.display()))?
+        }
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            // A closed pipe (`casebook check | head`) is not an error worth a message.
+            let _ = stdout.write_all(text.as_bytes());
+        }
+    }
+    let threshold = match args.fail_on {
+        FailOn::Error => Some(Severity::Error),
+        FailOn::Warning => Some(Severity::Warning),
+        FailOn::Info => Some(Severity::Info),
+        FailOn::Never => None,
+    };
+    let failed = matches!((threshold, report.max_severity()), (Some(t), Some(m)) if m >= t);
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn explain(rule: Option<&str>) -> Result<ExitCode> {
+    match rule {
+        None => {
+            let width = REGISTRY.iter().map(|r| r.meta().id.len()).max().unwrap_or(0);
+            println!(
+                "{:width$}  {:10}  {:8}  when it fires",
+                "rule", "group", "default"
+            );
+            for r in REGISTRY {
+                let m = r.meta();
+                println!(
+                    "{:width$}  {:10}  {:8}  {}",
+                    m.id,
+                    m.group.as_str(),
+                    m.default_severity.as_str(),
+                    m.summary
+                );
+            }
+            println!(
+                "\nRun `casebook explain RULE` for what a rule checks, why, an example and how to fix it."
+            );
+        }
+        Some(id) => {
+            let Some(m) = rules::find(id) else {
+                let hint = casebook::suggest::closest(id, rules::ids())
+                    .map(|s| format!("; did you mean `{s}`?"))
+                    .unwrap_or_default();
+                bail!("no rule named `{id}`{hint} (`casebook explain` lists them)");
+            };
+            println!(
+                "# {}\n\nGroup: {}. Default severity: {}.\n\n{}",
+                m.id,
+                m.group.as_str(),
+                m.default_severity.as_str(),
+                m.documentation()
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn graph(root: &Path, id: &str, format: GraphFormat) -> Result<ExitCode> {
+    let checked = check(root, CheckOptions { today: Date::today() })?;
+    let cat = &checked.catalogue;
+    let Some(&i) = cat.index.use_cases.get(id) else {
+        let hint = casebook::suggest::closest(id, cat.index.use_cases.keys().map(String::as_str))
+            .map(|s| format!("; did you mean `{s}`?"))
+            .unwrap_or_default();
+        bail!("no use case `{id}` in {}{hint}", root.display());
+    };
+    print!(
+        "{}",
+        casebook::visual::render(cat, &cat.use_cases[i], &checked.facts.flows[i], format)
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn schema(kind: Option<&str>) -> Result<ExitCode> {
+    let names: Vec<&str> = FileKind::ALL.iter().map(|k| k.name()).collect();
+    match kind.map(|k| (k, FileKind::from_name(k))) {
+        Some((_, Some(kind))) => print!("{}", kind.schema_text()),
+        Some((k, None)) => bail!("no file kind `{k}`: choose one of {}", names.join(", ")),
+        None => println!("casebook schema KIND, where KIND is one of: {}", names.join(", ")),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn new_use_case(root: &Path, id: &str, domain: &str) -> Result<ExitCode> {
+    for (what, value) in [("use case id", id), ("domain", domain)] {
+        if !scaffold::is_slug(value) {
+            bail!(
+                "`{value}` is not a valid {what}: use 1 to 64 lowercase letters, digits and dashes, starting with a letter or digit"
+            );
+        }
+    }
+    let checked = check(root, CheckOptions { today: Date::today() })?;
+    if let Some(existing) = checked.catalogue.use_case(id) {
+        let file = &checked.report.sources.get(existing.file).rel_path;
+        bail!("a use case `{id}` already exists in {file}");
+    }
+    let dir = root.join("use-cases").join(domain);
+    let path = dir.join(format!("{id}.yaml"));
+    // Point editors at the schemas when the catalogue sits beside the project's schemas/ folder.
+    let schema_path = root
+        .join("../schemas/use-case.schema.json")
+        .is_file()
+        .then_some("../../../schemas/use-case.schema.json");
+    let text = scaffold::new_use_case(&checked.catalogue, id, domain, schema_path);
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .with_context(|| format!("will not overwrite {}", path.display()))?;
+    file.write_all(text.as_bytes())
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    println!("wrote {}", path.display());
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,185 @@
+//! The check pipeline: load -> model -> graph facts -> rules -> settings and suppression ->
+//! report. Everything downstream (the CLI, the handbook) starts from [`check`].
+
+use crate::diagnostic::{Diagnostic, Report, Severity};
+use crate::graph::Facts;
+use crate::load::{self, LoadError};
+use crate::model::{Allow, Catalogue, Date};
+use crate::rules::{self, Context, Group, REGISTRY};
+use rayon::prelude::*;
+use std::collections::HashSet;
+use std::path::Path;
+
+/// Options of a check run.
+#[derive(Clone, Copy, Debug)]
+pub struct CheckOptions {
+    /// The date review-overdue compares with.
+    pub today: Date,
+}
+
+/// A checked catalogue: the model, its graphs and the report.
+#[derive(Debug)]
+pub struct Checked {
+    /// The model.
+    pub catalogue: Catalogue,
+    /// The graph facts.
+    pub facts: Facts,
+    /// The findings and the files.
+    pub report: Report,
+}
+
+/// Loads and checks the catalogue in `root`.
+pub fn check(root: &Path, options: CheckOptions) -> Result<Checked, LoadError> {
+    let loaded = load::load(root)?;
+    let catalogue = loaded.catalogue;
+    let facts = Facts::build(&catalogue);
+    let cx = Context {
+        catalogue: &catalogue,
+        facts: &facts,
+        today: options.today,
+    };
+
+    let severity = |id: &str| -> Severity {
+        let meta = rules::find(id).expect("every diagnostic names a registered rule");
+        match meta.group {
+            Group::Format => meta.default_severity,
+            _ => catalogue.settings.severity(id).unwrap_or(meta.default_severity),
+        }
+    };
+    let active: Vec<_> = REGISTRY
+        .iter()
+        .filter(|r| severity(r.meta().id) != Severity::Off)
+        .collect();
+
+    let mut found: Vec<Diagnostic> = (0..catalogue.use_cases.len())
+        .into_par_iter()
+        .flat_map_iter(|i| {
+            let mut out = Vec::new();
+            for rule in &active {
+                rule.check_use_case(&cx, i, &mut out);
+            }
+            out
+        })
+        .collect();
+    for rule in &active {
+        rule.check_catalogue(&cx, &mut found);
+    }
+    found.extend(settings_diagnostics(&catalogue));
+
+    let mut diagnostics = suppress(&catalogue, found, &severity);
+    diagnostics.extend(loaded.diagnostics);
+    for d in &mut diagnostics {
+        d.severity = severity(d.rule);
+    }
+    let use_cases = catalogue
+        .use_cases
+        .iter()
+        .map(|u| (u.id.value.clone(), u.file))
+        .collect();
+    let report = Report::new(loaded.sources, diagnostics, use_cases);
+    Ok(Checked {
+        catalogue,
+        facts,
+        report,
+    })
+}
+
+/// Format rules cannot be configured: say so where casebook.yaml tries.
+fn settings_diagnostics(cat: &Catalogue) -> Vec<Diagnostic> {
+    cat.settings
+        .rules
+        .values()
+        .filter_map(|s| {
+            let meta = rules::find(&s.id.value)?;
+            (meta.group == Group::Format).then(|| {
+                Diagnostic::new(
+                    "schema",
+                    s.id.span,
+                    format!(
+                        "`{}` is a format rule: it is always an error and cannot be configured",
+                        meta.id
+                    ),
+                )
+                .with_help("remove this entry; format errors make the rest of the analysis unreliable")
+            })
+        })
+        .collect()
+}
+
+/// Where an allow entry is: use case, step (None for the use case's own list), entry.
+type AllowKey = (usize, Option<usize>, usize);
+
+fn allows(uc: usize, step: Option<usize>, allow: &Allow, rule: &str) -> Option<AllowKey> {
+    allow
+        .rules
+        .iter()
+        .position(|r| r.value == rule)
+        .map(|e| (uc, step, e))
+}
+
+/// Drops the findings an `allow:` covers and reports the allow entries that covered none.
+fn suppress(cat: &Catalogue, found: Vec<Diagnostic>, severity: &dyn Fn(&str) -> Severity) -> Vec<Diagnostic> {
+    let mut used: HashSet<AllowKey> = HashSet::new();
+    let mut kept = Vec::with_capacity(found.len());
+    for d in found {
+        let suppressible = rules::find(d.rule).is_some_and(|m| m.group != Group::Format);
+        let key = d
+            .use_case
+            .as_deref()
+            .and_then(|u| cat.index.use_cases.get(u))
+            .and_then(|&u| {
+                let uc = &cat.use_cases[u];
+                let step = d.step.as_deref().and_then(|s| uc.step(s));
+                step.and_then(|s| allows(u, Some(s), &uc.steps[s].allow, d.rule))
+                    .or_else(|| allows(u, None, &uc.allow, d.rule))
+            });
+        match key {
+            Some(key) if suppressible => {
+                used.insert(key);
+            }
+            _ => kept.push(d),
+        }
+    }
+    for (u, uc) in cat.use_cases.iter().enumerate() {
+        let lists = std::iter::once((None, &uc.allow))
+            .chain(uc.steps.iter().enumerate().map(|(s, st)| (Some(s), &st.allow)));
+        for (step, allow) in lists {
+            for (e, r) in allow.rules.iter().enumerate() {
+                let Some(meta) = rules::find(&r.value) else {
+                    continue;
+                };
+                let mut d = if meta.group == Group::Format {
+                    Diagnostic::new(
+                        "unused-allow",
+                        r.span,
+                        format!("`{}` is a format rule and cannot be allowed", meta.id),
+                    )
+                    .with_help(
+                        "fix the problem instead; format errors make the rest of the analysis unreliable",
+                    )
+                } else if severity(meta.id) == Severity::Off || used.contains(&(u, step, e)) {
+                    continue;
+                } else {
+                    let place = if step.is_some() {
+                        "on this step"
+                    } else {
+                        "in this use case"
+                    };
+                    Diagnostic::new(
+                        "unused-allow",
+                        r.span,
+                        format!(
+                            "`allow: {}` suppresses nothing: the rule finds nothing {place}",
+                            meta.id
+                        ),
+                    )
+                    .with_help("remove the entry; if the finding comes back, it will be shown")
+                };
+                d.use_case = Some(uc.id.value.clone());
+                d.step = step.map(|s| uc.steps[s].id.value.clone());
+                kept.push(d);
+            }
+        }
+    }
+    kept
+}

@@ -1,0 +1,194 @@
+//! The graphs of the catalogue, built once with petgraph, and the analyses that return facts
+//! about them. This layer knows no rule ids: rules, metrics and the handbook read its facts.
+//!
+//! - [`FlowGraph`]: one per use case; a node per step, an edge per `next` entry, plus an edge
+//!   from a fail point to its `recovery` step (the way things go when the step fails).
+//! - [`CallGraph`]: one node per use case, an edge per step that `calls` another use case.
+//!
+//! Complexity: building is linear in steps + edges; reachability is one DFS each way (linear);
+//! strongly connected components use Tarjan's algorithm (linear).
+
+use crate::model::{Catalogue, UseCase};
+use petgraph::algo::tarjan_scc;
+use petgraph::stable_graph::{NodeIndex, StableDiGraph};
+use petgraph::visit::{Dfs, EdgeRef, Reversed};
+use rayon::prelude::*;
+
+/// Why an edge exists.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EdgeKind {
+    /// The n-th entry of the source step's `next`.
+    Next(usize),
+    /// The source step's `recovery`.
+    Recovery,
+}
+
+/// The flow graph of one use case and its structural facts.
+#[derive(Debug)]
+pub struct FlowGraph {
+    /// Node weight: the step's index in `UseCase::steps` (node i is step i).
+    pub graph: StableDiGraph<usize, EdgeKind>,
+    /// The start step, when it exists.
+    pub start: Option<NodeIndex>,
+    /// Per step: reachable from the start.
+    pub reachable: Vec<bool>,
+    /// Per step: some end step can be reached from it.
+    pub reaches_end: Vec<bool>,
+    /// Strongly connected components, each sorted by step index, in reverse topological order
+    /// (a component comes before the components that lead to it).
+    pub sccs: Vec<Vec<usize>>,
+    /// Per step: the index of its component in `sccs`.
+    pub scc_of: Vec<usize>,
+}
+
+impl FlowGraph {
+    /// Builds the graph of `uc` and computes its facts.
+    pub fn build(uc: &UseCase) -> FlowGraph {
+        let n = uc.steps.len();
+        let mut graph = StableDiGraph::with_capacity(n, n + n / 2);
+        let nodes: Vec<NodeIndex> = (0..n).map(|i| graph.add_node(i)).collect();
+        for (i, step) in uc.steps.iter().enumerate() {
+            for (k, next) in step.next.iter().enumerate() {
+                if let Some(j) = uc.step(&next.to.value) {
+                    graph.add_edge(nodes[i], nodes[j], EdgeKind::Next(k));
+                }
+            }
+            if step.fail_point.is_some()
+                && let Some(j) = step.recovery.as_ref().and_then(|r| uc.step(&r.value))
+            {
+                graph.add_edge(nodes[i], nodes[j], EdgeKind::Recovery);
+            }
+        }
+        let start = uc.start_step().map(|i| nodes[i]);
+
+        let mut reachable = vec![false; n];
+        if let Some(s) = start {
+            let mut dfs = Dfs::new(&graph, s);
+            while let Some(v) = dfs.next(&graph) {
+                reachable[graph[v]] = true;
+            }
+        }
+
+        let mut reaches_end = vec![false; n];
+        let reversed = Reversed(&graph);
+        let mut dfs = Dfs::empty(reversed);
+        for (i, step) in uc.steps.iter().enumerate() {
+            if step.is_end() {
+                dfs.move_to(nodes[i]);
+                while let Some(v) = dfs.next(reversed) {
+                    reaches_end[graph[v]] = true;
+                }
+            }
+        }
+
+        let mut sccs: Vec<Vec<usize>> = tarjan_scc(&graph)
+            .into_iter()
+            .map(|c| {
+                let mut c: Vec<usize> = c.into_iter().map(|v| graph[v]).collect();
+                c.sort_unstable();
+                c
+            })
+            .collect();
+        sccs.shrink_to_fit();
+        let mut scc_of = vec![0; n];
+        for (ci, c) in sccs.iter().enumerate() {
+            for &s in c {
+                scc_of[s] = ci;
+            }
+        }
+        FlowGraph {
+            graph,
+            start,
+            reachable,
+            reaches_end,
+            sccs,
+            scc_of,
+        }
+    }
+
+    /// The node of step `i`.
+    pub fn node(&self, i: usize) -> NodeIndex {
+        NodeIndex::new(i)
+    }
+
+    /// The steps that step `i` leads to, with the kind of edge, in edge order.
+    pub fn successors(&self, i: usize) -> impl Iterator<Item = (usize, EdgeKind)> + '_ {
+        let mut out: Vec<_> = self
+            .graph
+            .edges(self.node(i))
+            .map(|e| (self.graph[e.target()], *e.weight()))
+            .collect();
+        out.reverse(); // petgraph lists the newest edge first
+        out.into_iter()
+    }
+
+    /// The steps that lead to step `i`.
+    pub fn predecessors(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
+        self.graph
+            .neighbors_directed(self.node(i), petgraph::Direction::Incoming)
+            .map(|v| self.graph[v])
+    }
+
+    /// True when the component is a cycle (several steps, or one step that leads to itself).
+    pub fn is_cycle(&self, scc: &[usize]) -> bool {
+        scc.len() > 1 || self.successors(scc[0]).any(|(t, _)| t == scc[0])
+    }
+}
+
+/// The catalogue's `calls` graph.
+#[derive(Debug)]
+pub struct CallGraph {
+    /// Node weight: index into `Catalogue::use_cases`; edge weight: the calling step's index.
+    pub graph: StableDiGraph<usize, usize>,
+    /// Components of use cases that call each other in a cycle, each sorted.
+    pub cycles: Vec<Vec<usize>>,
+}
+
+impl CallGraph {
+    /// Builds the graph from every step's `calls`.
+    pub fn build(cat: &Catalogue) -> CallGraph {
+        let mut graph = StableDiGraph::new();
+        let nodes: Vec<NodeIndex> = (0..cat.use_cases.len()).map(|i| graph.add_node(i)).collect();
+        for (i, uc) in cat.use_cases.iter().enumerate() {
+            for (s, step) in uc.steps.iter().enumerate() {
+                if let Some(&j) = step
+                    .calls
+                    .as_ref()
+                    .and_then(|c| cat.index.use_cases.get(&c.value))
+                {
+                    graph.add_edge(nodes[i], nodes[j], s);
+                }
+            }
+        }
+        let mut cycles: Vec<Vec<usize>> = tarjan_scc(&graph)
+            .into_iter()
+            .filter(|c| c.len() > 1 || graph.contains_edge(c[0], c[0]))
+            .map(|c| {
+                let mut c: Vec<usize> = c.into_iter().map(|v| graph[v]).collect();
+                c.sort_unstable();
+                c
+            })
+            .collect();
+        cycles.sort();
+        CallGraph { graph, cycles }
+    }
+}
+
+/// Every graph fact of a catalogue, built once.
+#[derive(Debug)]
+pub struct Facts {
+    /// One flow graph per use case, in the order of `Catalogue::use_cases`.
+    pub flows: Vec<FlowGraph>,
+    /// The calls graph.
+    pub calls: CallGraph,
+}
+
+impl Facts {
+    /// Builds every graph (flow graphs in parallel).
+    pub fn build(cat: &Catalogue) -> Facts {
+        Facts {
+            flows: cat.use_cases.par_iter().map(FlowGraph::build).collect(),
+            calls: CallGraph::build(cat),
+        }
+    }
+}

@@ -1,0 +1,19 @@
+//! casebook: checks catalogues of service use cases written in YAML for handoffs, silos and
+//! omnichannel friction, and builds a staff handbook from them.
+//!
+//! Data flows one way: files -> [`load`] -> [`model`] -> [`graph`] facts -> [`rules`] ->
+//! [`diagnostic`] -> renderers. [`engine::check`] runs the whole pipeline.
+
+pub mod config;
+pub mod diagnostic;
+pub mod engine;
+pub mod graph;
+pub mod load;
+pub mod model;
+pub mod rules;
+pub mod scaffold;
+pub mod source;
+pub mod suggest;
+pub mod visual;
+
+pub use engine::{CheckOptions, Checked, check};

@@ -1,0 +1,330 @@
+//! Builds the typed model from parsed YAML trees.
+//!
+//! Building is lenient: the schema check has already reported every shape problem, so here a
+//! field of the wrong type is simply left out, and the rest of the file still counts.
+
+use super::yaml::{Node, NodeKind};
+use crate::config::{Language, RuleSetting, Settings};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::*;
+use crate::source::{FileId, Span};
+
+/// Turns nodes into model values for one file, remembering the file id.
+pub struct Builder {
+    file: FileId,
+    /// Problems the schema cannot see (impossible dates).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Builder {
+    /// A builder for one file.
+    pub fn new(file: FileId) -> Self {
+        Builder {
+            file,
+            diagnostics: Vec::new(),
+        }
+    }
+
+    fn span(&self, node: &Node) -> Span {
+        Span {
+            file: self.file,
+            start: node.start,
+            end: node.end.max(node.start),
+        }
+    }
+
+    fn string(&self, node: &Node, key: &str) -> Option<Located<String>> {
+        let v = node.get(key)?;
+        v.as_str().map(|s| Located::new(s.to_owned(), self.span(v)))
+    }
+
+    fn text(&self, node: &Node, key: &str) -> Option<String> {
+        node.get(key)?.as_str().map(str::to_owned)
+    }
+
+    fn refs(&self, node: &Node, key: &str) -> Vec<Ref> {
+        node.get(key)
+            .and_then(Node::as_seq)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|n| n.as_str().map(|s| Located::new(s.to_owned(), self.span(n))))
+            .collect()
+    }
+
+    fn flag(&self, node: &Node, key: &str) -> Option<Span> {
+        let v = node.get(key)?;
+        (v.kind == NodeKind::Bool(true)).then(|| self.span(v))
+    }
+
+    fn int(&self, node: &Node, key: &str) -> Option<i64> {
+        match node.get(key)?.kind {
+            NodeKind::Int(i) => Some(i),
+            _ => None,
+        }
+    }
+
+    fn allow(&self, node: &Node) -> Allow {
+        Allow {
+            rules: self.refs(node, "allow"),
+            reason: self.text(node, "reason"),
+        }
+    }
+
+    fn items<'n>(&self, node: &'n Node, key: &str) -> &'n [Node] {
+        node.get(key).and_then(Node::as_seq).unwrap_or_default()
+    }
+
+    /// casebook.yaml.
+    pub fn settings(&mut self, node: &Node) -> Settings {
+        let mut settings = Settings {
+            name: self.text(node, "name").unwrap_or_default(),
+            description: self.text(node, "description"),
+            language: match node.get("language").and_then(Node::as_str) {
+                Some("fr") => Language::Fr,
+                _ => Language::En,
+            },
+            review_every_months: self
+                .int(node, "review_every_months")
+                .and_then(|i| u32::try_from(i).ok()),
+            span: Some(self.span(node)),
+            ..Settings::default()
+        };
+        if let Some(NodeKind::Map(entries)) = node.get("rules").map(|n| &n.kind) {
+            for (key, value) in entries {
+                let id = Located::new(
+                    key.name.clone(),
+                    Span {
+                        file: self.file,
+                        start: key.start,
+                        end: key.end,
+                    },
+                );
+                let mut setting = RuleSetting {
+                    id,
+                    severity: None,
+                    options: Default::default(),
+                };
+                match &value.kind {
+                    NodeKind::Str(s) => setting.severity = Severity::parse(s),
+                    NodeKind::Map(opts) => {
+                        for (k, v) in opts {
+                            match (&v.kind, k.name.as_str()) {
+                                (NodeKind::Str(s), "severity") => setting.severity = Severity::parse(s),
+                                (NodeKind::Int(i), name) => {
+                                    setting.options.insert(name.to_owned(), *i);
+                                }
+                                _ => {}
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+                settings.rules.insert(key.name.clone(), setting);
+            }
+        }
+        settings
+    }
+
+    /// organisation.yaml: departments, teams and systems.
+    pub fn organisation(&mut self, node: &Node, cat: &mut Catalogue) {
+        for dept in self.items(node, "departments") {
+            let Some(id) = self.string(dept, "id") else {
+                continue;
+            };
+            let department = cat.departments.len();
+            cat.departments.push(Department {
+                name: self.text(dept, "name").unwrap_or_else(|| id.value.clone()),
+                id,
+            });
+            for team in self.items(dept, "teams") {
+                let Some(id) = self.string(team, "id") else {
+                    continue;
+                };
+                cat.teams.push(Team {
+                    name: self.text(team, "name").unwrap_or_else(|| id.value.clone()),
+                    id,
+                    department,
+                    lane: team
+                        .get("lane")
+                        .and_then(Node::as_str)
+                        .and_then(Lane::parse)
+                        .unwrap_or(Lane::Backstage),
+                    automated: self.flag(team, "automated").is_some(),
+                });
+            }
+        }
+        for sys in self.items(node, "systems") {
+            let Some(id) = self.string(sys, "id") else {
+                continue;
+            };
+            cat.systems.push(System {
+                name: self.text(sys, "name").unwrap_or_else(|| id.value.clone()),
+                id,
+                access: self.refs(sys, "access"),
+            });
+        }
+    }
+
+    /// channels.yaml.
+    pub fn channels(&mut self, node: &Node, cat: &mut Catalogue) {
+        for ch in self.items(node, "channels") {
+            let Some(id) = self.string(ch, "id") else { continue };
+            cat.channels.push(Channel {
+                name: self.text(ch, "name").unwrap_or_else(|| id.value.clone()),
+                id,
+                kind: self.text(ch, "kind").unwrap_or_default(),
+                synchronous: self.flag(ch, "synchronous").is_some(),
+            });
+        }
+    }
+
+    /// information.yaml.
+    pub fn information(&mut self, node: &Node, cat: &mut Catalogue) {
+        for it in self.items(node, "information") {
+            let Some(id) = self.string(it, "id") else { continue };
+            cat.items.push(Item {
+                name: self.text(it, "name").unwrap_or_else(|| id.value.clone()),
+                id,
+                stored_in: self.string(it, "stored_in"),
+            });
+        }
+    }
+
+    /// One use case file; `None` when it has no usable id (the schema check reported why).
+    pub fn use_case(&mut self, node: &Node) -> Option<UseCase> {
+        let id = self.string(node, "id")?;
+        let reviewed = self
+            .string(node, "reviewed")
+            .and_then(|s| match Date::parse(&s.value) {
+                Some(d) => Some(Located::new(d, s.span)),
+                None => {
+                    if s.value.len() == 10 {
+                        // The schema checked the shape; this is an impossible date such as 2023-02-30.
+                        self.diagnostics.push(
+                            Diagnostic::new("schema", s.span, format!("`{}` is not a real date", s.value))
+                                .in_use_case(id.value.clone())
+                                .with_help("check the month and the day"),
+                        );
+                    }
+                    None
+                }
+            });
+        let steps = self
+            .items(node, "steps")
+            .iter()
+            .filter_map(|s| self.step(s))
+            .collect();
+        Some(UseCase {
+            file: self.file,
+            title: self.text(node, "title").unwrap_or_default(),
+            description: self.text(node, "description"),
+            domain: self.text(node, "domain").unwrap_or_default(),
+            owner: self.string(node, "owner"),
+            status: node.get("status").and_then(Node::as_str).and_then(Status::parse),
+            reviewed,
+            review_every_months: self
+                .int(node, "review_every_months")
+                .and_then(|i| u32::try_from(i).ok()),
+            persona: self.text(node, "persona"),
+            trigger: self.text(node, "trigger"),
+            outcome: self.text(node, "outcome"),
+            inputs: self.refs(node, "inputs"),
+            tags: self.refs(node, "tags").into_iter().map(|r| r.value).collect(),
+            start: self.string(node, "start"),
+            steps,
+            allow: self.allow(node),
+            step_index: Default::default(),
+            id,
+        })
+    }
+
+    fn step(&mut self, node: &Node) -> Option<Step> {
+        let id = self.string(node, "id")?;
+        let next_node = node.entry("next");
+        let next = match next_node.map(|(_, v)| v) {
+            Some(
+                n @ Node {
+                    kind: NodeKind::Str(s),
+                    ..
+                },
+            ) => vec![Next {
+                to: Located::new(s.clone(), self.span(n)),
+                when: None,
+                default: false,
+                carries: Vec::new(),
+                span: self.span(n),
+            }],
+            Some(Node {
+                kind: NodeKind::Seq(entries),
+                ..
+            }) => entries
+                .iter()
+                .filter_map(|e| match &e.kind {
+                    // A bare id inside the list is accepted leniently (the schema reports it).
+                    NodeKind::Str(s) => Some(Next {
+                        to: Located::new(s.clone(), self.span(e)),
+                        when: None,
+                        default: false,
+                        carries: Vec::new(),
+                        span: self.span(e),
+                    }),
+                    NodeKind::Map(_) => Some(Next {
+                        to: self.string(e, "to")?,
+                        when: self.string(e, "when"),
+                        default: self.flag(e, "default").is_some(),
+                        carries: self.refs(e, "carries"),
+                        span: self.span(e),
+                    }),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        let satisfaction = node.get("satisfaction").map(|n| {
+            let score = |k| {
+                self.int(n, k)
+                    .and_then(|i| u8::try_from(i).ok())
+                    .filter(|s| (1..=5).contains(s))
+            };
+            Located::new(
+                Satisfaction {
+                    customer: score("customer"),
+                    staff: score("staff"),
+                    management: score("management"),
+                },
+                self.span(n),
+            )
+        });
+        Some(Step {
+            title: self.string(node, "title"),
+            description: self.text(node, "description"),
+            actor: self.string(node, "actor"),
+            lane: self
+                .string(node, "lane")
+                .and_then(|l| Lane::parse(&l.value).map(|v| Located::new(v, l.span))),
+            channel: self.string(node, "channel"),
+            system: self.string(node, "system"),
+            needs: self.refs(node, "needs"),
+            gives: self.refs(node, "gives"),
+            carries: self.refs(node, "carries"),
+            next,
+            next_key: next_node.map(|(k, _)| Span {
+                file: self.file,
+                start: k.start,
+                end: k.end,
+            }),
+            end: self.string(node, "end"),
+            calls: self.string(node, "calls"),
+            fail_point: self.flag(node, "fail_point"),
+            recovery: self.string(node, "recovery"),
+            moment_of_truth: self.flag(node, "moment_of_truth"),
+            satisfaction,
+            duration: self
+                .string(node, "duration")
+                .and_then(|d| Duration::parse(&d.value).map(|v| Located::new(v, d.span))),
+            allow: self.allow(node),
+            span: self.span(node),
+            id,
+        })
+    }
+}

@@ -1,0 +1,556 @@
+//! The typed catalogue after loading: organisation, channels, information items, settings and
+//! use cases, every reference kept with the span it was written at.
+//!
+//! The model is built leniently from files that may have schema errors (a step with a bad field
+//! still exists, so references to it do not cascade into more errors). It holds no resolved
+//! links: lookups by id go through [`Catalogue`]'s indexes, and the checks that ids exist are
+//! rules (`unknown-reference`, `duplicate-id`).
+
+use crate::config::Settings;
+use crate::source::{FileId, Span};
+use std::collections::HashMap;
+
+/// A value and the span it was written at.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Located<T> {
+    /// The value.
+    pub value: T,
+    /// Where it was written.
+    pub span: Span,
+}
+
+impl<T> Located<T> {
+    /// Pairs a value with its span.
+    pub fn new(value: T, span: Span) -> Self {
+        Located { value, span }
+    }
+}
+
+/// An id reference (a slug) and where it was written.
+pub type Ref = Located<String>;
+
+/// A swimlane of the service blueprint.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Lane {
+    /// The customer's own actions.
+    Customer,
+    /// Seen by the customer.
+    Frontstage,
+    /// Unseen by the customer.
+    Backstage,
+    /// Systems and partners behind the scenes.
+    Support,
+}
+
+impl Lane {
+    /// Parses a lane name.
+    pub fn parse(s: &str) -> Option<Lane> {
+        Some(match s {
+            "customer" => Lane::Customer,
+            "frontstage" => Lane::Frontstage,
+            "backstage" => Lane::Backstage,
+            "support" => Lane::Support,
+            _ => return None,
+        })
+    }
+
+    /// The lane's name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Lane::Customer => "customer",
+            Lane::Frontstage => "frontstage",
+            Lane::Backstage => "backstage",
+            Lane::Support => "support",
+        }
+    }
+}
+
+/// A department.
+#[derive(Clone, Debug)]
+pub struct Department {
+    /// Its id.
+    pub id: Ref,
+    /// Its name.
+    pub name: String,
+}
+
+/// A team, which acts in steps.
+#[derive(Clone, Debug)]
+pub struct Team {
+    /// Its id.
+    pub id: Ref,
+    /// Its name.
+    pub name: String,
+    /// Index into [`Catalogue::departments`].
+    pub department: usize,
+    /// Default lane of its steps.
+    pub lane: Lane,
+    /// A bot or self-service system.
+    pub automated: bool,
+}
+
+/// A system where information is recorded.
+#[derive(Clone, Debug)]
+pub struct System {
+    /// Its id.
+    pub id: Ref,
+    /// Its name.
+    pub name: String,
+    /// Teams that can read it.
+    pub access: Vec<Ref>,
+}
+
+/// A contact channel.
+#[derive(Clone, Debug)]
+pub struct Channel {
+    /// Its id.
+    pub id: Ref,
+    /// Its name.
+    pub name: String,
+    /// voice, chat, email, ...
+    pub kind: String,
+    /// Customer and organisation are in the contact at the same time.
+    pub synchronous: bool,
+}
+
+/// An information item.
+#[derive(Clone, Debug)]
+pub struct Item {
+    /// Its id.
+    pub id: Ref,
+    /// Its name.
+    pub name: String,
+    /// The system where it is recorded once given.
+    pub stored_in: Option<Ref>,
+}
+
+/// Review status of a use case.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Status {
+    /// Being written.
+    Draft,
+    /// Under review.
+    InReview,
+    /// Reviewed and current.
+    Reviewed,
+    /// No longer in use.
+    Retired,
+}
+
+impl Status {
+    /// Parses a status.
+    pub fn parse(s: &str) -> Option<Status> {
+        Some(match s {
+            "draft" => Status::Draft,
+            "in-review" => Status::InReview,
+            "reviewed" => Status::Reviewed,
+            "retired" => Status::Retired,
+            _ => return None,
+        })
+    }
+
+    /// The status' name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::InReview => "in-review",
+            Status::Reviewed => "reviewed",
+            Status::Retired => "retired",
+        }
+    }
+}
+
+/// A calendar date.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    /// Year.
+    pub year: i32,
+    /// Month, 1 to 12.
+    pub month: u32,
+    /// Day, 1 to 31.
+    pub day: u32,
+}
+
+impl Date {
+    /// Parses `YYYY-MM-DD`, refusing impossible dates.
+    pub fn parse(s: &str) -> Option<Date> {
+        let mut parts = s.split('-');
+        let year: i32 = parts.next()?.parse().ok()?;
+        let month: u32 = parts.next()?.parse().ok()?;
+        let day: u32 = parts.next()?.parse().ok()?;
+        if parts.next().is_some() || !(1..=12).contains(&month) {
+            return None;
+        }
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        let days = [
+            31,
+            if leap { 29 } else { 28 },
+            31,
+            30,
+            31,
+            30,
+            31,
+            31,
+            30,
+            31,
+            30,
+            31,
+        ];
+        (1..=days[month as usize - 1])
+            .contains(&day)
+            .then_some(Date { year, month, day })
+    }
+
+    /// The date `months` later, clamped to the end of the month.
+    pub fn add_months(self, months: u32) -> Date {
+        let total = self.year * 12 + self.month as i32 - 1 + months as i32;
+        let (year, month) = (total.div_euclid(12), total.rem_euclid(12) as u32 + 1);
+        let mut day = self.day;
+        while Date::parse(&format!("{year:04}-{month:02}-{day:02}")).is_none() {
+            day -= 1;
+        }
+        Date { year, month, day }
+    }
+}
+
+impl std::fmt::Display for Date {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+/// An expected duration, in minutes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Duration {
+    /// Minutes (days and weeks count in working time: 1d = 8h, 1w = 5d).
+    pub minutes: u64,
+}
+
+impl Duration {
+    /// Parses `30m`, `4h`, `2d`, `1w`.
+    pub fn parse(s: &str) -> Option<Duration> {
+        let unit = s.chars().last()?;
+        let n: u64 = s[..s.len() - unit.len_utf8()].parse().ok()?;
+        let per = match unit {
+            'm' => 1,
+            'h' => 60,
+            'd' => 8 * 60,
+            'w' => 5 * 8 * 60,
+            _ => return None,
+        };
+        Some(Duration { minutes: n * per })
+    }
+}
+
+/// Satisfaction scores of one step, 1 to 5 per rater.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Satisfaction {
+    /// The customer's score.
+    pub customer: Option<u8>,
+    /// The staff's score.
+    pub staff: Option<u8>,
+    /// Management's score.
+    pub management: Option<u8>,
+}
+
+/// An `allow:` list with its reason.
+#[derive(Clone, Debug, Default)]
+pub struct Allow {
+    /// The rule ids allowed.
+    pub rules: Vec<Ref>,
+    /// Why.
+    pub reason: Option<String>,
+}
+
+/// One entry of a step's `next`.
+#[derive(Clone, Debug)]
+pub struct Next {
+    /// The step it goes to.
+    pub to: Ref,
+    /// The condition.
+    pub when: Option<Located<String>>,
+    /// Taken when no condition applies.
+    pub default: bool,
+    /// Information passed along this edge.
+    pub carries: Vec<Ref>,
+    /// The whole entry.
+    pub span: Span,
+}
+
+/// One step of a use case.
+#[derive(Clone, Debug)]
+pub struct Step {
+    /// Its id.
+    pub id: Ref,
+    /// Its title (absent on end steps).
+    pub title: Option<Located<String>>,
+    /// Longer text.
+    pub description: Option<String>,
+    /// A team id or `customer`.
+    pub actor: Option<Ref>,
+    /// Overrides the actor's lane.
+    pub lane: Option<Located<Lane>>,
+    /// The channel.
+    pub channel: Option<Ref>,
+    /// Where what it gives is recorded.
+    pub system: Option<Ref>,
+    /// Information it needs.
+    pub needs: Vec<Ref>,
+    /// Information it gives.
+    pub gives: Vec<Ref>,
+    /// Information it hands over to its next steps.
+    pub carries: Vec<Ref>,
+    /// Where the flow goes.
+    pub next: Vec<Next>,
+    /// The span of the `next` key, when present.
+    pub next_key: Option<Span>,
+    /// The outcome label of an end step.
+    pub end: Option<Located<String>>,
+    /// A use case run as a sub-process.
+    pub calls: Option<Ref>,
+    /// A step where things often go wrong.
+    pub fail_point: Option<Span>,
+    /// Where the flow recovers.
+    pub recovery: Option<Ref>,
+    /// A moment of truth.
+    pub moment_of_truth: Option<Span>,
+    /// Scores.
+    pub satisfaction: Option<Located<Satisfaction>>,
+    /// Expected duration.
+    pub duration: Option<Located<Duration>>,
+    /// Suppressed rules.
+    pub allow: Allow,
+    /// The whole step mapping.
+    pub span: Span,
+}
+
+impl Step {
+    /// True for an end step.
+    pub fn is_end(&self) -> bool {
+        self.end.is_some()
+    }
+}
+
+/// One use case.
+#[derive(Clone, Debug)]
+pub struct UseCase {
+    /// The file it came from.
+    pub file: FileId,
+    /// Its id.
+    pub id: Ref,
+    /// Its title.
+    pub title: String,
+    /// Longer text.
+    pub description: Option<String>,
+    /// Grouping slug.
+    pub domain: String,
+    /// Accountable team.
+    pub owner: Option<Ref>,
+    /// Review status.
+    pub status: Option<Status>,
+    /// Last review date.
+    pub reviewed: Option<Located<Date>>,
+    /// Review period in months, when set on the use case.
+    pub review_every_months: Option<u32>,
+    /// Who the customer is.
+    pub persona: Option<String>,
+    /// What starts it.
+    pub trigger: Option<String>,
+    /// What is true at the end.
+    pub outcome: Option<String>,
+    /// Information the customer has at the start.
+    pub inputs: Vec<Ref>,
+    /// Free tags.
+    pub tags: Vec<String>,
+    /// The start step, when named.
+    pub start: Option<Ref>,
+    /// The steps, in file order.
+    pub steps: Vec<Step>,
+    /// Suppressed rules for the whole use case.
+    pub allow: Allow,
+    /// Step id -> index of its first definition.
+    pub step_index: HashMap<String, usize>,
+}
+
+impl UseCase {
+    /// The index of the step with this id.
+    pub fn step(&self, id: &str) -> Option<usize> {
+        self.step_index.get(id).copied()
+    }
+
+    /// The index of the start step, when it exists.
+    pub fn start_step(&self) -> Option<usize> {
+        match &self.start {
+            Some(s) => self.step(&s.value),
+            None => (!self.steps.is_empty()).then_some(0),
+        }
+    }
+}
+
+/// The actor id of the customer.
+pub const CUSTOMER: &str = "customer";
+
+/// The whole catalogue.
+#[derive(Debug, Default)]
+pub struct Catalogue {
+    /// Settings from casebook.yaml.
+    pub settings: Settings,
+    /// Departments.
+    pub departments: Vec<Department>,
+    /// Teams.
+    pub teams: Vec<Team>,
+    /// Systems.
+    pub systems: Vec<System>,
+    /// Channels.
+    pub channels: Vec<Channel>,
+    /// Information items.
+    pub items: Vec<Item>,
+    /// Use cases, sorted by file path.
+    pub use_cases: Vec<UseCase>,
+    /// Indexes: id -> first definition.
+    pub index: Indexes,
+}
+
+/// Id -> index maps for each kind of definition (first definition wins).
+#[derive(Debug, Default)]
+pub struct Indexes {
+    /// Departments.
+    pub departments: HashMap<String, usize>,
+    /// Teams.
+    pub teams: HashMap<String, usize>,
+    /// Systems.
+    pub systems: HashMap<String, usize>,
+    /// Channels.
+    pub channels: HashMap<String, usize>,
+    /// Items.
+    pub items: HashMap<String, usize>,
+    /// Use cases.
+    pub use_cases: HashMap<String, usize>,
+}
+
+fn index_of<'a>(ids: impl Iterator<Item = &'a str>) -> HashMap<String, usize> {
+    let mut map = HashMap::new();
+    for (i, id) in ids.enumerate() {
+        map.entry(id.to_owned()).or_insert(i);
+    }
+    map
+}
+
+impl Catalogue {
+    /// Rebuilds the id indexes after the vectors were filled.
+    pub fn reindex(&mut self) {
+        self.index = Indexes {
+            departments: index_of(self.departments.iter().map(|d| d.id.value.as_str())),
+            teams: index_of(self.teams.iter().map(|d| d.id.value.as_str())),
+            systems: index_of(self.systems.iter().map(|d| d.id.value.as_str())),
+            channels: index_of(self.channels.iter().map(|d| d.id.value.as_str())),
+            items: index_of(self.items.iter().map(|d| d.id.value.as_str())),
+            use_cases: index_of(self.use_cases.iter().map(|d| d.id.value.as_str())),
+        };
+        for uc in &mut self.use_cases {
+            uc.step_index = index_of(uc.steps.iter().map(|s| s.id.value.as_str()));
+        }
+    }
+
+    /// The team with this id.
+    pub fn team(&self, id: &str) -> Option<&Team> {
+        self.index.teams.get(id).map(|&i| &self.teams[i])
+    }
+
+    /// The channel with this id.
+    pub fn channel(&self, id: &str) -> Option<&Channel> {
+        self.index.channels.get(id).map(|&i| &self.channels[i])
+    }
+
+    /// The system with this id.
+    pub fn system(&self, id: &str) -> Option<&System> {
+        self.index.systems.get(id).map(|&i| &self.systems[i])
+    }
+
+    /// The item with this id.
+    pub fn item(&self, id: &str) -> Option<&Item> {
+        self.index.items.get(id).map(|&i| &self.items[i])
+    }
+
+    /// The use case with this id.
+    pub fn use_case(&self, id: &str) -> Option<&UseCase> {
+        self.index.use_cases.get(id).map(|&i| &self.use_cases[i])
+    }
+
+    /// The lane a step is in: its own `lane`, else its actor's, else frontstage for unknown actors.
+    pub fn lane_of(&self, step: &Step) -> Option<Lane> {
+        if let Some(l) = &step.lane {
+            return Some(l.value);
+        }
+        let actor = step.actor.as_ref()?;
+        if actor.value == CUSTOMER {
+            return Some(Lane::Customer);
+        }
+        self.team(&actor.value).map(|t| t.lane)
+    }
+
+    /// True when the step is the customer's or in the frontstage lane (its channel is then required).
+    pub fn is_customer_facing(&self, step: &Step) -> bool {
+        step.actor.as_ref().is_some_and(|a| a.value == CUSTOMER)
+            || matches!(self.lane_of(step), Some(Lane::Customer | Lane::Frontstage))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_and_durations_parse_strictly() {
+        assert!(Date::parse("2024-02-29").is_some());
+        assert!(Date::parse("2023-02-29").is_none());
+        assert!(Date::parse("2023-13-01").is_none());
+        assert_eq!(
+            Date::parse("2024-01-31").unwrap().add_months(1).to_string(),
+            "2024-02-29"
+        );
+        assert_eq!(
+            Date::parse("2022-03-14").unwrap().add_months(12).to_string(),
+            "2023-03-14"
+        );
+        assert_eq!(Duration::parse("2d").unwrap().minutes, 960);
+        assert!(Duration::parse("2x").is_none());
+        assert!(Duration::parse("").is_none());
+        assert!(Duration::parse("2é").is_none());
+    }
+}
+
+impl Date {
+    /// Today's date (UTC) from the system clock.
+    pub fn today() -> Date {
+        let secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        Date::from_days_since_epoch((secs / 86_400) as i64)
+    }
+
+    /// The civil date `days` days after 1970-01-01 (Howard Hinnant's algorithm).
+    pub fn from_days_since_epoch(days: i64) -> Date {
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z.rem_euclid(146_097);
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+        Date { year, month, day }
+    }
+}
+
+#[cfg(test)]
+mod date_tests {
+    use super::Date;
+
+    #[test]
+    fn civil_dates_from_epoch_days() {
+        assert_eq!(Date::from_days_since_epoch(0).to_string(), "1970-01-01");
+        assert_eq!(Date::from_days_since_epoch(19_782).to_string(), "2024-02-29");
+    }
+}

@@ -1,0 +1,88 @@
+use super::{Context, Rule, RuleMeta, at_step, declare_rule, step_name};
+use crate::diagnostic::Diagnostic;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a step that cannot be reached from the start of its use case by following
+    /// `next` (and `recovery` from a fail point). When a whole chain is cut off, it reports the
+    /// first step of the chain once, with the number of steps behind it.
+    ///
+    /// ## Why is this bad?
+    /// An unreachable step is documentation of something that never happens: either a `next`
+    /// is missing or misspelt, or the step is left over from an older version of the process.
+    /// Staff reading the handbook would learn a step the flow never takes.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// start: call
+    /// steps:
+    ///   - id: call
+    ///     next: done
+    ///   - id: follow-up     # nothing leads here
+    ///     next: done
+    ///   - id: done
+    ///     end: resolved
+    /// ```
+    ///
+    /// ## How to fix
+    /// Add a `next` (or a branch) that leads to the step, or delete it.
+    pub struct UnreachableStep {
+        id: "unreachable-step",
+        group: Structure,
+        severity: Error,
+        summary: "a step cannot be reached from the start",
+    }
+}
+
+impl Rule for UnreachableStep {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check_use_case(&self, cx: &Context<'_>, i: usize, out: &mut Vec<Diagnostic>) {
+        let (uc, flow) = cx.use_case(i);
+        let Some(start) = flow.start else { return };
+        // Report the entry points of the unreachable region: the first step of each unreachable
+        // component that no other unreachable component leads into.
+        for scc in &flow.sccs {
+            let first = scc[0];
+            if flow.reachable[first] {
+                continue;
+            }
+            let fed_from_outside = scc.iter().any(|&s| {
+                flow.predecessors(s)
+                    .any(|p| !flow.reachable[p] && flow.scc_of[p] != flow.scc_of[s])
+            });
+            if fed_from_outside {
+                continue;
+            }
+            let mut behind = Vec::new();
+            let mut dfs = petgraph::visit::Dfs::new(&flow.graph, flow.node(first));
+            while let Some(v) = dfs.next(&flow.graph) {
+                behind.push(flow.graph[v]);
+            }
+            let more = behind.len() - 1;
+            let tail = match more {
+                0 => String::new(),
+                1 => " (nor can the step after it)".to_owned(),
+                n => format!(" (nor can the {n} steps after it)"),
+            };
+            out.push(
+                at_step(
+                    &Self::META,
+                    uc,
+                    first,
+                    uc.steps[first].id.span,
+                    format!(
+                        "step {} cannot be reached from the start {}{tail}",
+                        step_name(uc, first),
+                        step_name(uc, flow.graph[start])
+                    ),
+                )
+                .with_help(
+                    "add a `next` that leads here, or delete the step if the process no longer has it",
+                ),
+            );
+        }
+    }
+}

@@ -1,0 +1,167 @@
+//! The file database: every file casebook read, its text, and the mapping from byte offsets to
+//! 1-based line and column numbers.
+//!
+//! Everything downstream refers to text by [`Span`] (a file id and a byte range); only the
+//! renderers turn spans into lines and columns, through this module.
+
+use std::path::{Path, PathBuf};
+
+/// Identifies a file in a [`SourceDb`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FileId(pub u32);
+
+/// A byte range in one file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Span {
+    /// The file.
+    pub file: FileId,
+    /// Byte offset of the first byte.
+    pub start: u32,
+    /// Byte offset one past the last byte (equal to `start` for a point).
+    pub end: u32,
+}
+
+impl Span {
+    /// A span covering nothing at the start of `file`.
+    pub fn file_start(file: FileId) -> Self {
+        Span {
+            file,
+            start: 0,
+            end: 0,
+        }
+    }
+}
+
+/// A 1-based line and column (columns count characters, not bytes).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LineCol {
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column, in characters.
+    pub column: u32,
+}
+
+/// One file: its path relative to the catalogue folder, and its text.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// Path relative to the catalogue folder, with `/` separators.
+    pub rel_path: String,
+    /// Absolute or working-directory-relative path on disk.
+    pub disk_path: PathBuf,
+    /// The text (lossily decoded when the file is not valid UTF-8; empty when it could not be read).
+    pub text: String,
+    line_starts: Vec<u32>,
+}
+
+impl SourceFile {
+    /// Builds a file entry and indexes its line starts.
+    pub fn new(rel_path: String, disk_path: PathBuf, text: String) -> Self {
+        let mut line_starts = vec![0u32];
+        line_starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| (i + 1) as u32),
+        );
+        SourceFile {
+            rel_path,
+            disk_path,
+            text,
+            line_starts,
+        }
+    }
+
+    /// The line and column of a byte offset (clamped to the text).
+    pub fn line_col(&self, offset: u32) -> LineCol {
+        let offset = (offset as usize).min(self.text.len());
+        let line = self.line_starts.partition_point(|&s| s as usize <= offset) - 1;
+        let start = self.line_starts[line] as usize;
+        // Count characters; an offset inside a multi-byte character is moved back to its start.
+        let mut end = offset;
+        while !self.text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let column = self.text[start..end].chars().count() + 1;
+        LineCol {
+            line: line as u32 + 1,
+            column: column as u32,
+        }
+    }
+
+    /// The byte offset of a 1-based line and character column (clamped to the text).
+    pub fn offset_of(&self, line: u64, column: u64) -> u32 {
+        let Some(&start) = self.line_starts.get(line.saturating_sub(1) as usize) else {
+            return self.text.len() as u32;
+        };
+        let rest = &self.text[start as usize..];
+        let within = rest
+            .char_indices()
+            .nth(column.saturating_sub(1) as usize)
+            .map_or(rest.len(), |(i, _)| i);
+        start + within as u32
+    }
+}
+
+/// All files of one run, indexed by [`FileId`].
+#[derive(Debug, Default)]
+pub struct SourceDb {
+    files: Vec<SourceFile>,
+}
+
+impl SourceDb {
+    /// Adds a file and returns its id.
+    pub fn add(&mut self, file: SourceFile) -> FileId {
+        self.files.push(file);
+        FileId(self.files.len() as u32 - 1)
+    }
+
+    /// The file behind an id.
+    pub fn get(&self, id: FileId) -> &SourceFile {
+        &self.files[id.0 as usize]
+    }
+
+    /// All files with their ids, in the order they were added.
+    pub fn iter(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
+        self.files.iter().enumerate().map(|(i, f)| (FileId(i as u32), f))
+    }
+
+    /// The number of files.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    /// True when no file was added.
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// The start and end line/column of a span.
+    pub fn range(&self, span: Span) -> (LineCol, LineCol) {
+        let f = self.get(span.file);
+        (f.line_col(span.start), f.line_col(span.end))
+    }
+}
+
+/// Turns a path below `root` into the `/`-separated relative form used in reports.
+pub fn relative_path(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_characters() {
+        let f = SourceFile::new("a".into(), "a".into(), "ab\nhé: x\n".into());
+        assert_eq!(f.line_col(0), LineCol { line: 1, column: 1 });
+        assert_eq!(f.line_col(3), LineCol { line: 2, column: 1 });
+        // "hé: x": 'x' is at byte 3 + 5 = 8 and character column 5.
+        assert_eq!(f.line_col(8), LineCol { line: 2, column: 5 });
+        assert_eq!(f.offset_of(2, 5), 8);
+    }
+}

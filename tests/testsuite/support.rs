@@ -1,0 +1,29 @@
+//! Helpers shared by the test modules: temporary catalogues and the binary under test.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+/// The folder of the test fixtures.
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// The `casebook` binary, ready to run.
+pub fn casebook() -> assert_cmd::Command {
+    assert_cmd::Command::cargo_bin("casebook").expect("the binary is built")
+}
+
+/// Copies every file below `from` into `to`, creating folders.
+pub fn copy_tree(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).expect("readable fixture folder") {
+        let entry = entry.expect("readable entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("file type").is_dir() {
+            std::fs::create_dir_all(&target).expect("create folder");
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy file");
+        }
+    }
+}
