@@ -8,14 +8,16 @@
 //! Complexity: building is linear in steps + edges; reachability is one DFS each way (linear);
 //! strongly connected components use Tarjan's algorithm (linear).
 
+pub mod flow;
+
 use crate::model::{Catalogue, UseCase};
 use petgraph::algo::tarjan_scc;
 use petgraph::stable_graph::{NodeIndex, StableDiGraph};
-use petgraph::visit::{Dfs, EdgeRef, Reversed};
+use petgraph::visit::{Dfs, EdgeRef, IntoEdgeReferences, Reversed};
 use rayon::prelude::*;
 
 /// Why an edge exists.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum EdgeKind {
     /// The n-th entry of the source step's `next`.
     Next(usize),
@@ -39,11 +41,17 @@ pub struct FlowGraph {
     pub sccs: Vec<Vec<usize>>,
     /// Per step: the index of its component in `sccs`.
     pub scc_of: Vec<usize>,
+    /// Per step: the steps it leads to, with the kind of edge, in `next` order.
+    pub succ: Vec<Vec<(usize, EdgeKind)>>,
+    /// Per step: the steps that lead to it, with the kind of edge.
+    pub pred: Vec<Vec<(usize, EdgeKind)>>,
+    /// The flow analyses (handoffs, information, paths).
+    pub flow: flow::FlowFacts,
 }
 
 impl FlowGraph {
     /// Builds the graph of `uc` and computes its facts.
-    pub fn build(uc: &UseCase) -> FlowGraph {
+    pub fn build(cat: &Catalogue, uc: &UseCase) -> FlowGraph {
         let n = uc.steps.len();
         let mut graph = StableDiGraph::with_capacity(n, n + n / 2);
         let nodes: Vec<NodeIndex> = (0..n).map(|i| graph.add_node(i)).collect();
@@ -96,14 +104,29 @@ impl FlowGraph {
                 scc_of[s] = ci;
             }
         }
-        FlowGraph {
+        let mut succ = vec![Vec::new(); n];
+        let mut pred = vec![Vec::new(); n];
+        for e in graph.edge_references() {
+            let (u, v) = (graph[e.source()], graph[e.target()]);
+            succ[u].push((v, *e.weight()));
+            pred[v].push((u, *e.weight()));
+        }
+        for list in succ.iter_mut().chain(pred.iter_mut()) {
+            list.sort_by_key(|&(t, k)| (edge_order(k), t));
+        }
+        let mut fg = FlowGraph {
             graph,
             start,
             reachable,
             reaches_end,
             sccs,
             scc_of,
-        }
+            succ,
+            pred,
+            flow: flow::FlowFacts::default(),
+        };
+        fg.flow = flow::analyse(cat, uc, &fg);
+        fg
     }
 
     /// The node of step `i`.
@@ -132,6 +155,14 @@ impl FlowGraph {
     /// True when the component is a cycle (several steps, or one step that leads to itself).
     pub fn is_cycle(&self, scc: &[usize]) -> bool {
         scc.len() > 1 || self.successors(scc[0]).any(|(t, _)| t == scc[0])
+    }
+}
+
+/// Sorts `next` entries by position, recovery edges last.
+fn edge_order(k: EdgeKind) -> usize {
+    match k {
+        EdgeKind::Next(i) => i,
+        EdgeKind::Recovery => usize::MAX,
     }
 }
 
@@ -187,7 +218,7 @@ impl Facts {
     /// Builds every graph (flow graphs in parallel).
     pub fn build(cat: &Catalogue) -> Facts {
         Facts {
-            flows: cat.use_cases.par_iter().map(FlowGraph::build).collect(),
+            flows: cat.use_cases.par_iter().map(|uc| FlowGraph::build(cat, uc)).collect(),
             calls: CallGraph::build(cat),
         }
     }

@@ -11,6 +11,20 @@ use crate::graph::{Facts, FlowGraph};
 use crate::model::{Catalogue, Date, UseCase};
 
 mod call_cycle;
+mod channel_switch;
+mod close_the_loop;
+mod customer_transfer;
+mod fail_point_without_recovery;
+mod handoff_budget;
+mod handoff_without_duration;
+mod information_gap;
+mod moment_of_truth_handoff;
+mod ping_pong;
+mod repeat_ask;
+mod review_overdue;
+mod satisfaction_gap;
+mod silo_break;
+mod visibility_crossing;
 mod dead_end;
 mod duplicate_id;
 mod missing_channel;
@@ -158,6 +172,20 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &missing_channel::MissingChannel,
     &unused_definition::UnusedDefinition,
     &unused_allow::UnusedAllow,
+    &handoff_budget::HandoffBudget,
+    &ping_pong::PingPong,
+    &silo_break::SiloBreak,
+    &information_gap::InformationGap,
+    &handoff_without_duration::HandoffWithoutDuration,
+    &customer_transfer::CustomerTransfer,
+    &visibility_crossing::VisibilityCrossing,
+    &repeat_ask::RepeatAsk,
+    &channel_switch::ChannelSwitch,
+    &close_the_loop::CloseTheLoop,
+    &moment_of_truth_handoff::MomentOfTruthHandoff,
+    &fail_point_without_recovery::FailPointWithoutRecovery,
+    &satisfaction_gap::SatisfactionGap,
+    &review_overdue::ReviewOverdue,
 ];
 
 /// The registry entry of a rule id.
@@ -181,6 +209,20 @@ pub(crate) fn at_step(
     Diagnostic::new(rule.id, span, message)
         .in_use_case(uc.id.value.clone())
         .at_step(uc.steps[step].id.value.clone())
+}
+
+/// The span of an edge: its `next` entry, or the `recovery` reference.
+pub(crate) fn edge_span(uc: &UseCase, edge: &crate::graph::flow::Edge) -> crate::source::Span {
+    let step = &uc.steps[edge.from];
+    match edge.kind {
+        crate::graph::EdgeKind::Next(k) => step.next[k].span,
+        crate::graph::EdgeKind::Recovery => step.recovery.as_ref().map_or(step.id.span, |r| r.span),
+    }
+}
+
+/// A team's display form for messages: `` `id` `` .
+pub(crate) fn team(cx: &Context<'_>, t: usize) -> String {
+    format!("`{}`", cx.catalogue.teams[t].id.value)
 }
 
 /// Names a step for messages: `` `id` (Title) ``.

@@ -1,0 +1,691 @@
+//! The service analyses of one use case's flow graph: handoffs, the information available at
+//! each step and which teams it reaches, the worst path by handoffs, ping-pong, channel switches,
+//! repeat asks and loops left open. Each returns facts (steps, edges, items); the rules of the
+//! `flow` and `experience` groups turn them into diagnostics.
+//!
+//! No analysis enumerates paths. Complexity, with V steps, E edges, I items, T teams:
+//! - availability and team knowledge: forward data-flow to a fixed point (a "must" analysis,
+//!   intersection over predecessors), O((V + E) · I · T / 64) per pass, passes bounded by the
+//!   loop nesting depth + 2;
+//! - repeat asks: the same, as a "may" analysis (union);
+//! - worst path and longest duration: dynamic programming over the condensation (SCCs), each
+//!   cycle taken once, O(V + E);
+//! - ping-pong: a search over states (step, last two teams, length of the A/B run), O((V + E) · T²);
+//! - channel switches: a search from each frontstage step through unseen steps, O(V · (V + E)).
+
+use super::{EdgeKind, FlowGraph};
+use crate::model::{CUSTOMER, Catalogue, Lane, UseCase};
+use std::collections::{HashMap, HashSet, VecDeque};
+
+/// A fixed-size set of small integers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BitSet {
+    words: Vec<u64>,
+}
+
+impl BitSet {
+    /// An empty set for `n` elements.
+    pub fn empty(n: usize) -> Self {
+        BitSet { words: vec![0; n.div_ceil(64).max(1)] }
+    }
+    /// The full set of `n` elements.
+    pub fn full(n: usize) -> Self {
+        let mut s = Self::empty(n);
+        for i in 0..n {
+            s.insert(i);
+        }
+        s
+    }
+    /// Adds `i`.
+    pub fn insert(&mut self, i: usize) {
+        self.words[i / 64] |= 1 << (i % 64);
+    }
+    /// True when `i` is in the set.
+    pub fn contains(&self, i: usize) -> bool {
+        self.words[i / 64] & (1 << (i % 64)) != 0
+    }
+    /// Keeps only what `other` has too.
+    pub fn intersect_with(&mut self, other: &BitSet) {
+        self.words.iter_mut().zip(&other.words).for_each(|(a, b)| *a &= b);
+    }
+    /// Adds everything `other` has.
+    pub fn union_with(&mut self, other: &BitSet) {
+        self.words.iter_mut().zip(&other.words).for_each(|(a, b)| *a |= b);
+    }
+}
+
+/// An edge of the flow graph: from step, to step, and why.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Edge {
+    /// The source step.
+    pub from: usize,
+    /// The target step.
+    pub to: usize,
+    /// The `next` entry (or recovery) it comes from.
+    pub kind: EdgeKind,
+}
+
+/// Who does a step.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Who {
+    /// The customer.
+    Customer,
+    /// A team (index into `Catalogue::teams`).
+    Team(usize),
+    /// An end step, or an actor that names no team.
+    Nobody,
+}
+
+/// A handoff: an edge between steps of two different teams.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Handoff {
+    /// The edge.
+    pub edge: Edge,
+    /// The giving team.
+    pub from_team: usize,
+    /// The receiving team.
+    pub to_team: usize,
+    /// The teams are in different departments.
+    pub cross_department: bool,
+}
+
+/// A needed item that is not given on every path to the step.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InformationGap {
+    /// The step that needs it.
+    pub step: usize,
+    /// Index into the step's `needs`.
+    pub need: usize,
+    /// A path from the start to the step on which nothing gives the item.
+    pub witness: Vec<usize>,
+}
+
+/// A needed item that is available but does not reach the team across a cross-department handoff.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SiloGap {
+    /// The handoff.
+    pub handoff: Handoff,
+    /// Index into the receiving step's `needs`.
+    pub need: usize,
+    /// The steps that give the item (on some path), to name in the message.
+    pub givers: Vec<usize>,
+}
+
+/// The start-to-end path with the most handoffs (each cycle taken at most once).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WorstPath {
+    /// The handoffs on it, in path order (those inside a loop in step order).
+    pub handoffs: Vec<Handoff>,
+}
+
+/// Work bouncing A, B, A, B between two teams.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PingPong {
+    /// The handoff that completes A, B, A, B.
+    pub handoff: Handoff,
+}
+
+/// A frontstage step on one channel followed, with no customer-facing step between, by a
+/// customer step on another.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ChannelSwitch {
+    /// The frontstage step.
+    pub from: usize,
+    /// The customer step on the other channel.
+    pub to: usize,
+}
+
+/// The customer gives an item again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RepeatAsk {
+    /// The customer step asked again.
+    pub step: usize,
+    /// Index into its `gives`.
+    pub give: usize,
+    /// A customer step that gave it before on some path.
+    pub earlier: usize,
+}
+
+/// Every flow fact of one use case.
+#[derive(Clone, Debug, Default)]
+pub struct FlowFacts {
+    /// Who does each step.
+    pub who: Vec<Option<Who>>,
+    /// Every handoff edge, in step order.
+    pub handoffs: Vec<Handoff>,
+    /// Needed items not available.
+    pub gaps: Vec<InformationGap>,
+    /// Needed items that do not reach the receiving team.
+    pub silos: Vec<SiloGap>,
+    /// The worst path by handoffs, when an end step is reachable.
+    pub worst: Option<WorstPath>,
+    /// A/B/A/B patterns, one per pair of teams.
+    pub ping_pongs: Vec<PingPong>,
+    /// Forced channel switches.
+    pub switches: Vec<ChannelSwitch>,
+    /// Items the customer gives twice on a path.
+    pub repeats: Vec<RepeatAsk>,
+    /// Edges from a backstage or support step straight to an end step.
+    pub open_loops: Vec<Edge>,
+    /// Expected duration of the longest start-to-end path, in minutes (each cycle taken once).
+    pub longest_minutes: Option<u64>,
+}
+
+/// Who does step `s`.
+pub fn who(cat: &Catalogue, uc: &UseCase, s: usize) -> Who {
+    let step = &uc.steps[s];
+    match step.actor.as_ref() {
+        _ if step.is_end() => Who::Nobody,
+        Some(a) if a.value == CUSTOMER => Who::Customer,
+        Some(a) => cat.index.teams.get(&a.value).map_or(Who::Nobody, |&t| Who::Team(t)),
+        None => Who::Nobody,
+    }
+}
+
+/// The items mentioned in one use case, numbered locally for bit sets.
+struct Items {
+    index: HashMap<String, usize>,
+    names: Vec<String>,
+}
+
+impl Items {
+    fn of(uc: &UseCase) -> Items {
+        let mut items = Items { index: HashMap::new(), names: Vec::new() };
+        let refs = uc.inputs.iter().chain(uc.steps.iter().flat_map(|s| {
+            s.needs.iter().chain(&s.gives).chain(&s.carries).chain(s.next.iter().flat_map(|n| &n.carries))
+        }));
+        for r in refs {
+            if !items.index.contains_key(&r.value) {
+                items.index.insert(r.value.clone(), items.names.len());
+                items.names.push(r.value.clone());
+            }
+        }
+        items
+    }
+    fn id(&self, name: &str) -> usize {
+        self.index[name]
+    }
+    fn len(&self) -> usize {
+        self.names.len()
+    }
+}
+
+/// Runs every analysis on one use case.
+pub fn analyse(cat: &Catalogue, uc: &UseCase, g: &FlowGraph) -> FlowFacts {
+    let n = uc.steps.len();
+    let mut facts = FlowFacts { who: (0..n).map(|s| Some(who(cat, uc, s))).collect(), ..FlowFacts::default() };
+    let Some(start) = g.start.map(|s| g.graph[s]) else { return facts };
+    let who_of = |s: usize| facts.who[s].unwrap_or(Who::Nobody);
+    let order = reverse_postorder(g, start);
+
+    for u in 0..n {
+        for &(v, kind) in &g.succ[u] {
+            if let (Who::Team(a), Who::Team(b)) = (who_of(u), who_of(v))
+                && a != b
+            {
+                let cross = cat.teams[a].department != cat.teams[b].department;
+                let edge = Edge { from: u, to: v, kind };
+                facts.handoffs.push(Handoff { edge, from_team: a, to_team: b, cross_department: cross });
+            }
+        }
+    }
+
+    let items = Items::of(uc);
+    let available = availability(uc, g, &items, start, &order);
+    facts.gaps = information_gaps(uc, g, &items, start, &available);
+    facts.silos = silo_gaps(cat, uc, g, &items, start, &order, &available, &facts);
+    facts.worst = worst_path(uc, g, start, &facts.handoffs);
+    facts.longest_minutes = longest_duration(uc, g, start);
+    facts.ping_pongs = ping_pongs(g, start, &facts);
+    facts.switches = channel_switches(cat, uc, g, &facts);
+    facts.repeats = repeat_asks(uc, g, &items, &order, &facts);
+    facts.open_loops = open_loops(cat, uc, g);
+    facts
+}
+
+/// Reachable steps in reverse postorder from the start (a good order for forward analyses).
+fn reverse_postorder(g: &FlowGraph, start: usize) -> Vec<usize> {
+    let mut post = Vec::new();
+    let mut seen = vec![false; g.succ.len()];
+    let mut stack = vec![(start, 0usize)];
+    seen[start] = true;
+    while let Some((u, i)) = stack.pop() {
+        if let Some(&(v, _)) = g.succ[u].get(i) {
+            stack.push((u, i + 1));
+            if !seen[v] {
+                seen[v] = true;
+                stack.push((v, 0));
+            }
+        } else {
+            post.push(u);
+        }
+    }
+    post.reverse();
+    post
+}
+
+fn edge_carries<'a>(uc: &'a UseCase, u: usize, kind: EdgeKind) -> impl Iterator<Item = &'a str> {
+    let step = &uc.steps[u];
+    let on_edge = match kind {
+        EdgeKind::Next(k) => step.next[k].carries.as_slice(),
+        EdgeKind::Recovery => &[],
+    };
+    step.carries.iter().chain(on_edge).map(|r| r.value.as_str())
+}
+
+/// Items available along each edge and on entry to each step (a must analysis).
+struct Available {
+    at: Vec<BitSet>,
+}
+
+fn availability(uc: &UseCase, g: &FlowGraph, items: &Items, start: usize, order: &[usize]) -> Available {
+    let n = uc.steps.len();
+    let k = items.len();
+    let mut at = vec![BitSet::full(k); n];
+    let mut inputs = BitSet::empty(k);
+    uc.inputs.iter().for_each(|r| inputs.insert(items.id(&r.value)));
+    at[start] = inputs;
+    let out = |at: &[BitSet], u: usize, kind: EdgeKind| {
+        let mut s = at[u].clone();
+        uc.steps[u].gives.iter().for_each(|r| s.insert(items.id(&r.value)));
+        edge_carries(uc, u, kind).for_each(|c| s.insert(items.id(c)));
+        s
+    };
+    let mut changed = true;
+    while changed {
+        changed = false;
+        for &v in order.iter().filter(|&&v| v != start) {
+            let mut acc = BitSet::full(k);
+            for &(p, kind) in g.pred[v].iter().filter(|&&(p, _)| g.reachable[p]) {
+                acc.intersect_with(&out(&at, p, kind));
+            }
+            if acc != at[v] {
+                at[v] = acc;
+                changed = true;
+            }
+        }
+    }
+    Available { at }
+}
+
+fn information_gaps(uc: &UseCase, g: &FlowGraph, items: &Items, start: usize, av: &Available) -> Vec<InformationGap> {
+    let mut gaps = Vec::new();
+    for (s, step) in uc.steps.iter().enumerate() {
+        if !g.reachable[s] {
+            continue;
+        }
+        for (k, need) in step.needs.iter().enumerate() {
+            let item = items.id(&need.value);
+            if !av.at[s].contains(item) {
+                gaps.push(InformationGap { step: s, need: k, witness: path_without(uc, g, start, s, &need.value) });
+            }
+        }
+    }
+    gaps
+}
+
+/// A shortest path from `start` to `target` on which no step before the target gives or
+/// carries `item` (breadth-first search).
+fn path_without(uc: &UseCase, g: &FlowGraph, start: usize, target: usize, item: &str) -> Vec<usize> {
+    let given = |u: usize, kind: EdgeKind| {
+        uc.steps[u].gives.iter().any(|r| r.value == item) || edge_carries(uc, u, kind).any(|c| c == item)
+    };
+    let mut prev = vec![usize::MAX; uc.steps.len()];
+    let mut queue = VecDeque::from([start]);
+    prev[start] = start;
+    while let Some(u) = queue.pop_front() {
+        if u == target {
+            let mut path = vec![u];
+            let mut x = u;
+            while x != start {
+                x = prev[x];
+                path.push(x);
+            }
+            path.reverse();
+            return path;
+        }
+        for &(v, kind) in &g.succ[u] {
+            if prev[v] == usize::MAX && !given(u, kind) {
+                prev[v] = u;
+                queue.push_back(v);
+            }
+        }
+    }
+    vec![target]
+}
+
+/// Which (team, item) pairs are known on every path, and the cross-department handoffs where a
+/// needed, available item has not reached the receiving team.
+#[allow(clippy::too_many_arguments)]
+fn silo_gaps(
+    cat: &Catalogue,
+    uc: &UseCase,
+    g: &FlowGraph,
+    items: &Items,
+    start: usize,
+    order: &[usize],
+    av: &Available,
+    facts: &FlowFacts,
+) -> Vec<SiloGap> {
+    if !facts.handoffs.iter().any(|h| h.cross_department) {
+        return Vec::new();
+    }
+    // Local numbering of the teams acting in this use case.
+    let mut teams: Vec<usize> = facts.who.iter().filter_map(|w| match w {
+        Some(Who::Team(t)) => Some(*t),
+        _ => None,
+    }).collect();
+    teams.sort_unstable();
+    teams.dedup();
+    let local = |t: usize| teams.binary_search(&t).ok();
+    let k = items.len();
+    let bit = |team: usize, item: usize| team * k + item;
+    let size = teams.len() * k;
+    // For each step and item it gives: the local teams that can read where it is recorded.
+    let readers = |u: usize, item: &str| -> Vec<usize> {
+        let mut systems: Vec<&str> = Vec::new();
+        systems.extend(uc.steps[u].system.as_ref().map(|s| s.value.as_str()));
+        systems.extend(cat.item(item).and_then(|i| i.stored_in.as_ref()).map(|s| s.value.as_str()));
+        let mut out = Vec::new();
+        for sys in systems.into_iter().filter_map(|s| cat.system(s)) {
+            out.extend(sys.access.iter().filter_map(|a| cat.index.teams.get(&a.value)).filter_map(|&t| local(t)));
+        }
+        out
+    };
+    let who = |s: usize| facts.who[s].unwrap_or(Who::Nobody);
+    let transfer = |known: &[BitSet], u: usize, v: usize, kind: EdgeKind| {
+        let mut s = known[u].clone();
+        for give in &uc.steps[u].gives {
+            let item = items.id(&give.value);
+            if let Who::Team(t) = who(u)
+                && let Some(t) = local(t)
+            {
+                s.insert(bit(t, item));
+            }
+            readers(u, &give.value).into_iter().for_each(|t| s.insert(bit(t, item)));
+        }
+        if let Who::Team(t) = who(v)
+            && let Some(t) = local(t)
+        {
+            edge_carries(uc, u, kind).for_each(|c| s.insert(bit(t, items.id(c))));
+            // The customer tells the team they are in contact with what they give.
+            if who(u) == Who::Customer {
+                uc.steps[u].gives.iter().for_each(|r| s.insert(bit(t, items.id(&r.value))));
+            }
+        }
+        s
+    };
+    let n = uc.steps.len();
+    let mut known = vec![BitSet::full(size); n];
+    known[start] = BitSet::empty(size);
+    let mut changed = true;
+    while changed {
+        changed = false;
+        for &v in order.iter().filter(|&&v| v != start) {
+            let mut acc = BitSet::full(size);
+            for &(p, kind) in g.pred[v].iter().filter(|&&(p, _)| g.reachable[p]) {
+                acc.intersect_with(&transfer(&known, p, v, kind));
+            }
+            if acc != known[v] {
+                known[v] = acc;
+                changed = true;
+            }
+        }
+    }
+    let mut gaps = Vec::new();
+    for h in facts.handoffs.iter().filter(|h| h.cross_department && g.reachable[h.edge.from]) {
+        let (u, v) = (h.edge.from, h.edge.to);
+        let Some(t) = local(h.to_team) else { continue };
+        let along = transfer(&known, u, v, h.edge.kind);
+        let mut avail = av.at[u].clone();
+        uc.steps[u].gives.iter().for_each(|r| avail.insert(items.id(&r.value)));
+        edge_carries(uc, u, h.edge.kind).for_each(|c| avail.insert(items.id(c)));
+        for (k, need) in uc.steps[v].needs.iter().enumerate() {
+            let item = items.id(&need.value);
+            if avail.contains(item) && !along.contains(bit(t, item)) {
+                let givers = (0..n).filter(|&s| uc.steps[s].gives.iter().any(|r| r.value == need.value)).collect();
+                gaps.push(SiloGap { handoff: *h, need: k, givers });
+            }
+        }
+    }
+    gaps
+}
+
+/// Dynamic programming over the condensation: the path from the start to an end step with the
+/// most handoffs, each strongly connected component contributing its internal handoffs once.
+fn worst_path(uc: &UseCase, g: &FlowGraph, start: usize, handoffs: &[Handoff]) -> Option<WorstPath> {
+    let comps = g.sccs.len();
+    let is_handoff: HashSet<Edge> = handoffs.iter().map(|h| h.edge).collect();
+    let by_edge: HashMap<Edge, Handoff> = handoffs.iter().map(|h| (h.edge, *h)).collect();
+    let mut internal: Vec<Vec<Handoff>> = vec![Vec::new(); comps];
+    for h in handoffs {
+        if g.scc_of[h.edge.from] == g.scc_of[h.edge.to] {
+            internal[g.scc_of[h.edge.from]].push(*h);
+        }
+    }
+    let mut best: Vec<Option<usize>> = vec![None; comps];
+    let mut back: Vec<Option<Edge>> = vec![None; comps];
+    let s0 = g.scc_of[start];
+    best[s0] = Some(internal[s0].len());
+    // `sccs` is in reverse topological order: walk it backwards.
+    for c in (0..comps).rev() {
+        let Some(here) = best[c] else { continue };
+        for &u in &g.sccs[c] {
+            for &(v, kind) in &g.succ[u] {
+                let d = g.scc_of[v];
+                if d == c {
+                    continue;
+                }
+                let edge = Edge { from: u, to: v, kind };
+                let cand = here + usize::from(is_handoff.contains(&edge)) + internal[d].len();
+                if best[d].is_none_or(|b| cand > b) {
+                    best[d] = Some(cand);
+                    back[d] = Some(edge);
+                }
+            }
+        }
+    }
+    let end = (0..uc.steps.len())
+        .filter(|&s| uc.steps[s].is_end())
+        .filter_map(|s| best[g.scc_of[s]].map(|b| (b, std::cmp::Reverse(s))))
+        .max()?
+        .1
+        .0;
+    let mut chain = Vec::new();
+    let mut c = g.scc_of[end];
+    loop {
+        chain.extend(internal[c].iter().rev().copied());
+        match back[c] {
+            Some(e) => {
+                if let Some(h) = by_edge.get(&e) {
+                    chain.push(*h);
+                }
+                c = g.scc_of[e.from];
+            }
+            None => break,
+        }
+    }
+    chain.reverse();
+    Some(WorstPath { handoffs: chain })
+}
+
+/// The longest expected duration from the start to an end step, each cycle taken once.
+fn longest_duration(uc: &UseCase, g: &FlowGraph, start: usize) -> Option<u64> {
+    let comps = g.sccs.len();
+    let weight: Vec<u64> = g
+        .sccs
+        .iter()
+        .map(|c| c.iter().map(|&s| uc.steps[s].duration.as_ref().map_or(0, |d| d.value.minutes)).sum())
+        .collect();
+    if weight.iter().all(|&w| w == 0) {
+        return None;
+    }
+    let mut best: Vec<Option<u64>> = vec![None; comps];
+    best[g.scc_of[start]] = Some(weight[g.scc_of[start]]);
+    for c in (0..comps).rev() {
+        let Some(here) = best[c] else { continue };
+        for &u in &g.sccs[c] {
+            for &(v, _) in &g.succ[u] {
+                let d = g.scc_of[v];
+                if d != c && best[d].is_none_or(|b| here + weight[d] > b) {
+                    best[d] = Some(here + weight[d]);
+                }
+            }
+        }
+    }
+    (0..uc.steps.len()).filter(|&s| uc.steps[s].is_end()).filter_map(|s| best[g.scc_of[s]]).max()
+}
+
+/// Searches the states (step, previous team, current team, length of the alternating run) for a
+/// run A, B, A, B. Customer and end steps leave the state unchanged.
+fn ping_pongs(g: &FlowGraph, start: usize, facts: &FlowFacts) -> Vec<PingPong> {
+    type State = (usize, Option<usize>, Option<usize>, u8);
+    let who = |s: usize| facts.who[s].unwrap_or(Who::Nobody);
+    let step_into = |(_, a, b, k): State, v: usize| -> State {
+        match who(v) {
+            Who::Team(t) if Some(t) == b => (v, a, b, k),
+            Who::Team(t) if Some(t) == a && k >= 2 => (v, b, Some(t), (k + 1).min(4)),
+            Who::Team(t) => (v, b, Some(t), if b.is_some() { 2 } else { 1 }),
+            _ => (v, a, b, k),
+        }
+    };
+    let handoff_at: HashMap<Edge, Handoff> = facts.handoffs.iter().map(|h| (h.edge, *h)).collect();
+    let first = step_into((start, None, None, 0), start);
+    let mut seen: HashSet<State> = HashSet::from([first]);
+    let mut queue = VecDeque::from([first]);
+    let mut found: Vec<PingPong> = Vec::new();
+    let mut pairs: HashSet<(usize, usize)> = HashSet::new();
+    while let Some(state) = queue.pop_front() {
+        let u = state.0;
+        for &(v, kind) in &g.succ[u] {
+            let next = step_into(state, v);
+            if next.3 == 4 && state.3 == 3 {
+                let edge = Edge { from: u, to: v, kind };
+                if let (Some(h), Some(a), Some(b)) = (handoff_at.get(&edge), next.1, next.2)
+                    && pairs.insert((a.min(b), a.max(b)))
+                {
+                    found.push(PingPong { handoff: *h });
+                }
+            }
+            if seen.insert(next) {
+                queue.push_back(next);
+            }
+        }
+    }
+    found.sort_by_key(|p| (p.handoff.edge.from, p.handoff.edge.to));
+    found
+}
+
+fn customer_facing(cat: &Catalogue, uc: &UseCase, s: usize) -> bool {
+    !uc.steps[s].is_end() && cat.is_customer_facing(&uc.steps[s])
+}
+
+/// From each frontstage step with a channel, the customer steps on another channel reached
+/// through unseen steps only.
+fn channel_switches(cat: &Catalogue, uc: &UseCase, g: &FlowGraph, facts: &FlowFacts) -> Vec<ChannelSwitch> {
+    let mut out = Vec::new();
+    for u in (0..uc.steps.len()).filter(|&u| g.reachable[u]) {
+        let step = &uc.steps[u];
+        let (Some(Who::Team(_)), Some(Lane::Frontstage), Some(a)) = (facts.who[u], cat.lane_of(step), &step.channel)
+        else {
+            continue;
+        };
+        let mut seen = vec![false; uc.steps.len()];
+        let mut stack: Vec<usize> = g.succ[u].iter().map(|&(v, _)| v).collect();
+        while let Some(w) = stack.pop() {
+            if std::mem::replace(&mut seen[w], true) {
+                continue;
+            }
+            if customer_facing(cat, uc, w) {
+                if facts.who[w] == Some(Who::Customer)
+                    && let Some(b) = &uc.steps[w].channel
+                    && b.value != a.value
+                {
+                    out.push(ChannelSwitch { from: u, to: w });
+                }
+                continue;
+            }
+            if !uc.steps[w].is_end() {
+                stack.extend(g.succ[w].iter().map(|&(v, _)| v));
+            }
+        }
+    }
+    out.sort_by_key(|s| (s.to, s.from));
+    out.dedup_by_key(|s| s.to);
+    out
+}
+
+/// Items a customer step gives that the customer gave before on some path (a may analysis).
+fn repeat_asks(
+    uc: &UseCase,
+    g: &FlowGraph,
+    items: &Items,
+    order: &[usize],
+    facts: &FlowFacts,
+) -> Vec<RepeatAsk> {
+    let n = uc.steps.len();
+    let k = items.len();
+    let is_customer = |s: usize| facts.who[s] == Some(Who::Customer);
+    let out_of = |given: &[BitSet], u: usize| {
+        let mut s = given[u].clone();
+        if is_customer(u) {
+            uc.steps[u].gives.iter().for_each(|r| s.insert(items.id(&r.value)));
+        }
+        s
+    };
+    let mut given = vec![BitSet::empty(k); n];
+    let mut changed = true;
+    while changed {
+        changed = false;
+        for &v in order {
+            let mut acc = BitSet::empty(k);
+            for &(p, _) in g.pred[v].iter().filter(|&&(p, _)| g.reachable[p]) {
+                acc.union_with(&out_of(&given, p));
+            }
+            if acc != given[v] {
+                given[v] = acc;
+                changed = true;
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for v in (0..n).filter(|&v| g.reachable[v] && is_customer(v)) {
+        for (gi, r) in uc.steps[v].gives.iter().enumerate() {
+            if given[v].contains(items.id(&r.value)) {
+                // The nearest earlier customer step that gives it (backwards search).
+                let mut seen = vec![false; n];
+                let mut queue: VecDeque<usize> = g.pred[v].iter().map(|&(p, _)| p).collect();
+                let mut earlier = v;
+                while let Some(p) = queue.pop_front() {
+                    if std::mem::replace(&mut seen[p], true) {
+                        continue;
+                    }
+                    if is_customer(p) && uc.steps[p].gives.iter().any(|x| x.value == r.value) {
+                        earlier = p;
+                        break;
+                    }
+                    queue.extend(g.pred[p].iter().map(|&(q, _)| q));
+                }
+                out.push(RepeatAsk { step: v, give: gi, earlier });
+            }
+        }
+    }
+    out
+}
+
+/// Edges from a reachable backstage or support step straight to an end step: the path ends
+/// with nobody telling the customer.
+fn open_loops(cat: &Catalogue, uc: &UseCase, g: &FlowGraph) -> Vec<Edge> {
+    let mut out = Vec::new();
+    for u in (0..uc.steps.len()).filter(|&u| g.reachable[u] && !uc.steps[u].is_end()) {
+        if !matches!(cat.lane_of(&uc.steps[u]), Some(Lane::Backstage | Lane::Support)) {
+            continue;
+        }
+        for &(v, kind) in &g.succ[u] {
+            if uc.steps[v].is_end() {
+                out.push(Edge { from: u, to: v, kind });
+            }
+        }
+    }
+    out
+}

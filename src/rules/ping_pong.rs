@@ -1,0 +1,59 @@
+use super::{Context, Rule, RuleMeta, declare_rule, edge_span, team};
+use crate::diagnostic::Diagnostic;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports work that bounces between the same two teams: on some path, the teams doing the
+    /// work read A, B, A, B (steps of the customer in between do not break the pattern, repeated
+    /// steps of one team count once). The common front -> back -> front pattern (A, B, A), where
+    /// the front office closes the loop with the customer, is not a ping-pong. Each pair of teams
+    /// is reported once per use case, at the handoff that completes the pattern.
+    ///
+    /// ## Why is this bad?
+    /// Ping-pong means neither team can finish the case: questions go back and forth, each
+    /// round adds a queue, and the customer waits for teams that are waiting for each other.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// # billing -> catering-planners -> billing -> catering-planners
+    /// - id: check-surcharge
+    ///   actor: billing
+    ///   next: planners-confirm
+    /// - id: planners-confirm
+    ///   actor: catering-planners
+    ///   next: billing-asks-again
+    /// ```
+    ///
+    /// ## How to fix
+    /// Give one team what it needs to decide alone (access to the other's system, a checklist of
+    /// what to send the first time), or make the second round go through a single owner.
+    pub struct PingPong {
+        id: "ping-pong",
+        group: Flow,
+        severity: Warning,
+        summary: "on some path, work bounces between the same two teams: A, B, A, B",
+    }
+}
+
+impl Rule for PingPong {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check_use_case(&self, cx: &Context<'_>, i: usize, out: &mut Vec<Diagnostic>) {
+        let (uc, flow) = cx.use_case(i);
+        for p in &flow.flow.ping_pongs {
+            let (a, b) = (team(cx, p.handoff.to_team), team(cx, p.handoff.from_team));
+            out.push(
+                Diagnostic::new(
+                    Self::META.id,
+                    edge_span(uc, &p.handoff.edge),
+                    format!("the case bounces between {a} and {b} ({a}, {b}, {a}, {b}): neither team can finish it, and the customer waits through every round"),
+                )
+                .in_use_case(uc.id.value.clone())
+                .at_step(uc.steps[p.handoff.edge.from].id.value.clone())
+                .with_help(format!("give {a} or {b} what it needs to decide alone the first time (system access, a checklist), so the case goes back at most once")),
+            );
+        }
+    }
+}
