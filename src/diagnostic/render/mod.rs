@@ -6,6 +6,7 @@
 mod github;
 mod human;
 mod json;
+mod sarif;
 
 use super::Report;
 use std::path::{Component, Path};
@@ -13,6 +14,7 @@ use std::path::{Component, Path};
 pub use github::github;
 pub use human::human;
 pub use json::json;
+pub use sarif::sarif;
 
 /// The report formats of `casebook check --format`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -71,8 +73,9 @@ pub fn render(report: &Report, format: Format, options: &RenderOptions) -> Strin
         Format::Human => human(report, options.color),
         Format::Json => json(report),
         Format::Github => github(report, &options.path_prefix),
+        Format::Sarif => sarif(report, &options.path_prefix),
         // Not written yet: the stable JSON report stands in.
-        Format::Sarif | Format::Junit => json(report),
+        Format::Junit => json(report),
     }
 }
 
