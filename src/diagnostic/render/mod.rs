@@ -6,6 +6,7 @@
 mod github;
 mod human;
 mod json;
+mod junit;
 mod sarif;
 
 use super::Report;
@@ -14,6 +15,7 @@ use std::path::{Component, Path};
 pub use github::github;
 pub use human::human;
 pub use json::json;
+pub use junit::junit;
 pub use sarif::sarif;
 
 /// The report formats of `casebook check --format`.
@@ -74,8 +76,7 @@ pub fn render(report: &Report, format: Format, options: &RenderOptions) -> Strin
         Format::Json => json(report),
         Format::Github => github(report, &options.path_prefix),
         Format::Sarif => sarif(report, &options.path_prefix),
-        // Not written yet: the stable JSON report stands in.
-        Format::Junit => json(report),
+        Format::Junit => junit(report),
     }
 }
 
