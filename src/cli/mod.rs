@@ -3,7 +3,7 @@
 
 use anyhow::{Context as _, Result, bail};
 use casebook::diagnostic::Severity;
-use casebook::diagnostic::render::{self, Format};
+use casebook::diagnostic::render::{self, Format, RenderOptions};
 use casebook::load::FileKind;
 use casebook::model::Date;
 use casebook::rules::{self, REGISTRY};
@@ -115,7 +115,11 @@ fn run_check(root: &Path, args: CheckArgs) -> Result<ExitCode> {
         && args.output.is_none()
         && std::io::stdout().is_terminal()
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let text = render::render(report, args.format, color);
+    let options = RenderOptions {
+        color,
+        path_prefix: RenderOptions::prefix_for(&repository_relative(root)),
+    };
+    let text = render::render(report, args.format, &options);
     match &args.output {
         Some(path) => {
             std::fs::write(path, &text).with_context(|| format!("cannot write {}", path.display()))?
@@ -138,6 +142,20 @@ fn run_check(root: &Path, args: CheckArgs) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The catalogue folder relative to the repository root, for the paths of the github and sarif
+/// formats. Inside GitHub Actions an absolute folder below `GITHUB_WORKSPACE` (the checkout) is
+/// made relative to it; otherwise the folder is taken as given, which is right when casebook runs
+/// from the repository root, as CI steps do.
+fn repository_relative(root: &Path) -> PathBuf {
+    if root.is_absolute()
+        && let Some(workspace) = std::env::var_os("GITHUB_WORKSPACE")
+        && let Ok(rel) = root.strip_prefix(&workspace)
+    {
+        return rel.to_path_buf();
+    }
+    root.to_path_buf()
 }
 
 fn explain(rule: Option<&str>) -> Result<ExitCode> {

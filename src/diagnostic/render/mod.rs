@@ -1,11 +1,22 @@
 //! One renderer per output format, each a pure function from a [`Report`] to text.
+//!
+//! The CLI picks the format and passes [`RenderOptions`]; renderers never look at the terminal,
+//! the environment or the clock, so the same report always renders to the same bytes.
 
+mod github;
 mod human;
 mod json;
+mod junit;
+mod sarif;
 
 use super::Report;
+use std::path::{Component, Path};
+
+pub use github::github;
 pub use human::human;
 pub use json::json;
+pub use junit::junit;
+pub use sarif::sarif;
 
 /// The report formats of `casebook check --format`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -22,11 +33,66 @@ pub enum Format {
     Junit,
 }
 
-/// Renders `report` in `format`; `color` applies to the human format only.
-pub fn render(report: &Report, format: Format, color: bool) -> String {
+/// What a renderer may need beyond the report itself.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RenderOptions {
+    /// ANSI styles in the human format.
+    pub color: bool,
+    /// Put before every file's catalogue-relative path in the github and sarif formats, so that
+    /// paths are relative to the repository root (e.g. `catalogue/`). Empty, or ending in `/`.
+    pub path_prefix: String,
+}
+
+impl RenderOptions {
+    /// The `path_prefix` for a catalogue folder as given on the command line: `/`-separated,
+    /// without `./` parts, ending in `/`; empty for the current directory. An absolute folder is
+    /// kept as it is (the caller should make it relative to the repository root first).
+    pub fn prefix_for(catalogue: &Path) -> String {
+        let mut parts: Vec<String> = Vec::new();
+        for c in catalogue.components() {
+            match c {
+                Component::CurDir => {}
+                Component::RootDir => parts.push(String::new()),
+                Component::ParentDir => parts.push("..".into()),
+                Component::Normal(s) => parts.push(s.to_string_lossy().into_owned()),
+                Component::Prefix(p) => parts.push(p.as_os_str().to_string_lossy().into_owned()),
+            }
+        }
+        if parts.is_empty() {
+            return String::new();
+        }
+        let mut prefix = parts.join("/");
+        if !prefix.ends_with('/') {
+            prefix.push('/');
+        }
+        prefix
+    }
+}
+
+/// Renders `report` in `format`.
+pub fn render(report: &Report, format: Format, options: &RenderOptions) -> String {
     match format {
-        Format::Human => human(report, color),
+        Format::Human => human(report, options.color),
         Format::Json => json(report),
-        Format::Github | Format::Sarif | Format::Junit => json(report),
+        Format::Github => github(report, &options.path_prefix),
+        Format::Sarif => sarif(report, &options.path_prefix),
+        Format::Junit => junit(report),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RenderOptions;
+    use std::path::Path;
+
+    #[test]
+    fn prefix_is_slash_terminated_and_drops_dot_parts() {
+        let p = |s: &str| RenderOptions::prefix_for(Path::new(s));
+        assert_eq!(p("catalogue"), "catalogue/");
+        assert_eq!(p("./catalogue/"), "catalogue/");
+        assert_eq!(p("docs/./cat"), "docs/cat/");
+        assert_eq!(p("."), "");
+        assert_eq!(p(""), "");
+        assert_eq!(p("../x"), "../x/");
     }
 }

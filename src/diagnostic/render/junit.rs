@@ -1,0 +1,165 @@
+//! The junit format: JUnit XML, which most CI systems (GitLab, Jenkins, Azure Pipelines, test
+//! report actions) display as a list of passed and failed tests. Each use case is a test case;
+//! it fails when it has an error, and its warnings and infos are listed in its `<system-out>`.
+//! Findings that belong to no use case (organisation.yaml, a stray file, a use-case file that
+//! could not be read) go into one extra test case per file, named after the file.
+//!
+//! The XML is small and flat, so it is written by hand; [`escape`] keeps it well-formed
+//! whatever the messages contain.
+
+use crate::diagnostic::{Diagnostic, Report, Severity};
+use crate::source::FileId;
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+/// One test case before it is written: its class name (a file), its name, and its findings.
+struct Case<'a> {
+    classname: &'a str,
+    name: &'a str,
+    diagnostics: Vec<&'a Diagnostic>,
+}
+
+/// Renders the report as one JUnit `<testsuite>` (with an XML declaration and a final newline).
+pub fn junit(report: &Report) -> String {
+    let path = |file: FileId| report.sources.get(file).rel_path.as_str();
+    let mut cases: Vec<Case<'_>> = report
+        .use_cases
+        .iter()
+        .map(|(id, file)| Case {
+            classname: path(*file),
+            name: id,
+            diagnostics: Vec::new(),
+        })
+        .collect();
+    // Findings of no known use case, by file path (sorted, so the extra cases come in order).
+    let mut by_file: BTreeMap<&str, Vec<&Diagnostic>> = BTreeMap::new();
+    for d in &report.diagnostics {
+        let owner = d
+            .use_case
+            .as_deref()
+            .and_then(|id| report.use_cases.iter().position(|(u, _)| u == id))
+            .or_else(|| report.use_cases.iter().position(|(_, f)| *f == d.span.file));
+        match owner {
+            Some(i) => cases[i].diagnostics.push(d),
+            None => by_file.entry(path(d.span.file)).or_default().push(d),
+        }
+    }
+    cases.extend(by_file.into_iter().map(|(file, diagnostics)| Case {
+        classname: file,
+        name: file,
+        diagnostics,
+    }));
+
+    let failures = cases
+        .iter()
+        .filter(|c| c.diagnostics.iter().any(|d| d.severity == Severity::Error))
+        .count();
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let _ = writeln!(
+        out,
+        "<testsuite name=\"casebook\" tests=\"{}\" failures=\"{failures}\" errors=\"0\" skipped=\"0\">",
+        cases.len()
+    );
+    for case in &cases {
+        let _ = write!(
+            out,
+            "  <testcase classname=\"{}\" name=\"{}\"",
+            escape(case.classname, true),
+            escape(case.name, true)
+        );
+        if case.diagnostics.is_empty() {
+            out.push_str("/>\n");
+            continue;
+        }
+        out.push_str(">\n");
+        let (errors, others): (Vec<&Diagnostic>, Vec<&Diagnostic>) = case
+            .diagnostics
+            .iter()
+            .partition(|d| d.severity == Severity::Error);
+        if let Some(first) = errors.first() {
+            let mut message = format!("[{}] {}", first.rule, first.message);
+            if errors.len() > 1 {
+                let _ = write!(message, " (and {} more)", errors.len() - 1);
+            }
+            let _ = writeln!(
+                out,
+                "    <failure type=\"error\" message=\"{}\">{}</failure>",
+                escape(&message, true),
+                escape(&lines(report, &errors), false)
+            );
+        }
+        if !others.is_empty() {
+            let _ = writeln!(
+                out,
+                "    <system-out>{}</system-out>",
+                escape(&lines(report, &others), false)
+            );
+        }
+        out.push_str("  </testcase>\n");
+    }
+    out.push_str("</testsuite>\n");
+    out
+}
+
+/// The findings as compiler-like lines: `file:line:column: severity[rule]: message`, then the
+/// help indented on the next line.
+fn lines(report: &Report, diagnostics: &[&Diagnostic]) -> String {
+    let mut text = String::new();
+    for d in diagnostics {
+        let (start, _) = report.sources.range(d.span);
+        let _ = writeln!(
+            text,
+            "{}:{}:{}: {}[{}]: {}",
+            report.sources.get(d.span.file).rel_path,
+            start.line,
+            start.column,
+            d.severity.as_str(),
+            d.rule,
+            d.message
+        );
+        if let Some(help) = &d.help {
+            let _ = writeln!(text, "  help: {help}");
+        }
+    }
+    text
+}
+
+/// Escapes text for XML 1.0 content (`attribute == false`) or a double- or single-quoted
+/// attribute value. Characters XML 1.0 forbids (most C0 controls, U+FFFE, U+FFFF) become U+FFFD;
+/// in attributes, tab and line breaks become character references so that attribute-value
+/// normalisation does not turn them into spaces; a carriage return is always a reference, so that
+/// line-end normalisation keeps it.
+pub(crate) fn escape(s: &str, attribute: bool) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\r' => out.push_str("&#13;"),
+            '\n' if attribute => out.push_str("&#10;"),
+            '\t' if attribute => out.push_str("&#9;"),
+            '\n' | '\t' => out.push(c),
+            '\u{0}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}' => out.push('\u{fffd}'),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape;
+
+    #[test]
+    fn escapes_markup_and_replaces_forbidden_characters() {
+        assert_eq!(
+            escape("a<b>&\"c'\u{1}\u{fffe}", false),
+            "a&lt;b&gt;&amp;&quot;c&apos;\u{fffd}\u{fffd}"
+        );
+        assert_eq!(escape("x\ny\tz\r", false), "x\ny\tz&#13;");
+        assert_eq!(escape("x\ny\tz\r", true), "x&#10;y&#9;z&#13;");
+    }
+}
