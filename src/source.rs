@@ -50,6 +50,8 @@ pub struct SourceFile {
     pub disk_path: PathBuf,
     /// The text (lossily decoded when the file is not valid UTF-8; empty when it could not be read).
     pub text: String,
+    /// True for a file that was found but not read (see the `stray-file` rule).
+    pub stray: bool,
     line_starts: Vec<u32>,
 }
 
@@ -67,6 +69,7 @@ impl SourceFile {
             rel_path,
             disk_path,
             text,
+            stray: false,
             line_starts,
         }
     }

@@ -168,7 +168,7 @@ impl Report {
         use_cases.sort();
         let count = |s| diagnostics.iter().filter(|d| d.severity == s).count();
         let summary = Summary {
-            files: sources.iter().filter(|(_, f)| !f.rel_path.is_empty()).count(),
+            files: sources.iter().filter(|(_, f)| !f.stray).count(),
             use_cases: use_cases.len(),
             errors: count(Severity::Error),
             warnings: count(Severity::Warning),

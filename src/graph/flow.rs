@@ -26,7 +26,9 @@ pub struct BitSet {
 impl BitSet {
     /// An empty set for `n` elements.
     pub fn empty(n: usize) -> Self {
-        BitSet { words: vec![0; n.div_ceil(64).max(1)] }
+        BitSet {
+            words: vec![0; n.div_ceil(64).max(1)],
+        }
     }
     /// The full set of `n` elements.
     pub fn full(n: usize) -> Self {
@@ -177,7 +179,11 @@ pub fn who(cat: &Catalogue, uc: &UseCase, s: usize) -> Who {
     match step.actor.as_ref() {
         _ if step.is_end() => Who::Nobody,
         Some(a) if a.value == CUSTOMER => Who::Customer,
-        Some(a) => cat.index.teams.get(&a.value).map_or(Who::Nobody, |&t| Who::Team(t)),
+        Some(a) => cat
+            .index
+            .teams
+            .get(&a.value)
+            .map_or(Who::Nobody, |&t| Who::Team(t)),
         None => Who::Nobody,
     }
 }
@@ -190,9 +196,16 @@ struct Items {
 
 impl Items {
     fn of(uc: &UseCase) -> Items {
-        let mut items = Items { index: HashMap::new(), names: Vec::new() };
+        let mut items = Items {
+            index: HashMap::new(),
+            names: Vec::new(),
+        };
         let refs = uc.inputs.iter().chain(uc.steps.iter().flat_map(|s| {
-            s.needs.iter().chain(&s.gives).chain(&s.carries).chain(s.next.iter().flat_map(|n| &n.carries))
+            s.needs
+                .iter()
+                .chain(&s.gives)
+                .chain(&s.carries)
+                .chain(s.next.iter().flat_map(|n| &n.carries))
         }));
         for r in refs {
             if !items.index.contains_key(&r.value) {
@@ -213,8 +226,13 @@ impl Items {
 /// Runs every analysis on one use case.
 pub fn analyse(cat: &Catalogue, uc: &UseCase, g: &FlowGraph) -> FlowFacts {
     let n = uc.steps.len();
-    let mut facts = FlowFacts { who: (0..n).map(|s| Some(who(cat, uc, s))).collect(), ..FlowFacts::default() };
-    let Some(start) = g.start.map(|s| g.graph[s]) else { return facts };
+    let mut facts = FlowFacts {
+        who: (0..n).map(|s| Some(who(cat, uc, s))).collect(),
+        ..FlowFacts::default()
+    };
+    let Some(start) = g.start.map(|s| g.graph[s]) else {
+        return facts;
+    };
     let who_of = |s: usize| facts.who[s].unwrap_or(Who::Nobody);
     let order = reverse_postorder(g, start);
 
@@ -225,7 +243,12 @@ pub fn analyse(cat: &Catalogue, uc: &UseCase, g: &FlowGraph) -> FlowFacts {
             {
                 let cross = cat.teams[a].department != cat.teams[b].department;
                 let edge = Edge { from: u, to: v, kind };
-                facts.handoffs.push(Handoff { edge, from_team: a, to_team: b, cross_department: cross });
+                facts.handoffs.push(Handoff {
+                    edge,
+                    from_team: a,
+                    to_team: b,
+                    cross_department: cross,
+                });
             }
         }
     }
@@ -287,7 +310,10 @@ fn availability(uc: &UseCase, g: &FlowGraph, items: &Items, start: usize, order:
     at[start] = inputs;
     let out = |at: &[BitSet], u: usize, kind: EdgeKind| {
         let mut s = at[u].clone();
-        uc.steps[u].gives.iter().for_each(|r| s.insert(items.id(&r.value)));
+        uc.steps[u]
+            .gives
+            .iter()
+            .for_each(|r| s.insert(items.id(&r.value)));
         edge_carries(uc, u, kind).for_each(|c| s.insert(items.id(c)));
         s
     };
@@ -308,7 +334,13 @@ fn availability(uc: &UseCase, g: &FlowGraph, items: &Items, start: usize, order:
     Available { at }
 }
 
-fn information_gaps(uc: &UseCase, g: &FlowGraph, items: &Items, start: usize, av: &Available) -> Vec<InformationGap> {
+fn information_gaps(
+    uc: &UseCase,
+    g: &FlowGraph,
+    items: &Items,
+    start: usize,
+    av: &Available,
+) -> Vec<InformationGap> {
     let mut gaps = Vec::new();
     for (s, step) in uc.steps.iter().enumerate() {
         if !g.reachable[s] {
@@ -317,7 +349,11 @@ fn information_gaps(uc: &UseCase, g: &FlowGraph, items: &Items, start: usize, av
         for (k, need) in step.needs.iter().enumerate() {
             let item = items.id(&need.value);
             if !av.at[s].contains(item) {
-                gaps.push(InformationGap { step: s, need: k, witness: path_without(uc, g, start, s, &need.value) });
+                gaps.push(InformationGap {
+                    step: s,
+                    need: k,
+                    witness: path_without(uc, g, start, s, &need.value),
+                });
             }
         }
     }
@@ -371,10 +407,14 @@ fn silo_gaps(
         return Vec::new();
     }
     // Local numbering of the teams acting in this use case.
-    let mut teams: Vec<usize> = facts.who.iter().filter_map(|w| match w {
-        Some(Who::Team(t)) => Some(*t),
-        _ => None,
-    }).collect();
+    let mut teams: Vec<usize> = facts
+        .who
+        .iter()
+        .filter_map(|w| match w {
+            Some(Who::Team(t)) => Some(*t),
+            _ => None,
+        })
+        .collect();
     teams.sort_unstable();
     teams.dedup();
     let local = |t: usize| teams.binary_search(&t).ok();
@@ -385,10 +425,19 @@ fn silo_gaps(
     let readers = |u: usize, item: &str| -> Vec<usize> {
         let mut systems: Vec<&str> = Vec::new();
         systems.extend(uc.steps[u].system.as_ref().map(|s| s.value.as_str()));
-        systems.extend(cat.item(item).and_then(|i| i.stored_in.as_ref()).map(|s| s.value.as_str()));
+        systems.extend(
+            cat.item(item)
+                .and_then(|i| i.stored_in.as_ref())
+                .map(|s| s.value.as_str()),
+        );
         let mut out = Vec::new();
         for sys in systems.into_iter().filter_map(|s| cat.system(s)) {
-            out.extend(sys.access.iter().filter_map(|a| cat.index.teams.get(&a.value)).filter_map(|&t| local(t)));
+            out.extend(
+                sys.access
+                    .iter()
+                    .filter_map(|a| cat.index.teams.get(&a.value))
+                    .filter_map(|&t| local(t)),
+            );
         }
         out
     };
@@ -402,7 +451,9 @@ fn silo_gaps(
             {
                 s.insert(bit(t, item));
             }
-            readers(u, &give.value).into_iter().for_each(|t| s.insert(bit(t, item)));
+            readers(u, &give.value)
+                .into_iter()
+                .for_each(|t| s.insert(bit(t, item)));
         }
         if let Who::Team(t) = who(v)
             && let Some(t) = local(t)
@@ -410,7 +461,10 @@ fn silo_gaps(
             edge_carries(uc, u, kind).for_each(|c| s.insert(bit(t, items.id(c))));
             // The customer tells the team they are in contact with what they give.
             if who(u) == Who::Customer {
-                uc.steps[u].gives.iter().for_each(|r| s.insert(bit(t, items.id(&r.value))));
+                uc.steps[u]
+                    .gives
+                    .iter()
+                    .for_each(|r| s.insert(bit(t, items.id(&r.value))));
             }
         }
         s
@@ -433,18 +487,31 @@ fn silo_gaps(
         }
     }
     let mut gaps = Vec::new();
-    for h in facts.handoffs.iter().filter(|h| h.cross_department && g.reachable[h.edge.from]) {
+    for h in facts
+        .handoffs
+        .iter()
+        .filter(|h| h.cross_department && g.reachable[h.edge.from])
+    {
         let (u, v) = (h.edge.from, h.edge.to);
         let Some(t) = local(h.to_team) else { continue };
         let along = transfer(&known, u, v, h.edge.kind);
         let mut avail = av.at[u].clone();
-        uc.steps[u].gives.iter().for_each(|r| avail.insert(items.id(&r.value)));
+        uc.steps[u]
+            .gives
+            .iter()
+            .for_each(|r| avail.insert(items.id(&r.value)));
         edge_carries(uc, u, h.edge.kind).for_each(|c| avail.insert(items.id(c)));
         for (k, need) in uc.steps[v].needs.iter().enumerate() {
             let item = items.id(&need.value);
             if avail.contains(item) && !along.contains(bit(t, item)) {
-                let givers = (0..n).filter(|&s| uc.steps[s].gives.iter().any(|r| r.value == need.value)).collect();
-                gaps.push(SiloGap { handoff: *h, need: k, givers });
+                let givers = (0..n)
+                    .filter(|&s| uc.steps[s].gives.iter().any(|r| r.value == need.value))
+                    .collect();
+                gaps.push(SiloGap {
+                    handoff: *h,
+                    need: k,
+                    givers,
+                });
             }
         }
     }
@@ -515,7 +582,11 @@ fn longest_duration(uc: &UseCase, g: &FlowGraph, start: usize) -> Option<u64> {
     let weight: Vec<u64> = g
         .sccs
         .iter()
-        .map(|c| c.iter().map(|&s| uc.steps[s].duration.as_ref().map_or(0, |d| d.value.minutes)).sum())
+        .map(|c| {
+            c.iter()
+                .map(|&s| uc.steps[s].duration.as_ref().map_or(0, |d| d.value.minutes))
+                .sum()
+        })
         .collect();
     if weight.iter().all(|&w| w == 0) {
         return None;
@@ -533,7 +604,10 @@ fn longest_duration(uc: &UseCase, g: &FlowGraph, start: usize) -> Option<u64> {
             }
         }
     }
-    (0..uc.steps.len()).filter(|&s| uc.steps[s].is_end()).filter_map(|s| best[g.scc_of[s]]).max()
+    (0..uc.steps.len())
+        .filter(|&s| uc.steps[s].is_end())
+        .filter_map(|s| best[g.scc_of[s]])
+        .max()
 }
 
 /// Searches the states (step, previous team, current team, length of the alternating run) for a
@@ -586,7 +660,8 @@ fn channel_switches(cat: &Catalogue, uc: &UseCase, g: &FlowGraph, facts: &FlowFa
     let mut out = Vec::new();
     for u in (0..uc.steps.len()).filter(|&u| g.reachable[u]) {
         let step = &uc.steps[u];
-        let (Some(Who::Team(_)), Some(Lane::Frontstage), Some(a)) = (facts.who[u], cat.lane_of(step), &step.channel)
+        let (Some(Who::Team(_)), Some(Lane::Frontstage), Some(a)) =
+            (facts.who[u], cat.lane_of(step), &step.channel)
         else {
             continue;
         };
@@ -629,7 +704,10 @@ fn repeat_asks(
     let out_of = |given: &[BitSet], u: usize| {
         let mut s = given[u].clone();
         if is_customer(u) {
-            uc.steps[u].gives.iter().for_each(|r| s.insert(items.id(&r.value)));
+            uc.steps[u]
+                .gives
+                .iter()
+                .for_each(|r| s.insert(items.id(&r.value)));
         }
         s
     };
@@ -666,7 +744,11 @@ fn repeat_asks(
                     }
                     queue.extend(g.pred[p].iter().map(|&(q, _)| q));
                 }
-                out.push(RepeatAsk { step: v, give: gi, earlier });
+                out.push(RepeatAsk {
+                    step: v,
+                    give: gi,
+                    earlier,
+                });
             }
         }
     }

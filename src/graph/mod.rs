@@ -218,7 +218,11 @@ impl Facts {
     /// Builds every graph (flow graphs in parallel).
     pub fn build(cat: &Catalogue) -> Facts {
         Facts {
-            flows: cat.use_cases.par_iter().map(|uc| FlowGraph::build(cat, uc)).collect(),
+            flows: cat
+                .use_cases
+                .par_iter()
+                .map(|uc| FlowGraph::build(cat, uc))
+                .collect(),
             calls: CallGraph::build(cat),
         }
     }

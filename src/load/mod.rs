@@ -191,6 +191,7 @@ fn read_one(file: FileId, found: Found) -> FileResult {
         r
     };
     if let Some(why) = found.stray {
+        result.source.stray = true;
         return fail(
             result,
             Diagnostic::new(
@@ -300,6 +301,12 @@ fn read_one(file: FileId, found: Found) -> FileResult {
             let mut b = Builder::new(file);
             let uc = b.use_case(&node);
             result.diagnostics.extend(b.diagnostics);
+            // Name the use case on every finding of its file, so reports can group by use case.
+            if let Some(uc) = &uc {
+                for d in result.diagnostics.iter_mut().filter(|d| d.use_case.is_none()) {
+                    d.use_case = Some(uc.id.value.clone());
+                }
+            }
             uc.map_or(Parsed::Nothing, |uc| Parsed::UseCase(Box::new(uc)))
         }
         _ => Parsed::Config(node),

@@ -47,7 +47,9 @@ impl Rule for CustomerTransfer {
         for h in &flow.flow.handoffs {
             let (u, v) = (&uc.steps[h.edge.from], &uc.steps[h.edge.to]);
             let front = |s| cat.lane_of(s) == Some(Lane::Frontstage);
-            let (Some(a), Some(b)) = (&u.channel, &v.channel) else { continue };
+            let (Some(a), Some(b)) = (&u.channel, &v.channel) else {
+                continue;
+            };
             let sync = cat.channel(&a.value).is_some_and(|c| c.synchronous);
             if !(front(u) && front(v) && a.value == b.value && sync) || !flow.reachable[h.edge.from] {
                 continue;

@@ -46,8 +46,11 @@ impl Rule for HandoffBudget {
             return;
         }
         let over = &worst.handoffs[max];
-        let chain: Vec<String> =
-            worst.handoffs.iter().map(|h| format!("{} → {}", team(cx, h.from_team), team(cx, h.to_team))).collect();
+        let chain: Vec<String> = worst
+            .handoffs
+            .iter()
+            .map(|h| format!("{} → {}", team(cx, h.from_team), team(cx, h.to_team)))
+            .collect();
         out.push(
             Diagnostic::new(
                 Self::META.id,

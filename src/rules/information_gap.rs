@@ -45,7 +45,11 @@ impl Rule for InformationGap {
         let (uc, flow) = cx.use_case(i);
         for gap in &flow.flow.gaps {
             let need = &uc.steps[gap.step].needs[gap.need];
-            let path: Vec<String> = gap.witness.iter().map(|&s| format!("`{}`", uc.steps[s].id.value)).collect();
+            let path: Vec<String> = gap
+                .witness
+                .iter()
+                .map(|&s| format!("`{}`", uc.steps[s].id.value))
+                .collect();
             out.push(
                 at_step(
                     &Self::META,

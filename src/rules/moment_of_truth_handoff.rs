@@ -41,9 +41,16 @@ impl Rule for MomentOfTruthHandoff {
     fn check_use_case(&self, cx: &Context<'_>, i: usize, out: &mut Vec<Diagnostic>) {
         let (uc, flow) = cx.use_case(i);
         let mut seen = BTreeSet::new();
-        for h in flow.flow.handoffs.iter().filter(|h| h.cross_department && flow.reachable[h.edge.from]) {
+        for h in flow
+            .flow
+            .handoffs
+            .iter()
+            .filter(|h| h.cross_department && flow.reachable[h.edge.from])
+        {
             let v = h.edge.to;
-            let Some(mark) = uc.steps[v].moment_of_truth else { continue };
+            let Some(mark) = uc.steps[v].moment_of_truth else {
+                continue;
+            };
             if !seen.insert(v) {
                 continue;
             }

@@ -41,7 +41,9 @@ impl Rule for ReviewOverdue {
         if uc.status == Some(Status::Retired) {
             return;
         }
-        let months = uc.review_every_months.unwrap_or_else(|| cx.catalogue.settings.default_review_months());
+        let months = uc
+            .review_every_months
+            .unwrap_or_else(|| cx.catalogue.settings.default_review_months());
         let due = reviewed.value.add_months(months);
         if due >= cx.today {
             return;

@@ -38,11 +38,18 @@ impl Rule for SatisfactionGap {
         let min_gap = cx.catalogue.settings.option(Self::META.id, "min_gap", 2).max(1);
         for (s, step) in uc.steps.iter().enumerate() {
             let Some(sat) = &step.satisfaction else { continue };
-            let scores: Vec<(&str, i64)> = [("customer", sat.value.customer), ("staff", sat.value.staff), ("management", sat.value.management)]
-                .into_iter()
-                .filter_map(|(who, v)| v.map(|v| (who, i64::from(v))))
-                .collect();
-            let (Some(lo), Some(hi)) = (scores.iter().min_by_key(|x| x.1), scores.iter().max_by_key(|x| x.1)) else {
+            let scores: Vec<(&str, i64)> = [
+                ("customer", sat.value.customer),
+                ("staff", sat.value.staff),
+                ("management", sat.value.management),
+            ]
+            .into_iter()
+            .filter_map(|(who, v)| v.map(|v| (who, i64::from(v))))
+            .collect();
+            let (Some(lo), Some(hi)) = (
+                scores.iter().min_by_key(|x| x.1),
+                scores.iter().max_by_key(|x| x.1),
+            ) else {
                 continue;
             };
             if hi.1 - lo.1 < min_gap {

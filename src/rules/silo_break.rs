@@ -53,9 +53,14 @@ impl Rule for SiloBreak {
             let origin = match gap.givers.first() {
                 Some(&g) => {
                     let step = &uc.steps[g];
-                    let by = step.actor.as_ref().map_or("someone".to_owned(), |a| format!("`{}`", a.value));
+                    let by = step
+                        .actor
+                        .as_ref()
+                        .map_or("someone".to_owned(), |a| format!("`{}`", a.value));
                     let place = step.system.as_ref().map(|s| s.value.clone()).or_else(|| {
-                        cat.item(&need.value).and_then(|it| it.stored_in.as_ref()).map(|s| s.value.clone())
+                        cat.item(&need.value)
+                            .and_then(|it| it.stored_in.as_ref())
+                            .map(|s| s.value.clone())
                     });
                     match place {
                         Some(sys) => format!(
@@ -68,7 +73,9 @@ impl Rule for SiloBreak {
                         ),
                     }
                 }
-                None => "the customer has it from the start, but nobody recorded it or carries it over".to_owned(),
+                None => {
+                    "the customer has it from the start, but nobody recorded it or carries it over".to_owned()
+                }
             };
             out.push(
                 Diagnostic::new(

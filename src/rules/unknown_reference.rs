@@ -43,7 +43,11 @@ fn check<'a, V>(
     where_: Option<(&str, Option<&str>)>,
     out: &mut Vec<Diagnostic>,
 ) {
-    if known.contains_key(&r.value) || extra.contains(&r.value.as_str()) {
+    // A value that is not even a slug was already reported by the schema check.
+    if known.contains_key(&r.value)
+        || extra.contains(&r.value.as_str())
+        || !crate::scaffold::is_slug(&r.value)
+    {
         return;
     }
     let candidates = known.keys().map(String::as_str).chain(extra.iter().copied());

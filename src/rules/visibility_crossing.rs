@@ -39,7 +39,8 @@ impl Rule for VisibilityCrossing {
 
     fn check_use_case(&self, cx: &Context<'_>, i: usize, out: &mut Vec<Diagnostic>) {
         let (uc, flow) = cx.use_case(i);
-        for u in (0..uc.steps.len()).filter(|&u| flow.reachable[u] && flow.flow.who[u] == Some(Who::Customer)) {
+        for u in (0..uc.steps.len()).filter(|&u| flow.reachable[u] && flow.flow.who[u] == Some(Who::Customer))
+        {
             for &(v, kind) in &flow.succ[u] {
                 let lane = cx.catalogue.lane_of(&uc.steps[v]);
                 if uc.steps[v].is_end() || !matches!(lane, Some(Lane::Backstage | Lane::Support)) {
