@@ -9,6 +9,7 @@ pub mod diagnostic;
 pub mod engine;
 pub mod graph;
 pub mod load;
+pub mod metrics;
 pub mod model;
 pub mod rules;
 pub mod scaffold;

@@ -29,6 +29,12 @@ struct Cli {
 enum Command {
     /// Load, validate and analyse the catalogue; print diagnostics.
     Check(CheckArgs),
+    /// Print the metrics: per use case and catalogue-wide handoff matrices.
+    Stats {
+        /// Output format.
+        #[arg(long, value_enum, default_value = "table")]
+        format: StatsFormat,
+    },
     /// Print a rule's documentation, or list all rules.
     Explain {
         /// The rule id, e.g. `dead-end`.
@@ -74,6 +80,12 @@ struct CheckArgs {
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
+enum StatsFormat {
+    Table,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
 enum FailOn {
     Error,
     Warning,
@@ -100,6 +112,7 @@ pub fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Check(args) => run_check(&cli.catalogue, args),
+        Command::Stats { format } => stats(&cli.catalogue, format),
         Command::Explain { rule } => explain(rule.as_deref()),
         Command::Graph { use_case, format } => graph(&cli.catalogue, &use_case, format),
         Command::Schema { kind } => schema(kind.as_deref()),
@@ -156,6 +169,23 @@ fn repository_relative(root: &Path) -> PathBuf {
         return rel.to_path_buf();
     }
     root.to_path_buf()
+}
+
+fn stats(root: &Path, format: StatsFormat) -> Result<ExitCode> {
+    let checked = check(root, CheckOptions { today: Date::today() })?;
+    let errors = checked.report.summary.errors;
+    if errors > 0 {
+        eprintln!(
+            "casebook: the catalogue has {errors} errors (see `casebook check`); metrics may be incomplete"
+        );
+    }
+    let m = casebook::metrics::compute(&checked.catalogue, &checked.facts);
+    let text = match format {
+        StatsFormat::Table => casebook::metrics::to_table(&m),
+        StatsFormat::Json => casebook::metrics::to_json(&m),
+    };
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    Ok(ExitCode::SUCCESS)
 }
 
 fn explain(rule: Option<&str>) -> Result<ExitCode> {
