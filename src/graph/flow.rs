@@ -287,7 +287,7 @@ fn reverse_postorder(g: &FlowGraph, start: usize) -> Vec<usize> {
     post
 }
 
-fn edge_carries<'a>(uc: &'a UseCase, u: usize, kind: EdgeKind) -> impl Iterator<Item = &'a str> {
+fn edge_carries(uc: &UseCase, u: usize, kind: EdgeKind) -> impl Iterator<Item = &str> {
     let step = &uc.steps[u];
     let on_edge = match kind {
         EdgeKind::Next(k) => step.next[k].carries.as_slice(),

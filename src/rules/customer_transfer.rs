@@ -51,7 +51,7 @@ impl Rule for CustomerTransfer {
                 continue;
             };
             let sync = cat.channel(&a.value).is_some_and(|c| c.synchronous);
-            if !(front(u) && front(v) && a.value == b.value && sync) || !flow.reachable[h.edge.from] {
+            if !(front(u) && front(v) && a.value == b.value && sync && flow.reachable[h.edge.from]) {
                 continue;
             }
             out.push(
