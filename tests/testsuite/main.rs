@@ -1,3 +1,4 @@
 //! The one integration-test binary. Each module covers one area; `support` holds the helpers.
 
+mod rules;
 mod support;
