@@ -50,8 +50,8 @@ struct Found {
     rel_path: String,
     disk_path: PathBuf,
     kind: Option<FileKind>,
-    /// Why the file is not read, when it is not.
-    stray: Option<&'static str>,
+    /// Why the file is not read and what to do, when it is not.
+    stray: Option<(&'static str, &'static str)>,
 }
 
 enum Parsed {
@@ -155,15 +155,24 @@ fn walk(root: &Path, dir: &Path, depth: usize, out: &mut Vec<Found>) -> Result<(
         let rel_path = relative_path(root, &path);
         let yaml = name.ends_with(".yaml") || name.ends_with(".yml");
         let stray = if file_type.is_symlink() {
-            Some("it is a symbolic link, which casebook does not follow")
+            Some((
+                "it is a symbolic link, which casebook does not follow",
+                "replace the link with the file itself, or move it out of use-cases/",
+            ))
         } else if file_type.is_dir() {
             if depth + 1 < MAX_FOLDER_DEPTH {
                 walk(root, &path, depth + 1, out)?;
                 continue;
             }
-            Some("the folder is nested too deeply; casebook reads 16 levels under use-cases/")
+            Some((
+                "the folder is nested too deeply; casebook reads 16 levels under use-cases/",
+                "move its use cases to a shallower folder",
+            ))
         } else if !yaml {
-            Some("only .yaml and .yml files are read in use-cases/")
+            Some((
+                "only .yaml and .yml files are read in use-cases/",
+                "move it out of use-cases/, or give a use case the .yaml extension",
+            ))
         } else {
             None
         };
@@ -190,7 +199,7 @@ fn read_one(file: FileId, found: Found) -> FileResult {
         r.diagnostics.push(d);
         r
     };
-    if let Some(why) = found.stray {
+    if let Some((why, help)) = found.stray {
         result.source.stray = true;
         return fail(
             result,
@@ -199,7 +208,7 @@ fn read_one(file: FileId, found: Found) -> FileResult {
                 start,
                 format!("`{}` is not read: {why}", found.rel_path),
             )
-            .with_help("move it out of use-cases/, or give a use case the .yaml extension"),
+            .with_help(help),
         );
     }
     let kind = found.kind.expect("non-stray files have a kind");

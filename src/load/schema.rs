@@ -232,6 +232,15 @@ fn describe(
                 .replace("array", "a list")
                 .replace("integer", "a whole number")
                 .replace("boolean", "true or false");
+            help = match &**instance {
+                serde_json::Value::Number(_) | serde_json::Value::Bool(_) if expected.contains("text") => {
+                    Some(format!("put the value in quotes to make it text: \"{instance}\""))
+                }
+                serde_json::Value::String(_) if expected.contains("true or false") => Some(
+                    "write `true` or `false` (YAML 1.2: `yes`, `no`, `on` and `off` are text)".to_owned(),
+                ),
+                _ => None,
+            };
             (
                 whole,
                 format!("{field} should be {expected}, but it is {}", show_value(instance)),

@@ -275,19 +275,30 @@ fn describe(err: &serde_saphyr::Error) -> YamlError {
         Some((head, rest)) if head.starts_with("line ") => rest.to_owned(),
         _ => raw,
     };
+    // The location is shown separately: drop the parser's own " at line N, column M ...".
+    let raw = match raw.find(" at line ") {
+        Some(i) => raw[..i].to_owned(),
+        None => raw,
+    };
     let lower = raw.to_lowercase();
+    let bounded = "casebook bounds every file so that a hostile or broken file cannot exhaust memory; a real use case is far below these limits";
     let (message, help) = if lower.contains("budget") || lower.contains("recursion limit") {
-        let what = if lower.contains("depth") || lower.contains("recursion") {
-            "this file nests more deeply than casebook allows"
-        } else if lower.contains("document") {
-            "this file holds more than one YAML document (`---`); casebook reads one per file"
+        if lower.contains("document") {
+            (
+                "this file holds more than one YAML document (`---`); casebook reads one use case per file".to_owned(),
+                Some("remove the `---` line and what follows it, or move the second document to a file of its own".to_owned()),
+            )
+        } else if lower.contains("depth") || lower.contains("recursion") {
+            (
+                "this file nests more deeply than casebook allows".to_owned(),
+                Some(bounded.to_owned()),
+            )
         } else {
-            "this file expands to more YAML nodes than casebook allows (aliases `*name` multiplying large anchors?)"
-        };
-        (
-            format!("{what}: the parser refused it ({raw})"),
-            Some("casebook bounds every file so that a hostile or broken file cannot exhaust memory; a real use case is far below these limits".to_owned()),
-        )
+            (
+                "this file expands to more YAML nodes than casebook allows: aliases (`*name`) multiply large anchors, or the file is huge".to_owned(),
+                Some(bounded.to_owned()),
+            )
+        }
     } else if lower.contains("duplicate mapping key") {
         let key = raw
             .split("duplicate mapping key: ")
@@ -300,7 +311,13 @@ fn describe(err: &serde_saphyr::Error) -> YamlError {
             Some("remove or rename one of them; YAML would silently keep only one value".to_owned()),
         )
     } else {
-        (format!("invalid YAML: {raw}"), None)
+        (
+            format!("invalid YAML: {raw}"),
+            Some(
+                "check the indentation, quotes and brackets on this line and the lines just above it"
+                    .to_owned(),
+            ),
+        )
     };
     YamlError {
         line_col,

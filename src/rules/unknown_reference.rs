@@ -53,6 +53,8 @@ fn check<'a, V>(
     let candidates = known.keys().map(String::as_str).chain(extra.iter().copied());
     let help = match closest(&r.value, candidates) {
         Some(s) => format!("did you mean `{s}`?"),
+        // Rules cannot be defined in the catalogue: point at the list instead.
+        None if what == "rule" => "check the spelling; `casebook explain` lists every rule".to_owned(),
         None => format!("define the {what}, or check the spelling"),
     };
     let mut d = Diagnostic::new(

@@ -56,12 +56,16 @@ impl Rule for UnreachableStep {
             if fed_from_outside {
                 continue;
             }
-            let mut behind = Vec::new();
+            // Count only the unreachable steps behind it: a cut-off chain that rejoins the flow
+            // (`follow-up -> done`) does not make `done` unreachable.
+            let mut more = 0;
             let mut dfs = petgraph::visit::Dfs::new(&flow.graph, flow.node(first));
             while let Some(v) = dfs.next(&flow.graph) {
-                behind.push(flow.graph[v]);
+                let s = flow.graph[v];
+                if s != first && !flow.reachable[s] {
+                    more += 1;
+                }
             }
-            let more = behind.len() - 1;
             let tail = match more {
                 0 => String::new(),
                 1 => " (nor can the step after it)".to_owned(),
