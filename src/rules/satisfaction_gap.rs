@@ -62,7 +62,7 @@ impl Rule for SatisfactionGap {
                     s,
                     sat.span,
                     format!(
-                        "at step {}, {} rate it {} but {} rate it {}: a gap of {} that the review should look into",
+                        "at step {}, {} scored {} and {} scored {}: a gap of {} that the review should look into",
                         step_name(uc, s),
                         hi.0,
                         hi.1,
