@@ -1,4 +1,5 @@
 //! The one integration-test binary. Each module covers one area; `support` holds the helpers.
 
+mod bad_input;
 mod rules;
 mod support;
