@@ -148,7 +148,15 @@ fn suppress(cat: &Catalogue, found: Vec<Diagnostic>, severity: &dyn Fn(&str) -> 
                 let Some(meta) = rules::find(&r.value) else {
                     continue;
                 };
-                let mut d = if meta.group == Group::Format {
+                let mut d = if allow.rules[..e].iter().any(|earlier| earlier.value == r.value) {
+                    // `allows` matches the first entry only: a repeated one never suppresses.
+                    Diagnostic::new(
+                        "unused-allow",
+                        r.span,
+                        format!("`{}` is listed twice in this `allow:`", meta.id),
+                    )
+                    .with_help("remove the repeated entry")
+                } else if meta.group == Group::Format {
                     Diagnostic::new(
                         "unused-allow",
                         r.span,
