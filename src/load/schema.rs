@@ -130,14 +130,39 @@ pub fn validate(kind: FileKind, file: FileId, node: &Node) -> Vec<Diagnostic> {
     if compiled.validator.is_valid(&json) {
         return Vec::new();
     }
+    // In a use case, name the use case and the step, like the rules do.
+    let use_case = (kind == FileKind::UseCase)
+        .then(|| node.get("id").and_then(Node::as_str))
+        .flatten();
     let mut out: Vec<Diagnostic> = compiled
         .validator
         .iter_errors(&json)
-        .map(|err| describe(compiled, file, node, &err))
+        .map(|err| {
+            let mut d = describe(compiled, file, node, &err);
+            if let Some(id) = use_case {
+                d.use_case = Some(id.to_owned());
+                d.step = step_of(node, err.instance_path().iter());
+            }
+            d
+        })
         .collect();
     out.sort_by_key(|d| (d.span.start, d.message.clone()));
     out.dedup_by(|a, b| a.span == b.span && a.message == b.message);
     out
+}
+
+/// The id of the step a path leads into (`/steps/3/...`), when it has one.
+fn step_of<'p>(root: &Node, mut path: impl Iterator<Item = LocationSegment<'p>>) -> Option<String> {
+    match (path.next(), path.next()) {
+        (Some(LocationSegment::Property(p)), Some(LocationSegment::Index(i))) if &*p == "steps" => root
+            .get("steps")
+            .and_then(Node::as_seq)
+            .and_then(|steps| steps.get(i))
+            .and_then(|s| s.get("id"))
+            .and_then(Node::as_str)
+            .map(str::to_owned),
+        _ => None,
+    }
 }
 
 /// What a path step names, for messages: `title`, or "entry 3 of `needs`".
@@ -187,13 +212,34 @@ fn describe(
     let (span, message) = match err.kind() {
         ValidationErrorKind::Required { property } => {
             let p = property.as_str().unwrap_or_default();
-            help = Some(format!("add `{p}:` here"));
             let parent = if path.is_empty() {
                 "the file".to_owned()
             } else {
                 field
             };
-            (point, format!("missing required field `{p}` in {parent}"))
+            if p == "reason" && node.get("allow").is_some() {
+                // Required by `dependentRequired`: say why.
+                help = Some("add `reason:` saying why these findings are accepted here".to_owned());
+                let allow_key = key_of(
+                    root,
+                    &[path.as_slice(), &[LocationSegment::Property("allow".into())]].concat(),
+                    file,
+                );
+                (
+                    allow_key.unwrap_or(point),
+                    format!(
+                        "`allow:` needs a `reason:` {}",
+                        if path.is_empty() {
+                            "at the top of the file".to_owned()
+                        } else {
+                            format!("in {parent}")
+                        }
+                    ),
+                )
+            } else {
+                help = Some(format!("add `{p}:` here"));
+                (point, format!("missing required field `{p}` in {parent}"))
+            }
         }
         ValidationErrorKind::AdditionalProperties { unexpected } => {
             let name = unexpected.first().cloned().unwrap_or_default();
