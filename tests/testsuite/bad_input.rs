@@ -329,3 +329,19 @@ fn a_folder_with_no_catalogue_exits_2_with_one_line() {
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(String::from_utf8_lossy(&out.stderr).lines().count(), 1);
 }
+
+#[test]
+fn a_broken_settings_file_is_located_and_the_use_cases_are_still_checked() {
+    let (_l, checked) = check_with("casebook.yaml", b"name: Broken\nrules: [\n");
+    let (d, line, column) = the_finding(&checked, "yaml-syntax", "casebook.yaml");
+    assert_eq!((line, column), (2, 8));
+    assert!(d.message.starts_with("invalid YAML"), "{}", d.message);
+}
+
+#[test]
+fn a_broken_organisation_file_is_located_and_the_use_cases_are_still_checked() {
+    let (_l, checked) = check_with("organisation.yaml", b"departments:\n  - id: x\n    name: [oops\n");
+    let (d, line, _) = the_finding(&checked, "yaml-syntax", "organisation.yaml");
+    assert_eq!(line, 3);
+    assert!(d.message.starts_with("invalid YAML"), "{}", d.message);
+}
