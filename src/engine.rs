@@ -96,8 +96,13 @@ fn settings_diagnostics(cat: &Catalogue) -> Vec<Diagnostic> {
                     "schema",
                     s.id.span,
                     format!(
-                        "`{}` is a format rule: it is always an error and cannot be configured",
-                        meta.id
+                        "`{}` is a format rule: it is always {} and cannot be configured",
+                        meta.id,
+                        match meta.default_severity {
+                            Severity::Warning => "a warning",
+                            Severity::Info => "an info",
+                            _ => "an error",
+                        }
                     ),
                 )
                 .with_help("remove this entry; format errors make the rest of the analysis unreliable")
