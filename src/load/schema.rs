@@ -148,6 +148,46 @@ pub fn validate(kind: FileKind, file: FileId, node: &Node) -> Vec<Diagnostic> {
         .collect();
     out.sort_by_key(|d| (d.span.start, d.message.clone()));
     out.dedup_by(|a, b| a.span == b.span && a.message == b.message);
+    merge_missing_fields(out)
+}
+
+/// Turns several "missing required field" findings at one place into one finding that lists
+/// them all: a file started from scratch would otherwise get one error per field.
+fn merge_missing_fields(found: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    const PREFIX: &str = "missing required field `";
+    let mut out: Vec<Diagnostic> = Vec::with_capacity(found.len());
+    let mut fields: Vec<Vec<String>> = Vec::with_capacity(found.len());
+    for d in found {
+        let parsed = d
+            .message
+            .strip_prefix(PREFIX)
+            .and_then(|rest| rest.split_once("` in "))
+            .map(|(field, place)| (field.to_owned(), place.to_owned()));
+        if let Some((field, place)) = &parsed
+            && let Some(last) = out.last()
+            && last.span == d.span
+            && last.message.starts_with(PREFIX)
+            && last.message.ends_with(&format!("` in {place}"))
+        {
+            fields
+                .last_mut()
+                .expect("one list per finding")
+                .push(field.clone());
+            continue;
+        }
+        fields.push(parsed.map(|(f, _)| vec![f]).unwrap_or_default());
+        out.push(d);
+    }
+    for (d, fields) in out.iter_mut().zip(fields) {
+        if fields.len() < 2 {
+            continue;
+        }
+        let place = d.message.split_once("` in ").map_or("", |(_, p)| p).to_owned();
+        let names: Vec<String> = fields.iter().map(|f| format!("`{f}`")).collect();
+        d.message = format!("missing required fields {} in {place}", names.join(", "));
+        let keys: Vec<String> = fields.iter().map(|f| format!("`{f}:`")).collect();
+        d.help = Some(format!("add {} here", keys.join(", ")));
+    }
     out
 }
 
