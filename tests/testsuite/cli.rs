@@ -338,3 +338,19 @@ fn the_shipped_catalogue_has_no_error_but_the_rules_still_to_come() {
     }
     assert!(report["summary"]["use_cases"].as_u64().unwrap() >= 12);
 }
+
+#[test]
+fn the_catalogue_folder_defaults_to_catalogue_in_the_current_directory() {
+    let out = casebook()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["check", "--fail-on", "never"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let summary = stdout.lines().last().unwrap_or_default();
+    assert!(
+        summary.starts_with("casebook: 16 files, 12 use cases:"),
+        "{summary}"
+    );
+}
