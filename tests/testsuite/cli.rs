@@ -349,8 +349,10 @@ fn the_catalogue_folder_defaults_to_catalogue_in_the_current_directory() {
     assert_eq!(out.status.code(), Some(0));
     let stdout = String::from_utf8(out.stdout).unwrap();
     let summary = stdout.lines().last().unwrap_or_default();
+    // The sample grows over time: only check that it was found and read.
     assert!(
-        summary.starts_with("casebook: 16 files, 12 use cases:"),
+        summary.starts_with("casebook: ") && summary.contains(" use cases: "),
         "{summary}"
     );
+    assert!(!summary.contains(" 0 use cases"), "{summary}");
 }
