@@ -246,7 +246,11 @@ fn describe(
         start: node.start,
         end: node.start,
     };
-    let field = field_name(&path);
+    // A step is better named by its id than by its position.
+    let field = match (path.as_slice(), step_of(root, path.iter().cloned())) {
+        ([LocationSegment::Property(_), LocationSegment::Index(_)], Some(id)) => format!("step `{id}`"),
+        _ => field_name(&path),
+    };
     let instance = err.instance();
     let mut help = None;
     let (span, message) = match err.kind() {

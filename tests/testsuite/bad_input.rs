@@ -252,7 +252,7 @@ fn an_unknown_field_points_at_its_key_with_a_suggestion() {
     let (_l, checked) = check_with("use-cases/bad.yaml", text.as_bytes());
     let (d, line, column) = the_finding(&checked, "schema", "use-cases/bad.yaml");
     assert_eq!((line, column), (10, 5));
-    assert_eq!(d.message, "unknown field `ned` in entry 1 of `steps`");
+    assert_eq!(d.message, "unknown field `ned` in step `done`");
     assert_eq!(d.help.as_deref(), Some("did you mean `end`?"));
 }
 
