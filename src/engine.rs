@@ -96,8 +96,13 @@ fn settings_diagnostics(cat: &Catalogue) -> Vec<Diagnostic> {
                     "schema",
                     s.id.span,
                     format!(
-                        "`{}` is a format rule: it is always an error and cannot be configured",
-                        meta.id
+                        "`{}` is a format rule: it is always {} and cannot be configured",
+                        meta.id,
+                        match meta.default_severity {
+                            Severity::Warning => "a warning",
+                            Severity::Info => "an info",
+                            _ => "an error",
+                        }
                     ),
                 )
                 .with_help("remove this entry; format errors make the rest of the analysis unreliable")
@@ -148,7 +153,15 @@ fn suppress(cat: &Catalogue, found: Vec<Diagnostic>, severity: &dyn Fn(&str) -> 
                 let Some(meta) = rules::find(&r.value) else {
                     continue;
                 };
-                let mut d = if meta.group == Group::Format {
+                let mut d = if allow.rules[..e].iter().any(|earlier| earlier.value == r.value) {
+                    // `allows` matches the first entry only: a repeated one never suppresses.
+                    Diagnostic::new(
+                        "unused-allow",
+                        r.span,
+                        format!("`{}` is listed twice in this `allow:`", meta.id),
+                    )
+                    .with_help("remove the repeated entry")
+                } else if meta.group == Group::Format {
                     Diagnostic::new(
                         "unused-allow",
                         r.span,

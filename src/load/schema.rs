@@ -130,14 +130,79 @@ pub fn validate(kind: FileKind, file: FileId, node: &Node) -> Vec<Diagnostic> {
     if compiled.validator.is_valid(&json) {
         return Vec::new();
     }
+    // In a use case, name the use case and the step, like the rules do.
+    let use_case = (kind == FileKind::UseCase)
+        .then(|| node.get("id").and_then(Node::as_str))
+        .flatten();
     let mut out: Vec<Diagnostic> = compiled
         .validator
         .iter_errors(&json)
-        .map(|err| describe(compiled, file, node, &err))
+        .map(|err| {
+            let mut d = describe(compiled, file, node, &err);
+            if let Some(id) = use_case {
+                d.use_case = Some(id.to_owned());
+                d.step = step_of(node, err.instance_path().iter());
+            }
+            d
+        })
         .collect();
     out.sort_by_key(|d| (d.span.start, d.message.clone()));
     out.dedup_by(|a, b| a.span == b.span && a.message == b.message);
+    merge_missing_fields(out)
+}
+
+/// Turns several "missing required field" findings at one place into one finding that lists
+/// them all: a file started from scratch would otherwise get one error per field.
+fn merge_missing_fields(found: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    const PREFIX: &str = "missing required field `";
+    let mut out: Vec<Diagnostic> = Vec::with_capacity(found.len());
+    let mut fields: Vec<Vec<String>> = Vec::with_capacity(found.len());
+    for d in found {
+        let parsed = d
+            .message
+            .strip_prefix(PREFIX)
+            .and_then(|rest| rest.split_once("` in "))
+            .map(|(field, place)| (field.to_owned(), place.to_owned()));
+        if let Some((field, place)) = &parsed
+            && let Some(last) = out.last()
+            && last.span == d.span
+            && last.message.starts_with(PREFIX)
+            && last.message.ends_with(&format!("` in {place}"))
+        {
+            fields
+                .last_mut()
+                .expect("one list per finding")
+                .push(field.clone());
+            continue;
+        }
+        fields.push(parsed.map(|(f, _)| vec![f]).unwrap_or_default());
+        out.push(d);
+    }
+    for (d, fields) in out.iter_mut().zip(fields) {
+        if fields.len() < 2 {
+            continue;
+        }
+        let place = d.message.split_once("` in ").map_or("", |(_, p)| p).to_owned();
+        let names: Vec<String> = fields.iter().map(|f| format!("`{f}`")).collect();
+        d.message = format!("missing required fields {} in {place}", names.join(", "));
+        let keys: Vec<String> = fields.iter().map(|f| format!("`{f}:`")).collect();
+        d.help = Some(format!("add {} here", keys.join(", ")));
+    }
     out
+}
+
+/// The id of the step a path leads into (`/steps/3/...`), when it has one.
+fn step_of<'p>(root: &Node, mut path: impl Iterator<Item = LocationSegment<'p>>) -> Option<String> {
+    match (path.next(), path.next()) {
+        (Some(LocationSegment::Property(p)), Some(LocationSegment::Index(i))) if &*p == "steps" => root
+            .get("steps")
+            .and_then(Node::as_seq)
+            .and_then(|steps| steps.get(i))
+            .and_then(|s| s.get("id"))
+            .and_then(Node::as_str)
+            .map(str::to_owned),
+        _ => None,
+    }
 }
 
 /// What a path step names, for messages: `title`, or "entry 3 of `needs`".
@@ -181,19 +246,44 @@ fn describe(
         start: node.start,
         end: node.start,
     };
-    let field = field_name(&path);
+    // A step is better named by its id than by its position.
+    let field = match (path.as_slice(), step_of(root, path.iter().cloned())) {
+        ([LocationSegment::Property(_), LocationSegment::Index(_)], Some(id)) => format!("step `{id}`"),
+        _ => field_name(&path),
+    };
     let instance = err.instance();
     let mut help = None;
     let (span, message) = match err.kind() {
         ValidationErrorKind::Required { property } => {
             let p = property.as_str().unwrap_or_default();
-            help = Some(format!("add `{p}:` here"));
             let parent = if path.is_empty() {
                 "the file".to_owned()
             } else {
                 field
             };
-            (point, format!("missing required field `{p}` in {parent}"))
+            if p == "reason" && node.get("allow").is_some() {
+                // Required by `dependentRequired`: say why.
+                help = Some("add `reason:` saying why these findings are accepted here".to_owned());
+                let allow_key = key_of(
+                    root,
+                    &[path.as_slice(), &[LocationSegment::Property("allow".into())]].concat(),
+                    file,
+                );
+                (
+                    allow_key.unwrap_or(point),
+                    format!(
+                        "`allow:` needs a `reason:` {}",
+                        if path.is_empty() {
+                            "at the top of the file".to_owned()
+                        } else {
+                            format!("in {parent}")
+                        }
+                    ),
+                )
+            } else {
+                help = Some(format!("add `{p}:` here"));
+                (point, format!("missing required field `{p}` in {parent}"))
+            }
         }
         ValidationErrorKind::AdditionalProperties { unexpected } => {
             let name = unexpected.first().cloned().unwrap_or_default();

@@ -310,6 +310,11 @@ fn describe(err: &serde_saphyr::Error) -> YamlError {
             format!("duplicate key `{key}`: a key may appear only once in a mapping"),
             Some("remove or rename one of them; YAML would silently keep only one value".to_owned()),
         )
+    } else if lower.contains("tab") {
+        (
+            format!("invalid YAML: {raw}"),
+            Some("YAML indents with spaces only: replace the tab with spaces".to_owned()),
+        )
     } else {
         (
             format!("invalid YAML: {raw}"),

@@ -477,7 +477,8 @@ impl Catalogue {
         self.index.use_cases.get(id).map(|&i| &self.use_cases[i])
     }
 
-    /// The lane a step is in: its own `lane`, else its actor's, else frontstage for unknown actors.
+    /// The lane a step is in: its own `lane`, else its actor's; `None` when the step has no actor
+    /// or its actor is not a team (unknown-reference reports that).
     pub fn lane_of(&self, step: &Step) -> Option<Lane> {
         if let Some(l) = &step.lane {
             return Some(l.value);

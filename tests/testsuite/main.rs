@@ -1,5 +1,8 @@
 //! The one integration-test binary. Each module covers one area; `support` holds the helpers.
 
+mod bad_input;
+mod cli;
 mod render;
+mod robustness;
 mod rules;
 mod support;
