@@ -38,6 +38,8 @@ pub struct Settings {
     pub language: Language,
     /// Default review period in months.
     pub review_every_months: Option<u32>,
+    /// A folder of templates overriding the handbook's, relative to the catalogue.
+    pub templates: Option<Located<String>>,
     /// Rule settings, by rule id.
     pub rules: BTreeMap<String, RuleSetting>,
     /// Where casebook.yaml is.

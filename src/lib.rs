@@ -8,6 +8,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod engine;
 pub mod graph;
+pub mod handbook;
 pub mod load;
 pub mod metrics;
 pub mod model;
@@ -15,6 +16,7 @@ pub mod rules;
 pub mod scaffold;
 pub mod source;
 pub mod suggest;
+pub mod swimlane;
 pub mod visual;
 
 pub use engine::{CheckOptions, Checked, check};

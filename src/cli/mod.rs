@@ -29,6 +29,18 @@ struct Cli {
 enum Command {
     /// Load, validate and analyse the catalogue; print diagnostics.
     Check(CheckArgs),
+    /// Check, then generate the staff handbook (HTML).
+    Build {
+        /// Where the handbook's HTML lands.
+        #[arg(long, default_value = "book/build", value_name = "DIR")]
+        out: PathBuf,
+        /// Write into a non-empty folder that casebook did not create.
+        #[arg(long)]
+        force: bool,
+        /// The date used for "due for review", YYYY-MM-DD (default: today).
+        #[arg(long, value_parser = parse_date)]
+        today: Option<Date>,
+    },
     /// Print the metrics: per use case and catalogue-wide handoff matrices.
     Stats {
         /// Output format.
@@ -112,6 +124,7 @@ pub fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Check(args) => run_check(&cli.catalogue, args),
+        Command::Build { out, force, today } => build(&cli.catalogue, out, force, today),
         Command::Stats { format } => stats(&cli.catalogue, format),
         Command::Explain { rule } => explain(rule.as_deref()),
         Command::Graph { use_case, format } => graph(&cli.catalogue, &use_case, format),
@@ -169,6 +182,61 @@ fn repository_relative(root: &Path) -> PathBuf {
         return rel.to_path_buf();
     }
     root.to_path_buf()
+}
+
+fn build(root: &Path, out: PathBuf, force: bool, today: Option<Date>) -> Result<ExitCode> {
+    let today = today.unwrap_or_else(Date::today);
+    let checked = check(root, CheckOptions { today })?;
+    let templates = match &checked.catalogue.settings.templates {
+        Some(dir) => {
+            let rel = Path::new(&dir.value);
+            if rel.is_absolute()
+                || rel
+                    .components()
+                    .any(|c| matches!(c, std::path::Component::ParentDir))
+            {
+                bail!(
+                    "`templates: {}` in casebook.yaml must be a folder inside the catalogue",
+                    dir.value
+                );
+            }
+            Some(root.join(rel))
+        }
+        None => None,
+    };
+    let options = casebook::handbook::BuildOptions {
+        out,
+        force,
+        today,
+        progress: std::io::stderr().is_terminal(),
+        templates,
+    };
+    match casebook::handbook::build(&checked, &options) {
+        Ok(index) => {
+            let s = checked.report.summary;
+            println!(
+                "handbook of {} use cases written to {} ({} errors, {} warnings, {} infos shown in it)",
+                s.use_cases,
+                index.display(),
+                s.errors,
+                s.warnings,
+                s.infos
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(casebook::handbook::BuildError::Untrustworthy(n)) => {
+            let color =
+                std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+            let _ = std::io::stdout()
+                .lock()
+                .write_all(casebook::diagnostic::render::human(&checked.report, color).as_bytes());
+            eprintln!(
+                "casebook: the handbook was not built: {n} format errors make the catalogue untrustworthy"
+            );
+            Ok(ExitCode::from(1))
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 fn stats(root: &Path, format: StatsFormat) -> Result<ExitCode> {

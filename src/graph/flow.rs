@@ -471,7 +471,24 @@ fn silo_gaps(
     };
     let n = uc.steps.len();
     let mut known = vec![BitSet::full(size); n];
-    known[start] = BitSet::empty(size);
+    // What the customer has from the start is on record where the item is stored.
+    let mut initial = BitSet::empty(size);
+    for input in &uc.inputs {
+        let readers = cat
+            .item(&input.value)
+            .and_then(|i| i.stored_in.as_ref())
+            .and_then(|s| cat.system(&s.value));
+        for team in readers
+            .iter()
+            .flat_map(|s| &s.access)
+            .filter_map(|a| cat.index.teams.get(&a.value))
+        {
+            if let Some(t) = local(*team) {
+                initial.insert(bit(t, items.id(&input.value)));
+            }
+        }
+    }
+    known[start] = initial;
     let mut changed = true;
     while changed {
         changed = false;

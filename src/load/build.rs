@@ -87,6 +87,7 @@ impl Builder {
                 .int(node, "review_every_months")
                 .and_then(|i| u32::try_from(i).ok()),
             span: Some(self.span(node)),
+            templates: self.string(node, "templates"),
             ..Settings::default()
         };
         if let Some(NodeKind::Map(entries)) = node.get("rules").map(|n| &n.kind) {

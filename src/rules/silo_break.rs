@@ -8,7 +8,8 @@ declare_rule! {
     /// in a `system` (or the item is `stored_in` one) the team can read (`access:` in
     /// organisation.yaml), when it was carried on the way (`carries:` on a step or a `next`
     /// entry), when the team gave it itself, or when the customer told the team directly (the
-    /// team's step follows the customer's). This must hold on every path to the handoff. An item
+    /// team's step follows the customer's). An item of the use case's `inputs` (what the customer
+    /// has from the start) reaches the teams that can read its `stored_in` system. This must hold on every path to the handoff. An item
     /// that is not available at all is reported by `information-gap` instead.
     ///
     /// ## Why is this bad?

@@ -2,7 +2,9 @@
 
 mod bad_input;
 mod cli;
+mod handbook;
 mod render;
 mod robustness;
 mod rules;
 mod support;
+mod swimlane;

@@ -1,0 +1,296 @@
+//! Every word the handbook itself writes, one table per language (`language:` in casebook.yaml).
+//! Templates read them as `t.KEY`; a test keeps the tables in step.
+
+use crate::config::Language;
+use std::collections::BTreeMap;
+
+const EN: &[(&str, &str)] = &[
+    ("access", "Access"),
+    ("analytics", "Analytics"),
+    ("and_more_after", "more"),
+    ("and_more_before", "and"),
+    ("automated", "Automated"),
+    ("backstage", "backstage"),
+    ("can_read", "can read"),
+    ("carrying", "carrying"),
+    ("channels", "Channels"),
+    ("continue_with", "continue with"),
+    ("count", "Count"),
+    ("cross_department", "Cross-department"),
+    ("customer", "Customer"),
+    ("default_severity", "Default severity"),
+    ("department", "Department"),
+    ("department_matrix", "Handoffs between departments"),
+    ("departments", "Departments"),
+    ("details", "Details"),
+    ("diagram", "Swimlane diagram"),
+    ("direction", "Direction"),
+    ("domain", "Domain"),
+    ("domains", "Domains"),
+    ("due_for_review", "Due for review"),
+    ("end", "End"),
+    ("error", "error"),
+    ("errors", "errors"),
+    ("expected_duration", "Expected duration"),
+    ("fail_point", "fail point"),
+    ("findings", "Findings"),
+    ("findings_by_rule", "Findings by rule"),
+    ("from", "From"),
+    ("frontstage", "frontstage"),
+    ("gives", "Gives"),
+    ("glossary", "Glossary"),
+    ("group", "Group"),
+    ("handoffs", "Handoffs"),
+    ("hands_on_to", "What we hand on, and to whom"),
+    (
+        "heatmap_help",
+        "Each cell counts the handoff edges from the team of the row to the team of the column, over all use cases. Darker cells are busier interfaces.",
+    ),
+    ("home", "Home"),
+    ("id", "Id"),
+    ("if", "if"),
+    ("in", "to"),
+    ("information", "Information"),
+    ("info", "info"),
+    ("infos", "infos"),
+    ("internal", "internal"),
+    ("cross", "cross-department"),
+    ("items", "Information items"),
+    ("kind", "Kind"),
+    ("lane", "Lane"),
+    ("last_review", "Last review"),
+    ("line", "line"),
+    ("moment_of_truth", "moment of truth"),
+    ("name", "Name"),
+    ("needs", "Needs"),
+    ("no", "no"),
+    ("no_findings", "No findings."),
+    (
+        "no_handoffs",
+        "No handoffs: one team serves the customer from start to end.",
+    ),
+    ("none", "None."),
+    ("nothing_due", "No use case is due for review."),
+    ("on_channel", "on"),
+    ("on_failure", "on failure, continue with"),
+    ("organisation", "Organisation"),
+    ("out", "from"),
+    ("outcome", "Outcome"),
+    ("owner", "Owner"),
+    ("owns", "owns"),
+    ("acts", "acts"),
+    ("acts_and_owns", "acts and owns"),
+    ("persona", "Persona"),
+    ("ranked_by_handoffs", "Use cases ranked by handoffs"),
+    ("reads", "reads"),
+    ("receives_from", "What we receive, and from whom"),
+    ("recorded_in", "Recorded in"),
+    ("records_in", "records in"),
+    ("review", "Review"),
+    ("review_due", "due"),
+    ("reviewed_count", "Reviewed"),
+    ("role", "Role"),
+    ("rule", "Rule"),
+    (
+        "rules_intro",
+        "The rules casebook checks, with what each one finds, why it matters and how to fix it. The same text is printed by `casebook explain RULE`.",
+    ),
+    ("rules_reference", "Rules reference"),
+    ("runs", "Runs"),
+    ("satisfaction_map", "Satisfaction map"),
+    ("severity", "Severity"),
+    ("staff", "Staff"),
+    ("management", "Management"),
+    ("status", "Status"),
+    ("steps", "Steps"),
+    ("summary", "Summary"),
+    ("support", "support"),
+    ("synchronous", "Synchronous"),
+    ("system", "System"),
+    ("systems", "Systems"),
+    ("team", "Team"),
+    ("team_heatmap", "Handoffs between teams"),
+    ("teams", "Teams"),
+    ("term", "Term"),
+    ("to", "To"),
+    ("trigger", "Trigger"),
+    ("use_case", "Use case"),
+    ("use_cases", "Use cases"),
+    ("used_in", "Used in"),
+    ("warning", "warning"),
+    ("warnings", "warnings"),
+    ("what_my_team_does", "What my team does"),
+    ("worst_path", "Worst path"),
+    ("writing_use_cases", "Writing use cases"),
+    ("yes", "yes"),
+];
+
+const FR: &[(&str, &str)] = &[
+    ("access", "Accès"),
+    ("analytics", "Analyses"),
+    ("and_more_after", "autres"),
+    ("and_more_before", "et"),
+    ("automated", "Automatisé"),
+    ("backstage", "arrière-scène"),
+    ("can_read", "peut lire"),
+    ("carrying", "en transmettant"),
+    ("channels", "Canaux"),
+    ("continue_with", "continuer avec"),
+    ("count", "Nombre"),
+    ("cross_department", "Entre directions"),
+    ("customer", "Client"),
+    ("default_severity", "Gravité par défaut"),
+    ("department", "Direction"),
+    ("department_matrix", "Passages de relais entre directions"),
+    ("departments", "Directions"),
+    ("details", "Détails"),
+    ("diagram", "Diagramme en couloirs"),
+    ("direction", "Sens"),
+    ("domain", "Domaine"),
+    ("domains", "Domaines"),
+    ("due_for_review", "À revoir"),
+    ("end", "Fin"),
+    ("error", "erreur"),
+    ("errors", "erreurs"),
+    ("expected_duration", "Durée attendue"),
+    ("fail_point", "point de défaillance"),
+    ("findings", "Constats"),
+    ("findings_by_rule", "Constats par règle"),
+    ("from", "De"),
+    ("frontstage", "avant-scène"),
+    ("gives", "Fournit"),
+    ("glossary", "Glossaire"),
+    ("group", "Groupe"),
+    ("handoffs", "Passages de relais"),
+    ("hands_on_to", "Ce que nous transmettons, et à qui"),
+    (
+        "heatmap_help",
+        "Chaque case compte les passages de relais de l'équipe de la ligne vers l'équipe de la colonne, sur tous les cas d'usage. Les cases foncées sont les interfaces les plus chargées.",
+    ),
+    ("home", "Accueil"),
+    ("id", "Identifiant"),
+    ("if", "si"),
+    ("in", "vers"),
+    ("information", "Informations"),
+    ("info", "info"),
+    ("infos", "infos"),
+    ("internal", "interne"),
+    ("cross", "entre directions"),
+    ("items", "Éléments d'information"),
+    ("kind", "Type"),
+    ("lane", "Couloir"),
+    ("last_review", "Dernière revue"),
+    ("line", "ligne"),
+    ("moment_of_truth", "moment de vérité"),
+    ("name", "Nom"),
+    ("needs", "A besoin de"),
+    ("no", "non"),
+    ("no_findings", "Aucun constat."),
+    (
+        "no_handoffs",
+        "Aucun passage de relais : une seule équipe sert le client du début à la fin.",
+    ),
+    ("none", "Aucun."),
+    ("nothing_due", "Aucun cas d'usage n'est à revoir."),
+    ("on_channel", "sur"),
+    ("on_failure", "en cas d'échec, continuer avec"),
+    ("organisation", "Organisation"),
+    ("out", "depuis"),
+    ("outcome", "Résultat"),
+    ("owner", "Responsable"),
+    ("owns", "responsable"),
+    ("acts", "intervient"),
+    ("acts_and_owns", "intervient et responsable"),
+    ("persona", "Persona"),
+    ("ranked_by_handoffs", "Cas d'usage classés par passages de relais"),
+    ("reads", "lit"),
+    ("receives_from", "Ce que nous recevons, et de qui"),
+    ("recorded_in", "Enregistré dans"),
+    ("records_in", "enregistre dans"),
+    ("review", "Revue"),
+    ("review_due", "échéance"),
+    ("reviewed_count", "Revus"),
+    ("role", "Rôle"),
+    ("rule", "Règle"),
+    (
+        "rules_intro",
+        "Les règles que casebook vérifie : ce que chacune trouve, pourquoi c'est important et comment corriger. Le même texte est affiché par `casebook explain RÈGLE`.",
+    ),
+    ("rules_reference", "Référence des règles"),
+    ("runs", "Exécute"),
+    ("satisfaction_map", "Carte de satisfaction"),
+    ("severity", "Gravité"),
+    ("staff", "Personnel"),
+    ("management", "Direction"),
+    ("status", "Statut"),
+    ("steps", "Étapes"),
+    ("summary", "Sommaire"),
+    ("support", "support"),
+    ("synchronous", "Synchrone"),
+    ("system", "Système"),
+    ("systems", "Systèmes"),
+    ("team", "Équipe"),
+    ("team_heatmap", "Passages de relais entre équipes"),
+    ("teams", "Équipes"),
+    ("term", "Terme"),
+    ("to", "Vers"),
+    ("trigger", "Déclencheur"),
+    ("use_case", "Cas d'usage"),
+    ("use_cases", "Cas d'usage"),
+    ("used_in", "Utilisé dans"),
+    ("warning", "avertissement"),
+    ("warnings", "avertissements"),
+    ("what_my_team_does", "Ce que fait mon équipe"),
+    ("worst_path", "Pire chemin"),
+    ("writing_use_cases", "Écrire des cas d'usage"),
+    ("yes", "oui"),
+];
+
+/// The label table of a language.
+pub fn table(language: Language) -> BTreeMap<&'static str, &'static str> {
+    let rows = match language {
+        Language::En => EN,
+        Language::Fr => FR,
+    };
+    rows.iter().copied().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_languages_have_the_same_keys_once() {
+        fn keys(rows: &[(&'static str, &'static str)]) -> Vec<&'static str> {
+            let mut k: Vec<&'static str> = rows.iter().map(|r| r.0).collect();
+            k.sort_unstable();
+            let len = k.len();
+            k.dedup();
+            assert_eq!(len, k.len(), "a key is listed twice");
+            k
+        }
+        assert_eq!(keys(EN), keys(FR));
+    }
+
+    #[test]
+    fn every_label_a_template_uses_exists() {
+        let en = table(Language::En);
+        for (name, text) in crate::handbook::templates::EMBEDDED {
+            let mut rest = *text;
+            while let Some(i) = rest.find("t.") {
+                let key: String = rest[i + 2..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_lowercase() || *c == '_')
+                    .collect();
+                let boundary = i == 0 || !rest.as_bytes()[i - 1].is_ascii_alphanumeric();
+                if boundary && !key.is_empty() {
+                    assert!(
+                        en.contains_key(key.as_str()),
+                        "template {name} uses unknown label t.{key}"
+                    );
+                }
+                rest = &rest[i + 2..];
+            }
+        }
+    }
+}

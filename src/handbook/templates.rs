@@ -1,0 +1,39 @@
+//! The handbook's Tera templates: embedded in the binary from `templates/`, each overridable by a
+//! file of the same name in the folder named by `templates:` in casebook.yaml.
+
+use super::escape::escape_markdown;
+use std::path::Path;
+
+/// Every template, by name, as shipped.
+pub const EMBEDDED: &[(&str, &str)] = &[
+    ("SUMMARY.md", include_str!("../../templates/SUMMARY.md")),
+    ("index.md", include_str!("../../templates/index.md")),
+    ("domain.md", include_str!("../../templates/domain.md")),
+    ("use-case.md", include_str!("../../templates/use-case.md")),
+    ("team.md", include_str!("../../templates/team.md")),
+    ("department.md", include_str!("../../templates/department.md")),
+    ("channel.md", include_str!("../../templates/channel.md")),
+    ("list.md", include_str!("../../templates/list.md")),
+    ("glossary.md", include_str!("../../templates/glossary.md")),
+    ("analytics.md", include_str!("../../templates/analytics.md")),
+    ("rules.md", include_str!("../../templates/rules.md")),
+];
+
+/// Builds the Tera instance: Markdown autoescaping with [`escape_markdown`], and the embedded
+/// templates replaced by those found in `overrides`.
+pub fn load(overrides: Option<&Path>) -> Result<tera::Tera, String> {
+    let mut tera = tera::Tera::new();
+    tera.set_escape_fn(escape_markdown);
+    tera.autoescape_on([".md"]);
+    for (name, text) in EMBEDDED {
+        let custom = match overrides.map(|dir| dir.join(name)) {
+            Some(path) if path.is_file() => Some(
+                std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?,
+            ),
+            _ => None,
+        };
+        tera.add_raw_template(name, custom.as_deref().unwrap_or(text))
+            .map_err(|e| format!("template {name}: {e}"))?;
+    }
+    Ok(tera)
+}
