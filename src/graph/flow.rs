@@ -223,16 +223,66 @@ impl Items {
     }
 }
 
+/// The flow graph as FORMAT.md defines it for the service analyses: one edge per `next` entry
+/// (a fail point's `recovery` is drawn and counts for reachability, but is not a flow edge).
+struct View {
+    succ: Vec<Vec<(usize, EdgeKind)>>,
+    pred: Vec<Vec<(usize, EdgeKind)>>,
+    reachable: Vec<bool>,
+    sccs: Vec<Vec<usize>>,
+    scc_of: Vec<usize>,
+}
+
+impl View {
+    fn of(g: &FlowGraph, start: usize) -> View {
+        let keep = |list: &Vec<(usize, EdgeKind)>| -> Vec<(usize, EdgeKind)> {
+            list.iter().copied().filter(|&(_, k)| k != EdgeKind::Recovery).collect()
+        };
+        let succ: Vec<_> = g.succ.iter().map(keep).collect();
+        let pred: Vec<_> = g.pred.iter().map(keep).collect();
+        let n = succ.len();
+        let mut reachable = vec![false; n];
+        let mut stack = vec![start];
+        while let Some(u) = stack.pop() {
+            if !std::mem::replace(&mut reachable[u], true) {
+                stack.extend(succ[u].iter().map(|&(v, _)| v));
+            }
+        }
+        let mut graph = petgraph::graph::DiGraph::<(), ()>::with_capacity(n, n);
+        let nodes: Vec<_> = (0..n).map(|_| graph.add_node(())).collect();
+        for (u, list) in succ.iter().enumerate() {
+            for &(v, _) in list {
+                graph.add_edge(nodes[u], nodes[v], ());
+            }
+        }
+        let sccs: Vec<Vec<usize>> = petgraph::algo::tarjan_scc(&graph)
+            .into_iter()
+            .map(|c| {
+                let mut c: Vec<usize> = c.into_iter().map(|x| x.index()).collect();
+                c.sort_unstable();
+                c
+            })
+            .collect();
+        let mut scc_of = vec![0; n];
+        for (ci, c) in sccs.iter().enumerate() {
+            c.iter().for_each(|&s| scc_of[s] = ci);
+        }
+        View { succ, pred, reachable, sccs, scc_of }
+    }
+}
+
 /// Runs every analysis on one use case.
-pub fn analyse(cat: &Catalogue, uc: &UseCase, g: &FlowGraph) -> FlowFacts {
+pub fn analyse(cat: &Catalogue, uc: &UseCase, graph: &FlowGraph) -> FlowFacts {
     let n = uc.steps.len();
     let mut facts = FlowFacts {
         who: (0..n).map(|s| Some(who(cat, uc, s))).collect(),
         ..FlowFacts::default()
     };
-    let Some(start) = g.start.map(|s| g.graph[s]) else {
+    let Some(start) = graph.start.map(|s| graph.graph[s]) else {
         return facts;
     };
+    let view = View::of(graph, start);
+    let g = &view;
     let who_of = |s: usize| facts.who[s].unwrap_or(Who::Nobody);
     let order = reverse_postorder(g, start);
 
@@ -267,7 +317,7 @@ pub fn analyse(cat: &Catalogue, uc: &UseCase, g: &FlowGraph) -> FlowFacts {
 }
 
 /// Reachable steps in reverse postorder from the start (a good order for forward analyses).
-fn reverse_postorder(g: &FlowGraph, start: usize) -> Vec<usize> {
+fn reverse_postorder(g: &View, start: usize) -> Vec<usize> {
     let mut post = Vec::new();
     let mut seen = vec![false; g.succ.len()];
     let mut stack = vec![(start, 0usize)];
@@ -301,7 +351,7 @@ struct Available {
     at: Vec<BitSet>,
 }
 
-fn availability(uc: &UseCase, g: &FlowGraph, items: &Items, start: usize, order: &[usize]) -> Available {
+fn availability(uc: &UseCase, g: &View, items: &Items, start: usize, order: &[usize]) -> Available {
     let n = uc.steps.len();
     let k = items.len();
     let mut at = vec![BitSet::full(k); n];
@@ -336,7 +386,7 @@ fn availability(uc: &UseCase, g: &FlowGraph, items: &Items, start: usize, order:
 
 fn information_gaps(
     uc: &UseCase,
-    g: &FlowGraph,
+    g: &View,
     items: &Items,
     start: usize,
     av: &Available,
@@ -362,7 +412,7 @@ fn information_gaps(
 
 /// A shortest path from `start` to `target` on which no step before the target gives or
 /// carries `item` (breadth-first search).
-fn path_without(uc: &UseCase, g: &FlowGraph, start: usize, target: usize, item: &str) -> Vec<usize> {
+fn path_without(uc: &UseCase, g: &View, start: usize, target: usize, item: &str) -> Vec<usize> {
     let given = |u: usize, kind: EdgeKind| {
         uc.steps[u].gives.iter().any(|r| r.value == item) || edge_carries(uc, u, kind).any(|c| c == item)
     };
@@ -396,7 +446,7 @@ fn path_without(uc: &UseCase, g: &FlowGraph, start: usize, target: usize, item: 
 fn silo_gaps(
     cat: &Catalogue,
     uc: &UseCase,
-    g: &FlowGraph,
+    g: &View,
     items: &Items,
     start: usize,
     order: &[usize],
@@ -537,7 +587,7 @@ fn silo_gaps(
 
 /// Dynamic programming over the condensation: the path from the start to an end step with the
 /// most handoffs, each strongly connected component contributing its internal handoffs once.
-fn worst_path(uc: &UseCase, g: &FlowGraph, start: usize, handoffs: &[Handoff]) -> Option<WorstPath> {
+fn worst_path(uc: &UseCase, g: &View, start: usize, handoffs: &[Handoff]) -> Option<WorstPath> {
     let comps = g.sccs.len();
     let is_handoff: HashSet<Edge> = handoffs.iter().map(|h| h.edge).collect();
     let by_edge: HashMap<Edge, Handoff> = handoffs.iter().map(|h| (h.edge, *h)).collect();
@@ -594,7 +644,7 @@ fn worst_path(uc: &UseCase, g: &FlowGraph, start: usize, handoffs: &[Handoff]) -
 }
 
 /// The longest expected duration from the start to an end step, each cycle taken once.
-fn longest_duration(uc: &UseCase, g: &FlowGraph, start: usize) -> Option<u64> {
+fn longest_duration(uc: &UseCase, g: &View, start: usize) -> Option<u64> {
     let comps = g.sccs.len();
     let weight: Vec<u64> = g
         .sccs
@@ -629,7 +679,7 @@ fn longest_duration(uc: &UseCase, g: &FlowGraph, start: usize) -> Option<u64> {
 
 /// Searches the states (step, previous team, current team, length of the alternating run) for a
 /// run A, B, A, B. Customer and end steps leave the state unchanged.
-fn ping_pongs(g: &FlowGraph, start: usize, facts: &FlowFacts) -> Vec<PingPong> {
+fn ping_pongs(g: &View, start: usize, facts: &FlowFacts) -> Vec<PingPong> {
     type State = (usize, Option<usize>, Option<usize>, u8);
     let who = |s: usize| facts.who[s].unwrap_or(Who::Nobody);
     let step_into = |(_, a, b, k): State, v: usize| -> State {
@@ -673,7 +723,7 @@ fn customer_facing(cat: &Catalogue, uc: &UseCase, s: usize) -> bool {
 
 /// From each frontstage step with a channel, the customer steps on another channel reached
 /// through unseen steps only.
-fn channel_switches(cat: &Catalogue, uc: &UseCase, g: &FlowGraph, facts: &FlowFacts) -> Vec<ChannelSwitch> {
+fn channel_switches(cat: &Catalogue, uc: &UseCase, g: &View, facts: &FlowFacts) -> Vec<ChannelSwitch> {
     let mut out = Vec::new();
     for u in (0..uc.steps.len()).filter(|&u| g.reachable[u]) {
         let step = &uc.steps[u];
@@ -710,7 +760,7 @@ fn channel_switches(cat: &Catalogue, uc: &UseCase, g: &FlowGraph, facts: &FlowFa
 /// Items a customer step gives that the customer gave before on some path (a may analysis).
 fn repeat_asks(
     uc: &UseCase,
-    g: &FlowGraph,
+    g: &View,
     items: &Items,
     order: &[usize],
     facts: &FlowFacts,
@@ -774,7 +824,7 @@ fn repeat_asks(
 
 /// Edges from a reachable backstage or support step straight to an end step: the path ends
 /// with nobody telling the customer.
-fn open_loops(cat: &Catalogue, uc: &UseCase, g: &FlowGraph) -> Vec<Edge> {
+fn open_loops(cat: &Catalogue, uc: &UseCase, g: &View) -> Vec<Edge> {
     let mut out = Vec::new();
     for u in (0..uc.steps.len()).filter(|&u| g.reachable[u] && !uc.steps[u].is_end()) {
         if !matches!(cat.lane_of(&uc.steps[u]), Some(Lane::Backstage | Lane::Support)) {
