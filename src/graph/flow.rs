@@ -236,7 +236,10 @@ struct View {
 impl View {
     fn of(g: &FlowGraph, start: usize) -> View {
         let keep = |list: &Vec<(usize, EdgeKind)>| -> Vec<(usize, EdgeKind)> {
-            list.iter().copied().filter(|&(_, k)| k != EdgeKind::Recovery).collect()
+            list.iter()
+                .copied()
+                .filter(|&(_, k)| k != EdgeKind::Recovery)
+                .collect()
         };
         let succ: Vec<_> = g.succ.iter().map(keep).collect();
         let pred: Vec<_> = g.pred.iter().map(keep).collect();
@@ -267,7 +270,13 @@ impl View {
         for (ci, c) in sccs.iter().enumerate() {
             c.iter().for_each(|&s| scc_of[s] = ci);
         }
-        View { succ, pred, reachable, sccs, scc_of }
+        View {
+            succ,
+            pred,
+            reachable,
+            sccs,
+            scc_of,
+        }
     }
 }
 
@@ -758,13 +767,7 @@ fn channel_switches(cat: &Catalogue, uc: &UseCase, g: &View, facts: &FlowFacts) 
 }
 
 /// Items a customer step gives that the customer gave before on some path (a may analysis).
-fn repeat_asks(
-    uc: &UseCase,
-    g: &View,
-    items: &Items,
-    order: &[usize],
-    facts: &FlowFacts,
-) -> Vec<RepeatAsk> {
+fn repeat_asks(uc: &UseCase, g: &View, items: &Items, order: &[usize], facts: &FlowFacts) -> Vec<RepeatAsk> {
     let n = uc.steps.len();
     let k = items.len();
     let is_customer = |s: usize| facts.who[s] == Some(Who::Customer);

@@ -265,7 +265,7 @@ impl Builder<'_> {
             "status": self.status(uc),
             "reviewed": uc.reviewed.as_ref().map(|r| r.value.to_string()),
             "due": self.due(uc).map(|d| d.to_string()),
-            "domain": uc.domain, "domain_link": format!("../domains/{}.md", uc.domain),
+            "domain": domain_title(&uc.domain), "domain_link": format!("../domains/{}.md", uc.domain),
             "diagram": format!("{id}.svg"),
             "steps": steps, "handoffs": handoffs, "findings": findings,
             "satisfaction": has_satisfaction.then(|| format!("{id}-satisfaction.svg")),
@@ -331,7 +331,7 @@ impl Builder<'_> {
             .map(|(d, list)| {
                 let reviewed = list.iter().filter(|&&i| cat.use_cases[i].status == Some(Status::Reviewed)).count();
                 let findings = report.diagnostics.iter().filter(|x| x.use_case.as_deref().is_some_and(|u| list.iter().any(|&i| cat.use_cases[i].id.value == u))).count();
-                json!({"name": d, "link": format!("domains/{d}.md"), "count": list.len(), "reviewed": reviewed, "findings": findings})
+                json!({"name": domain_title(d), "link": format!("domains/{d}.md"), "count": list.len(), "reviewed": reviewed, "findings": findings})
             })
             .collect();
         let mut due: Vec<(Date, usize)> = cat
@@ -365,7 +365,7 @@ impl Builder<'_> {
                 let rows: Vec<Value> = list.iter().map(|&i| self.use_case_row(i, "../")).collect();
                 Ok(Page {
                     path: format!("domains/{d}.md"),
-                    content: self.render("domain.md", json!({"name": d, "use_cases": rows}))?,
+                    content: self.render("domain.md", json!({"name": domain_title(d), "use_cases": rows}))?,
                 })
             })
             .collect()
@@ -671,7 +671,7 @@ impl Builder<'_> {
             .into_iter()
             .map(|(d, list)| {
                 let ucs: Vec<Value> = list.iter().map(|&i| json!({"title": cat.use_cases[i].title, "link": format!("use-cases/{}.md", cat.use_cases[i].id.value)})).collect();
-                json!({"name": d, "link": format!("domains/{d}.md"), "use_cases": ucs})
+                json!({"name": domain_title(d), "link": format!("domains/{d}.md"), "use_cases": ucs})
             })
             .collect();
         let link = |kind: &str, id: &str| format!("{kind}/{id}.md");
@@ -700,6 +700,13 @@ impl Builder<'_> {
     }
 }
 
+/// A domain slug as a heading: `benefit-cards` -> "Benefit cards".
+fn domain_title(slug: &str) -> String {
+    let words = slug.replace('-', " ");
+    let mut chars = words.chars();
+    chars.next().map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+}
+
 /// A matrix as an HTML table whose cells darken with their count; only rows and columns with a
 /// handoff are shown. Names are HTML-escaped (this is a raw HTML block, Markdown does not apply).
 fn heatmap(names: &[String], counts: &[Vec<usize>]) -> String {
@@ -707,7 +714,7 @@ fn heatmap(names: &[String], counts: &[Vec<usize>]) -> String {
         .filter(|&i| counts[i].iter().any(|&n| n > 0) || counts.iter().any(|r| r[i] > 0))
         .collect();
     let max = counts.iter().flatten().copied().max().unwrap_or(0).max(1);
-    let mut html = String::from("<table class=\"casebook-heatmap\">\n<thead><tr><th></th>");
+    let mut html = String::from("<div class=\"casebook-scroll\"><table class=\"casebook-heatmap\">\n<thead><tr><th></th>");
     for &j in &used {
         html.push_str(&format!("<th><span>{}</span></th>", html_escape(&names[j])));
     }
@@ -728,6 +735,6 @@ fn heatmap(names: &[String], counts: &[Vec<usize>]) -> String {
         }
         html.push_str("</tr>\n");
     }
-    html.push_str("</tbody>\n</table>");
+    html.push_str("</tbody>\n</table></div>");
     html
 }

@@ -41,7 +41,10 @@ impl Rule for VisibilityCrossing {
         let (uc, flow) = cx.use_case(i);
         for u in (0..uc.steps.len()).filter(|&u| flow.reachable[u] && flow.flow.who[u] == Some(Who::Customer))
         {
-            for &(v, kind) in flow.succ[u].iter().filter(|&&(_, k)| k != crate::graph::EdgeKind::Recovery) {
+            for &(v, kind) in flow.succ[u]
+                .iter()
+                .filter(|&&(_, k)| k != crate::graph::EdgeKind::Recovery)
+            {
                 let lane = cx.catalogue.lane_of(&uc.steps[v]);
                 if uc.steps[v].is_end() || !matches!(lane, Some(Lane::Backstage | Lane::Support)) {
                     continue;
