@@ -6,5 +6,6 @@ mod handbook;
 mod render;
 mod robustness;
 mod rules;
+mod schemas;
 mod support;
 mod swimlane;
