@@ -266,6 +266,7 @@ rule_tests! {
     missing_channel => "missing-channel",
     unused_definition => "unused-definition",
     unused_allow => "unused-allow",
+    handoff_without_duration => "handoff-without-duration",
 }
 
 #[test]
