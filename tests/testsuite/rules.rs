@@ -430,7 +430,7 @@ fn structure_findings_point_at_the_step_id_or_the_next_entry() {
     let [(d, at)] = branch.as_slice() else {
         panic!("one finding: {branch:?}")
     };
-    assert_eq!(at, &("use-cases/invalid-missing-when.yaml".to_owned(), 22, 9));
+    assert_eq!(at, &("use-cases/invalid-missing-when.yaml".to_owned(), 31, 9));
     assert!(d.message.contains("to `confirm`"), "{}", d.message);
 
     let unreachable = found("unreachable-step", "invalid-cut-off-chain.yaml");
