@@ -123,8 +123,13 @@ pub struct WorstPath {
 /// Work bouncing A, B, A, B between two teams.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PingPong {
-    /// The handoff that completes A, B, A, B.
-    pub handoff: Handoff,
+    /// The edge into the step that completes A, B, A, B: a handoff A -> B, or the edge from a
+    /// customer step in between (A, B, A, customer, B).
+    pub edge: Edge,
+    /// Team A, which had the case first.
+    pub first: usize,
+    /// Team B.
+    pub second: usize,
 }
 
 /// A frontstage step on one channel followed, with no customer-facing step between, by a
@@ -623,7 +628,6 @@ fn ping_pongs(g: &FlowGraph, start: usize, facts: &FlowFacts) -> Vec<PingPong> {
             _ => (v, a, b, k),
         }
     };
-    let handoff_at: HashMap<Edge, Handoff> = facts.handoffs.iter().map(|h| (h.edge, *h)).collect();
     let first = step_into((start, None, None, 0), start);
     let mut seen: HashSet<State> = HashSet::from([first]);
     let mut queue = VecDeque::from([first]);
@@ -633,20 +637,25 @@ fn ping_pongs(g: &FlowGraph, start: usize, facts: &FlowFacts) -> Vec<PingPong> {
         let u = state.0;
         for &(v, kind) in &g.succ[u] {
             let next = step_into(state, v);
-            if next.3 == 4 && state.3 == 3 {
-                let edge = Edge { from: u, to: v, kind };
-                if let (Some(h), Some(a), Some(b)) = (handoff_at.get(&edge), next.1, next.2)
-                    && pairs.insert((a.min(b), a.max(b)))
-                {
-                    found.push(PingPong { handoff: *h });
-                }
+            // The run completes on entering a step of B, whether straight from A's step (a
+            // handoff) or from a customer step in between.
+            if next.3 == 4
+                && state.3 == 3
+                && let (Some(a), Some(b)) = (next.1, next.2)
+                && pairs.insert((a.min(b), a.max(b)))
+            {
+                found.push(PingPong {
+                    edge: Edge { from: u, to: v, kind },
+                    first: a,
+                    second: b,
+                });
             }
             if seen.insert(next) {
                 queue.push_back(next);
             }
         }
     }
-    found.sort_by_key(|p| (p.handoff.edge.from, p.handoff.edge.to));
+    found.sort_by_key(|p| (p.edge.from, p.edge.to));
     found
 }
 

@@ -267,6 +267,7 @@ rule_tests! {
     unused_definition => "unused-definition",
     unused_allow => "unused-allow",
     handoff_without_duration => "handoff-without-duration",
+    ping_pong => "ping-pong",
 }
 
 #[test]
