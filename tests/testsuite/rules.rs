@@ -266,8 +266,20 @@ rule_tests! {
     missing_channel => "missing-channel",
     unused_definition => "unused-definition",
     unused_allow => "unused-allow",
-    handoff_without_duration => "handoff-without-duration",
+    handoff_budget => "handoff-budget",
     ping_pong => "ping-pong",
+    silo_break => "silo-break",
+    information_gap => "information-gap",
+    handoff_without_duration => "handoff-without-duration",
+    customer_transfer => "customer-transfer",
+    visibility_crossing => "visibility-crossing",
+    repeat_ask => "repeat-ask",
+    channel_switch => "channel-switch",
+    close_the_loop => "close-the-loop",
+    moment_of_truth_handoff => "moment-of-truth-handoff",
+    fail_point_without_recovery => "fail-point-without-recovery",
+    satisfaction_gap => "satisfaction-gap",
+    review_overdue => "review-overdue",
 }
 
 #[test]
