@@ -3,4 +3,5 @@
 mod properties;
 mod render;
 mod rules;
+mod scale;
 mod support;
