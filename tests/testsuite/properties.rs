@@ -378,3 +378,45 @@ proptest! {
         prop_assert_eq!(json(report), json(&again.report));
     }
 }
+
+/// Damages the YAML of a use case the way process owners do: a misspelt actor, item and step,
+/// a step id used twice, a recovery without a fail point, a missing `next`.
+fn damaged(yaml: &str, which: u8) -> String {
+    let mut y = yaml.to_owned();
+    for (bit, from, to) in [
+        (0, "actor: contact-centre", "actor: contact-center"),
+        (1, "invoice-number", "invoice-nr"),
+        (2, "      - to: s1\n", "      - to: s-one\n"),
+        (3, "  - id: s2\n", "  - id: s1\n"),
+        (4, "    fail_point: true\n", ""),
+        (5, "    next:\n      - to: e0\n  - id:", "  - id:"),
+        (6, "actor: billing", "actor: customer"),
+    ] {
+        if which & (1 << bit) != 0 {
+            y = y.replacen(from, to, 1);
+        }
+    }
+    y
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+
+    /// Broken use cases never make the analyses panic, and the report stays deterministic.
+    #[test]
+    fn damaged_use_cases_never_panic(spec in spec(), which in any::<u8>()) {
+        let yaml = damaged(&spec.yaml(), which);
+        let run = || {
+            let laid = base();
+            let dir = laid.root().join("use-cases");
+            std::fs::create_dir_all(&dir).expect("create use-cases/");
+            std::fs::write(dir.join("random.yaml"), &yaml).expect("write the use case");
+            json(&check_at(laid.root()).report)
+        };
+        let first = run();
+        if yaml.contains("actor: contact-center") {
+            prop_assert!(first.contains("unknown actor `contact-center`"), "{}", first);
+        }
+        prop_assert_eq!(first, run());
+    }
+}
