@@ -17,8 +17,8 @@
 use crate::rules::{base, check_at};
 use casebook::Checked;
 use casebook::diagnostic::render::json;
-use casebook::graph::FlowGraph;
 use casebook::graph::flow::Who;
+use casebook::graph::{EdgeKind, FlowGraph};
 use casebook::model::UseCase;
 use proptest::prelude::*;
 use proptest::sample::subsequence;
@@ -202,7 +202,7 @@ impl Spec {
 }
 
 /// Lays the use case over the base catalogue and checks it.
-fn checked(spec: &Spec) -> Checked {
+fn check_spec(spec: &Spec) -> Checked {
     let laid = base();
     let dir = laid.root().join("use-cases");
     std::fs::create_dir_all(&dir).expect("create use-cases/");
@@ -212,12 +212,12 @@ fn checked(spec: &Spec) -> Checked {
 
 /// Every simple path from the start, as (steps, edge kinds taken), calling `visit` on each
 /// prefix ending at a step.
-fn simple_paths(g: &FlowGraph, start: usize, visit: &mut dyn FnMut(&[usize], &[casebook::graph::EdgeKind])) {
+fn simple_paths(g: &FlowGraph, start: usize, visit: &mut dyn FnMut(&[usize], &[EdgeKind])) {
     fn go(
         g: &FlowGraph,
         path: &mut Vec<usize>,
-        kinds: &mut Vec<casebook::graph::EdgeKind>,
-        visit: &mut dyn FnMut(&[usize], &[casebook::graph::EdgeKind]),
+        kinds: &mut Vec<EdgeKind>,
+        visit: &mut dyn FnMut(&[usize], &[EdgeKind]),
     ) {
         visit(path, kinds);
         let u = *path.last().expect("a path is never empty");
@@ -236,12 +236,12 @@ fn simple_paths(g: &FlowGraph, start: usize, visit: &mut dyn FnMut(&[usize], &[c
 
 /// The items given before the last step of `path`: inputs, gives and step carries of the steps
 /// before it, and the carries of the `next` entries taken.
-fn given_along(uc: &UseCase, path: &[usize], kinds: &[casebook::graph::EdgeKind]) -> BTreeSet<String> {
+fn given_along(uc: &UseCase, path: &[usize], kinds: &[EdgeKind]) -> BTreeSet<String> {
     let mut out: BTreeSet<String> = uc.inputs.iter().map(|r| r.value.clone()).collect();
     for (i, &u) in path[..path.len() - 1].iter().enumerate() {
         let step = &uc.steps[u];
         out.extend(step.gives.iter().chain(&step.carries).map(|r| r.value.clone()));
-        if let casebook::graph::EdgeKind::Next(k) = kinds[i] {
+        if let EdgeKind::Next(k) = kinds[i] {
             out.extend(step.next[k].carries.iter().map(|r| r.value.clone()));
         }
     }
@@ -282,7 +282,7 @@ proptest! {
 
     #[test]
     fn flow_analyses_agree_with_brute_force(spec in spec()) {
-        let checked = checked(&spec);
+        let checked = check_spec(&spec);
         let report = &checked.report;
         // The generated YAML is well formed and names only what exists: the properties below
         // are about flows, not about loading.
@@ -374,7 +374,7 @@ proptest! {
         prop_assert_eq!(&found, &repeats, "repeat asks\n{}", spec.yaml());
 
         // Deterministic: a second run gives the same JSON report.
-        let again = crate::properties::checked(&spec);
+        let again = check_spec(&spec);
         prop_assert_eq!(json(report), json(&again.report));
     }
 }
