@@ -9,8 +9,8 @@
 //!
 //! An `invalid-*` fixture states what it must produce on the first line of one of its files:
 //! `# expect: dead-end x2` (several rules separated by commas; `x1` may be left out). The counts
-//! are exact. A `valid-*` fixture must produce no finding of its rule and no error of any rule:
-//! it is a clean example. The human report of every invalid fixture is snapshot-tested.
+//! are exact. A `valid-*` fixture must produce no finding of its rule, no error of any rule, and
+//! no unused allow: it is a clean example. The human report of every invalid fixture is snapshot-tested.
 
 use crate::support::{copy_tree, fixtures};
 use casebook::diagnostic::render::human;
@@ -217,6 +217,14 @@ fn check_rule(rule: &str) {
             if report.diagnostics.iter().any(|d| d.severity == Severity::Error) {
                 failures.push(format!(
                     "{what}: a valid fixture has no error, but:\n{}",
+                    summary(report)
+                ));
+            }
+            // An allow in a clean example must suppress something: otherwise a near miss
+            // written as "allowed" would pass without the rule ever firing.
+            if count("unused-allow") > 0 {
+                failures.push(format!(
+                    "{what}: every allow of a valid fixture must be used, but:\n{}",
                     summary(report)
                 ));
             }
