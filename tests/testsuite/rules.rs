@@ -500,3 +500,90 @@ fn a_use_case_defined_in_two_files_shows_both_files() {
     assert!(text.contains("::: use-cases/cards/lost-card.yaml:1:5"), "{text}");
     assert!(text.contains("first defined here"), "{text}");
 }
+
+#[test]
+fn flow_findings_point_at_the_need_the_next_entry_or_the_step() {
+    // silo-break: the `needs` entry of the receiving step, labelled with the `next` entry.
+    let silo = found("silo-break", "invalid-told-to-the-agent-only.yaml");
+    let [(d, at)] = silo.as_slice() else {
+        panic!("one finding: {silo:?}")
+    };
+    assert_eq!(
+        at,
+        &("use-cases/invalid-told-to-the-agent-only.yaml".to_owned(), 27, 13)
+    );
+    assert_eq!(d.step.as_deref(), Some("compare"));
+    assert_eq!(d.severity, Severity::Error);
+    assert!(
+        d.message.contains("the customer gave it at step `call`"),
+        "{}",
+        d.message
+    );
+
+    // information-gap: the `needs` entry, with the path along which nothing gives it.
+    let gap = found("information-gap", "invalid-given-on-one-branch.yaml");
+    let [(d, at)] = gap.as_slice() else {
+        panic!("one finding: {gap:?}")
+    };
+    assert_eq!(
+        at,
+        &("use-cases/invalid-given-on-one-branch.yaml".to_owned(), 36, 13)
+    );
+    assert!(
+        d.message
+            .ends_with("along `ask` → `triage` → `confirm` nothing gives it"),
+        "{}",
+        d.message
+    );
+
+    // ping-pong: the `next` entry that completes A, B, A, B, teams named in order.
+    let pong = found("ping-pong", "invalid-billing-and-field-service.yaml");
+    let [(d, at)] = pong.as_slice() else {
+        panic!("one finding: {pong:?}")
+    };
+    assert_eq!(
+        at,
+        &(
+            "use-cases/invalid-billing-and-field-service.yaml".to_owned(),
+            38,
+            11
+        )
+    );
+    assert_eq!(d.step.as_deref(), Some("compare"));
+    assert!(
+        d.message
+            .contains("(`billing`, `field-service`, `billing`, `field-service`)"),
+        "{}",
+        d.message
+    );
+
+    // handoff-budget: the `next` entry of the first handoff over the budget.
+    let budget = found("handoff-budget", "invalid-four-handoffs.yaml");
+    let [(d, at)] = budget.as_slice() else {
+        panic!("one finding: {budget:?}")
+    };
+    assert_eq!(at, &("use-cases/invalid-four-handoffs.yaml".to_owned(), 43, 11));
+    assert_eq!(d.step.as_deref(), Some("check-meter"));
+    assert!(
+        d.message.contains("has 4 handoffs, over the budget of 3"),
+        "{}",
+        d.message
+    );
+
+    // handoff-without-duration: the receiving step's id.
+    let duration = found("handoff-without-duration", "invalid-two-departments.yaml");
+    let steps: Vec<_> = duration
+        .iter()
+        .map(|(d, at)| (d.step.as_deref(), at.1, at.2))
+        .collect();
+    assert_eq!(steps, [(Some("correct"), 25, 9), (Some("inform"), 31, 9)]);
+
+    // review-overdue: the `reviewed:` date, no step.
+    let review = found("review-overdue", "invalid-due-yesterday.yaml");
+    let [(d, at)] = review.as_slice() else {
+        panic!("one finding: {review:?}")
+    };
+    assert_eq!(at, &("use-cases/invalid-due-yesterday.yaml".to_owned(), 9, 11));
+    assert_eq!(d.step, None);
+    assert!(d.message.contains("was due on 2026-11-21"), "{}", d.message);
+}
