@@ -739,12 +739,13 @@ fn repeat_asks(
     for v in (0..n).filter(|&v| g.reachable[v] && is_customer(v)) {
         for (gi, r) in uc.steps[v].gives.iter().enumerate() {
             if given[v].contains(items.id(&r.value)) {
-                // The nearest earlier customer step that gives it (backwards search).
+                // The nearest earlier customer step that gives it (backwards search through
+                // the steps the start reaches: an unreachable step gave nothing).
                 let mut seen = vec![false; n];
                 let mut queue: VecDeque<usize> = g.pred[v].iter().map(|&(p, _)| p).collect();
                 let mut earlier = v;
                 while let Some(p) = queue.pop_front() {
-                    if std::mem::replace(&mut seen[p], true) {
+                    if std::mem::replace(&mut seen[p], true) || !g.reachable[p] {
                         continue;
                     }
                     if is_customer(p) && uc.steps[p].gives.iter().any(|x| x.value == r.value) {
