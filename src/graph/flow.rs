@@ -109,7 +109,7 @@ pub struct SiloGap {
     pub handoff: Handoff,
     /// Index into the receiving step's `needs`.
     pub need: usize,
-    /// The steps that give the item (on some path), to name in the message.
+    /// The reachable steps that give the item and lead to the handoff, to name in the message.
     pub givers: Vec<usize>,
 }
 
@@ -510,7 +510,11 @@ fn silo_gaps(
             let item = items.id(&need.value);
             if avail.contains(item) && !along.contains(bit(t, item)) {
                 let givers = (0..n)
-                    .filter(|&s| uc.steps[s].gives.iter().any(|r| r.value == need.value))
+                    .filter(|&s| {
+                        g.reachable[s]
+                            && uc.steps[s].gives.iter().any(|r| r.value == need.value)
+                            && (s == u || leads_to(g, s, u))
+                    })
                     .collect();
                 gaps.push(SiloGap {
                     handoff: *h,
@@ -521,6 +525,21 @@ fn silo_gaps(
         }
     }
     gaps
+}
+
+/// True when some path leads from step `from` to step `to` (one edge or more).
+fn leads_to(g: &FlowGraph, from: usize, to: usize) -> bool {
+    let mut seen = vec![false; g.succ.len()];
+    let mut stack: Vec<usize> = g.succ[from].iter().map(|&(v, _)| v).collect();
+    while let Some(w) = stack.pop() {
+        if w == to {
+            return true;
+        }
+        if !std::mem::replace(&mut seen[w], true) {
+            stack.extend(g.succ[w].iter().map(|&(v, _)| v));
+        }
+    }
+    false
 }
 
 /// Dynamic programming over the condensation: the path from the start to an end step with the
