@@ -109,7 +109,7 @@ pub struct SiloGap {
     pub handoff: Handoff,
     /// Index into the receiving step's `needs`.
     pub need: usize,
-    /// The steps that give the item (on some path), to name in the message.
+    /// The reachable steps that give the item and lead to the handoff, to name in the message.
     pub givers: Vec<usize>,
 }
 
@@ -123,8 +123,13 @@ pub struct WorstPath {
 /// Work bouncing A, B, A, B between two teams.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PingPong {
-    /// The handoff that completes A, B, A, B.
-    pub handoff: Handoff,
+    /// The edge into the step that completes A, B, A, B: a handoff A -> B, or the edge from a
+    /// customer step in between (A, B, A, customer, B).
+    pub edge: Edge,
+    /// Team A, which had the case first.
+    pub first: usize,
+    /// Team B.
+    pub second: usize,
 }
 
 /// A frontstage step on one channel followed, with no customer-facing step between, by a
@@ -581,7 +586,11 @@ fn silo_gaps(
             let item = items.id(&need.value);
             if avail.contains(item) && !along.contains(bit(t, item)) {
                 let givers = (0..n)
-                    .filter(|&s| uc.steps[s].gives.iter().any(|r| r.value == need.value))
+                    .filter(|&s| {
+                        g.reachable[s]
+                            && uc.steps[s].gives.iter().any(|r| r.value == need.value)
+                            && (s == u || leads_to(g, s, u))
+                    })
                     .collect();
                 gaps.push(SiloGap {
                     handoff: *h,
@@ -592,6 +601,21 @@ fn silo_gaps(
         }
     }
     gaps
+}
+
+/// True when some path leads from step `from` to step `to` (one edge or more).
+fn leads_to(g: &View, from: usize, to: usize) -> bool {
+    let mut seen = vec![false; g.succ.len()];
+    let mut stack: Vec<usize> = g.succ[from].iter().map(|&(v, _)| v).collect();
+    while let Some(w) = stack.pop() {
+        if w == to {
+            return true;
+        }
+        if !std::mem::replace(&mut seen[w], true) {
+            stack.extend(g.succ[w].iter().map(|&(v, _)| v));
+        }
+    }
+    false
 }
 
 /// Dynamic programming over the condensation: the path from the start to an end step with the
@@ -699,7 +723,6 @@ fn ping_pongs(g: &View, start: usize, facts: &FlowFacts) -> Vec<PingPong> {
             _ => (v, a, b, k),
         }
     };
-    let handoff_at: HashMap<Edge, Handoff> = facts.handoffs.iter().map(|h| (h.edge, *h)).collect();
     let first = step_into((start, None, None, 0), start);
     let mut seen: HashSet<State> = HashSet::from([first]);
     let mut queue = VecDeque::from([first]);
@@ -709,20 +732,25 @@ fn ping_pongs(g: &View, start: usize, facts: &FlowFacts) -> Vec<PingPong> {
         let u = state.0;
         for &(v, kind) in &g.succ[u] {
             let next = step_into(state, v);
-            if next.3 == 4 && state.3 == 3 {
-                let edge = Edge { from: u, to: v, kind };
-                if let (Some(h), Some(a), Some(b)) = (handoff_at.get(&edge), next.1, next.2)
-                    && pairs.insert((a.min(b), a.max(b)))
-                {
-                    found.push(PingPong { handoff: *h });
-                }
+            // The run completes on entering a step of B, whether straight from A's step (a
+            // handoff) or from a customer step in between.
+            if next.3 == 4
+                && state.3 == 3
+                && let (Some(a), Some(b)) = (next.1, next.2)
+                && pairs.insert((a.min(b), a.max(b)))
+            {
+                found.push(PingPong {
+                    edge: Edge { from: u, to: v, kind },
+                    first: a,
+                    second: b,
+                });
             }
             if seen.insert(next) {
                 queue.push_back(next);
             }
         }
     }
-    found.sort_by_key(|p| (p.handoff.edge.from, p.handoff.edge.to));
+    found.sort_by_key(|p| (p.edge.from, p.edge.to));
     found
 }
 
@@ -800,12 +828,13 @@ fn repeat_asks(uc: &UseCase, g: &View, items: &Items, order: &[usize], facts: &F
     for v in (0..n).filter(|&v| g.reachable[v] && is_customer(v)) {
         for (gi, r) in uc.steps[v].gives.iter().enumerate() {
             if given[v].contains(items.id(&r.value)) {
-                // The nearest earlier customer step that gives it (backwards search).
+                // The nearest earlier customer step that gives it (backwards search through
+                // the steps the start reaches: an unreachable step gave nothing).
                 let mut seen = vec![false; n];
                 let mut queue: VecDeque<usize> = g.pred[v].iter().map(|&(p, _)| p).collect();
                 let mut earlier = v;
                 while let Some(p) = queue.pop_front() {
-                    if std::mem::replace(&mut seen[p], true) {
+                    if std::mem::replace(&mut seen[p], true) || !g.reachable[p] {
                         continue;
                     }
                     if is_customer(p) && uc.steps[p].gives.iter().any(|x| x.value == r.value) {

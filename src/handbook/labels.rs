@@ -147,7 +147,10 @@ const FR: &[(&str, &str)] = &[
     ("departments", "Directions"),
     ("details", "Détails"),
     ("diagram", "Diagramme en couloirs"),
-    ("diagram_help", "Cliquez sur le diagramme pour l'ouvrir en taille réelle."),
+    (
+        "diagram_help",
+        "Cliquez sur le diagramme pour l'ouvrir en taille réelle.",
+    ),
     ("direction", "Sens"),
     ("domain", "Domaine"),
     ("domains", "Domaines"),

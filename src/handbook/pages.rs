@@ -704,7 +704,9 @@ impl Builder<'_> {
 fn domain_title(slug: &str) -> String {
     let words = slug.replace('-', " ");
     let mut chars = words.chars();
-    chars.next().map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+    chars
+        .next()
+        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }
 
 /// A matrix as an HTML table whose cells darken with their count; only rows and columns with a
@@ -714,7 +716,9 @@ fn heatmap(names: &[String], counts: &[Vec<usize>]) -> String {
         .filter(|&i| counts[i].iter().any(|&n| n > 0) || counts.iter().any(|r| r[i] > 0))
         .collect();
     let max = counts.iter().flatten().copied().max().unwrap_or(0).max(1);
-    let mut html = String::from("<div class=\"casebook-scroll\"><table class=\"casebook-heatmap\">\n<thead><tr><th></th>");
+    let mut html = String::from(
+        "<div class=\"casebook-scroll\"><table class=\"casebook-heatmap\">\n<thead><tr><th></th>",
+    );
     for &j in &used {
         html.push_str(&format!("<th><span>{}</span></th>", html_escape(&names[j])));
     }

@@ -6,7 +6,7 @@ declare_rule! {
     /// Counts the handoffs (a step of one team followed by a step of another team) on every
     /// path from the start to an end step, each loop taken at most once, and reports the worst
     /// path when it has more than `max` handoffs (default 3). The finding points at the first
-    /// handoff over the budget and lists the whole chain.
+    /// handoff over the budget and lists the whole chain; the handoffs of a loop are grouped.
     ///
     /// ## Why is this bad?
     /// Every handoff is a queue, a re-read of the case and a chance to lose information. Long
@@ -46,11 +46,29 @@ impl Rule for HandoffBudget {
             return;
         }
         let over = &worst.handoffs[max];
-        let chain: Vec<String> = worst
-            .handoffs
-            .iter()
-            .map(|h| format!("{} → {}", team(cx, h.from_team), team(cx, h.to_team)))
-            .collect();
+        // The handoffs in path order; those inside one loop (each counted once, whatever the
+        // number of rounds) are grouped, as they are not one straight path.
+        let mut chain: Vec<String> = Vec::new();
+        let mut k = 0;
+        while k < worst.handoffs.len() {
+            let h = &worst.handoffs[k];
+            let c = flow.scc_of[h.edge.from];
+            let name = |h: &crate::graph::flow::Handoff| {
+                format!("{} → {}", team(cx, h.from_team), team(cx, h.to_team))
+            };
+            if c != flow.scc_of[h.edge.to] {
+                chain.push(name(h));
+                k += 1;
+                continue;
+            }
+            let looped: Vec<String> = worst.handoffs[k..]
+                .iter()
+                .take_while(|h| flow.scc_of[h.edge.from] == c && flow.scc_of[h.edge.to] == c)
+                .map(name)
+                .collect();
+            k += looped.len();
+            chain.push(format!("in a loop, once each: ({})", looped.join(", ")));
+        }
         out.push(
             Diagnostic::new(
                 Self::META.id,

@@ -36,9 +36,16 @@ impl Rule for HandoffWithoutDuration {
     fn check_use_case(&self, cx: &Context<'_>, i: usize, out: &mut Vec<Diagnostic>) {
         let (uc, flow) = cx.use_case(i);
         let mut seen = BTreeSet::new();
-        for h in flow.flow.handoffs.iter().filter(|h| h.cross_department) {
+        // A handoff from a step that cannot be reached never happens (unreachable-step reports
+        // the step itself).
+        for h in flow
+            .flow
+            .handoffs
+            .iter()
+            .filter(|h| h.cross_department && flow.reachable[h.edge.from])
+        {
             let v = h.edge.to;
-            if uc.steps[v].duration.is_some() || !flow.reachable[v] || !seen.insert(v) {
+            if uc.steps[v].duration.is_some() || !seen.insert(v) {
                 continue;
             }
             out.push(

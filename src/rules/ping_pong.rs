@@ -43,15 +43,15 @@ impl Rule for PingPong {
     fn check_use_case(&self, cx: &Context<'_>, i: usize, out: &mut Vec<Diagnostic>) {
         let (uc, flow) = cx.use_case(i);
         for p in &flow.flow.ping_pongs {
-            let (a, b) = (team(cx, p.handoff.to_team), team(cx, p.handoff.from_team));
+            let (a, b) = (team(cx, p.first), team(cx, p.second));
             out.push(
                 Diagnostic::new(
                     Self::META.id,
-                    edge_span(uc, &p.handoff.edge),
+                    edge_span(uc, &p.edge),
                     format!("the case bounces between {a} and {b} ({a}, {b}, {a}, {b}): neither team can finish it, and the customer waits through every round"),
                 )
                 .in_use_case(uc.id.value.clone())
-                .at_step(uc.steps[p.handoff.edge.from].id.value.clone())
+                .at_step(uc.steps[p.edge.from].id.value.clone())
                 .with_help(format!("give {a} or {b} what it needs to decide alone the first time (system access, a checklist), so the case goes back at most once")),
             );
         }

@@ -39,7 +39,7 @@ impl Rule for SatisfactionGap {
         for (s, step) in uc.steps.iter().enumerate() {
             let Some(sat) = &step.satisfaction else { continue };
             let scores: Vec<(&str, i64)> = [
-                ("customer", sat.value.customer),
+                ("customers", sat.value.customer),
                 ("staff", sat.value.staff),
                 ("management", sat.value.management),
             ]

@@ -1,5 +1,6 @@
 use super::{Context, Rule, RuleMeta, declare_rule, edge_span, step_name, team};
 use crate::diagnostic::Diagnostic;
+use crate::model::CUSTOMER;
 
 declare_rule! {
     /// ## What it does
@@ -54,10 +55,11 @@ impl Rule for SiloBreak {
             let origin = match gap.givers.first() {
                 Some(&g) => {
                     let step = &uc.steps[g];
-                    let by = step
-                        .actor
-                        .as_ref()
-                        .map_or("someone".to_owned(), |a| format!("`{}`", a.value));
+                    let by = match step.actor.as_ref() {
+                        Some(a) if a.value == CUSTOMER => "the customer".to_owned(),
+                        Some(a) => format!("`{}`", a.value),
+                        None => "someone".to_owned(),
+                    };
                     let place = step.system.as_ref().map(|s| s.value.clone()).or_else(|| {
                         cat.item(&need.value)
                             .and_then(|it| it.stored_in.as_ref())

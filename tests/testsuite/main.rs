@@ -3,9 +3,11 @@
 mod bad_input;
 mod cli;
 mod handbook;
+mod properties;
 mod render;
 mod robustness;
 mod rules;
+mod scale;
 mod schemas;
 mod support;
 mod swimlane;

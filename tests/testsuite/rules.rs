@@ -9,8 +9,8 @@
 //!
 //! An `invalid-*` fixture states what it must produce on the first line of one of its files:
 //! `# expect: dead-end x2` (several rules separated by commas; `x1` may be left out). The counts
-//! are exact. A `valid-*` fixture must produce no finding of its rule and no error of any rule:
-//! it is a clean example. The human report of every invalid fixture is snapshot-tested.
+//! are exact. A `valid-*` fixture must produce no finding of its rule, no error of any rule, and
+//! no unused allow: it is a clean example. The human report of every invalid fixture is snapshot-tested.
 
 use crate::support::{copy_tree, fixtures};
 use casebook::diagnostic::render::human;
@@ -221,6 +221,14 @@ fn check_rule(rule: &str) {
                     summary(report)
                 ));
             }
+            // An allow in a clean example must suppress something: otherwise a near miss
+            // written as "allowed" would pass without the rule ever firing.
+            if count("unused-allow") > 0 {
+                failures.push(format!(
+                    "{what}: every allow of a valid fixture must be used, but:\n{}",
+                    summary(report)
+                ));
+            }
         } else if expect.get(rule).is_none_or(|&n| n == 0) {
             failures.push(format!("{what}: write `# expect: {rule} xN` on its first line"));
         }
@@ -268,6 +276,20 @@ rule_tests! {
     missing_channel => "missing-channel",
     unused_definition => "unused-definition",
     unused_allow => "unused-allow",
+    handoff_budget => "handoff-budget",
+    ping_pong => "ping-pong",
+    silo_break => "silo-break",
+    information_gap => "information-gap",
+    handoff_without_duration => "handoff-without-duration",
+    customer_transfer => "customer-transfer",
+    visibility_crossing => "visibility-crossing",
+    repeat_ask => "repeat-ask",
+    channel_switch => "channel-switch",
+    close_the_loop => "close-the-loop",
+    moment_of_truth_handoff => "moment-of-truth-handoff",
+    fail_point_without_recovery => "fail-point-without-recovery",
+    satisfaction_gap => "satisfaction-gap",
+    review_overdue => "review-overdue",
 }
 
 #[test]
@@ -431,7 +453,7 @@ fn structure_findings_point_at_the_step_id_or_the_next_entry() {
     let [(d, at)] = branch.as_slice() else {
         panic!("one finding: {branch:?}")
     };
-    assert_eq!(at, &("use-cases/invalid-missing-when.yaml".to_owned(), 22, 9));
+    assert_eq!(at, &("use-cases/invalid-missing-when.yaml".to_owned(), 31, 9));
     assert!(d.message.contains("to `confirm`"), "{}", d.message);
 
     let unreachable = found("unreachable-step", "invalid-cut-off-chain.yaml");
@@ -495,4 +517,91 @@ fn schema_findings_in_a_use_case_name_the_use_case_and_the_step() {
     };
     assert_eq!(d.use_case.as_deref(), Some("invoice-copy"));
     assert_eq!(d.step, None);
+}
+
+#[test]
+fn flow_findings_point_at_the_need_the_next_entry_or_the_step() {
+    // silo-break: the `needs` entry of the receiving step, labelled with the `next` entry.
+    let silo = found("silo-break", "invalid-told-to-the-agent-only.yaml");
+    let [(d, at)] = silo.as_slice() else {
+        panic!("one finding: {silo:?}")
+    };
+    assert_eq!(
+        at,
+        &("use-cases/invalid-told-to-the-agent-only.yaml".to_owned(), 27, 13)
+    );
+    assert_eq!(d.step.as_deref(), Some("compare"));
+    assert_eq!(d.severity, Severity::Error);
+    assert!(
+        d.message.contains("the customer gave it at step `call`"),
+        "{}",
+        d.message
+    );
+
+    // information-gap: the `needs` entry, with the path along which nothing gives it.
+    let gap = found("information-gap", "invalid-given-on-one-branch.yaml");
+    let [(d, at)] = gap.as_slice() else {
+        panic!("one finding: {gap:?}")
+    };
+    assert_eq!(
+        at,
+        &("use-cases/invalid-given-on-one-branch.yaml".to_owned(), 36, 13)
+    );
+    assert!(
+        d.message
+            .ends_with("along `ask` → `triage` → `confirm` nothing gives it"),
+        "{}",
+        d.message
+    );
+
+    // ping-pong: the `next` entry that completes A, B, A, B, teams named in order.
+    let pong = found("ping-pong", "invalid-billing-and-field-service.yaml");
+    let [(d, at)] = pong.as_slice() else {
+        panic!("one finding: {pong:?}")
+    };
+    assert_eq!(
+        at,
+        &(
+            "use-cases/invalid-billing-and-field-service.yaml".to_owned(),
+            38,
+            11
+        )
+    );
+    assert_eq!(d.step.as_deref(), Some("compare"));
+    assert!(
+        d.message
+            .contains("(`billing`, `field-service`, `billing`, `field-service`)"),
+        "{}",
+        d.message
+    );
+
+    // handoff-budget: the `next` entry of the first handoff over the budget.
+    let budget = found("handoff-budget", "invalid-four-handoffs.yaml");
+    let [(d, at)] = budget.as_slice() else {
+        panic!("one finding: {budget:?}")
+    };
+    assert_eq!(at, &("use-cases/invalid-four-handoffs.yaml".to_owned(), 43, 11));
+    assert_eq!(d.step.as_deref(), Some("check-meter"));
+    assert!(
+        d.message.contains("has 4 handoffs, over the budget of 3"),
+        "{}",
+        d.message
+    );
+
+    // handoff-without-duration: the receiving step's id.
+    let duration = found("handoff-without-duration", "invalid-two-departments.yaml");
+    let steps: Vec<_> = duration
+        .iter()
+        .map(|(d, at)| (d.step.as_deref(), at.1, at.2))
+        .collect();
+    assert_eq!(steps, [(Some("correct"), 25, 9), (Some("inform"), 31, 9)]);
+
+    // review-overdue: the `reviewed:` date, no step.
+    let review = found("review-overdue", "invalid-due-yesterday.yaml");
+    let [(d, at)] = review.as_slice() else {
+        panic!("one finding: {review:?}")
+    };
+    assert_eq!(at, &("use-cases/invalid-due-yesterday.yaml".to_owned(), 9, 11));
+    assert_eq!(d.step, None);
+    assert!(d.message.contains("was due on 2026-11-21"), "{}", d.message);
 }

@@ -35,7 +35,10 @@ fn undocumented(root: &Value, node: &Value, path: &str, out: &mut Vec<String>) {
                 undocumented(root, v, &format!("{path}/{k}"), out);
             }
         }
-        Value::Array(items) => items.iter().enumerate().for_each(|(i, v)| undocumented(root, v, &format!("{path}/{i}"), out)),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .for_each(|(i, v)| undocumented(root, v, &format!("{path}/{i}"), out)),
         _ => {}
     }
 }
@@ -44,10 +47,18 @@ fn undocumented(root: &Value, node: &Value, path: &str, out: &mut Vec<String>) {
 fn every_property_has_a_title_and_a_description() {
     for kind in FileKind::ALL {
         let schema: Value = serde_json::from_str(kind.schema_text()).unwrap();
-        assert!(schema.get("title").is_some() && schema.get("description").is_some(), "{}", kind.name());
+        assert!(
+            schema.get("title").is_some() && schema.get("description").is_some(),
+            "{}",
+            kind.name()
+        );
         let mut missing = Vec::new();
         undocumented(&schema, &schema, "", &mut missing);
-        assert!(missing.is_empty(), "{}: undocumented properties {missing:?}", kind.name());
+        assert!(
+            missing.is_empty(),
+            "{}: undocumented properties {missing:?}",
+            kind.name()
+        );
     }
 }
 
