@@ -15,6 +15,7 @@ pub mod rules;
 pub mod scaffold;
 pub mod source;
 pub mod suggest;
+pub mod swimlane;
 pub mod visual;
 
 pub use engine::{CheckOptions, Checked, check};

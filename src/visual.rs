@@ -1,5 +1,6 @@
-//! Text pictures of one use case's flow graph: Graphviz DOT and Mermaid, one cluster per actor.
-//! Every label from YAML is escaped for the target language.
+//! Pictures of one use case's flow graph: Graphviz DOT and Mermaid (one cluster per actor), and
+//! the swimlane diagram as SVG ([`crate::swimlane`]). Every label from YAML is escaped for the
+//! target language.
 
 use crate::graph::{EdgeKind, FlowGraph};
 use crate::model::{Catalogue, UseCase};
@@ -12,6 +13,8 @@ pub enum GraphFormat {
     Dot,
     /// Mermaid flowchart.
     Mermaid,
+    /// The swimlane diagram as a self-contained SVG (the handbook's picture).
+    Svg,
 }
 
 /// Renders the flow graph of `uc` in `format`.
@@ -19,6 +22,9 @@ pub fn render(cat: &Catalogue, uc: &UseCase, flow: &FlowGraph, format: GraphForm
     match format {
         GraphFormat::Dot => dot(cat, uc, flow),
         GraphFormat::Mermaid => mermaid(cat, uc, flow),
+        GraphFormat::Svg => {
+            crate::swimlane::render_svg(cat, uc, flow, crate::swimlane::LaneLabels::for_catalogue(cat))
+        }
     }
 }
 
