@@ -3,3 +3,4 @@
 mod render;
 mod rules;
 mod support;
+mod swimlane;

@@ -1,0 +1,442 @@
+//! The swimlane SVG: geometry checks over every use case of the shipped catalogue and a
+//! synthetic 30-step use case with branches and loops, wrapped titles, hostile text, a snapshot,
+//! determinism, and `casebook graph --format svg`.
+
+use crate::support::{casebook, copy_tree, fixtures};
+use casebook::graph::FlowGraph;
+use casebook::model::{Catalogue, Date, UseCase};
+use casebook::swimlane::{self, LaneLabels, Layout, TITLE_CHARS, text_width};
+use casebook::{CheckOptions, Checked, check};
+use std::fmt::Write;
+use std::path::Path;
+
+fn today() -> Date {
+    Date::parse("2026-11-22").expect("a valid date")
+}
+
+fn load(root: &Path) -> Checked {
+    check(root, CheckOptions { today: today() }).expect("the catalogue loads")
+}
+
+/// A temporary catalogue: the base fixture plus the given use cases (file name, YAML).
+fn catalogue_with(use_cases: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    copy_tree(&fixtures().join("base"), dir.path());
+    let uc = dir.path().join("use-cases");
+    std::fs::create_dir_all(&uc).expect("create use-cases");
+    for (name, text) in use_cases {
+        std::fs::write(uc.join(name), text).expect("write use case");
+    }
+    dir
+}
+
+fn each_use_case(checked: &Checked) -> impl Iterator<Item = (&Catalogue, &UseCase, &FlowGraph)> {
+    let cat = &checked.catalogue;
+    cat.use_cases
+        .iter()
+        .zip(&checked.facts.flows)
+        .map(move |(uc, flow)| (cat, uc, flow))
+}
+
+/// A use case of 30 steps over five teams and the customer, with branches, loops, a fail point
+/// with recovery, moments of truth, long titles and a very long word.
+fn thirty_steps() -> String {
+    let actors = [
+        "customer",
+        "contact-centre",
+        "billing",
+        "field-service",
+        "it-support",
+        "chatbot",
+    ];
+    let mut y = String::from(
+        "id: thirty-steps\ntitle: A long case with branches and loops\ndomain: billing\nowner: billing\n\
+         status: draft\nreviewed: 2026-01-01\nsteps:\n",
+    );
+    let n = 28;
+    for i in 0..n {
+        let actor = actors[(i * 7 / 3) % actors.len()];
+        let _ = writeln!(y, "  - id: s{i}");
+        let title = if i % 4 == 0 {
+            format!("Step {i} where somebody does a rather long piece of work that needs several lines")
+        } else if i == 9 {
+            "Supercalifragilisticexpialidocious-verification-of-everything".to_owned()
+        } else {
+            format!("Step {i}")
+        };
+        let _ = writeln!(y, "    title: {title}");
+        let _ = writeln!(y, "    actor: {actor}");
+        if matches!(actor, "customer" | "contact-centre" | "chatbot") {
+            let _ = writeln!(y, "    channel: {}", ["phone", "email", "portal"][i % 3]);
+        }
+        if i % 6 == 1 {
+            let _ = writeln!(y, "    moment_of_truth: true");
+        }
+        if i == 12 {
+            let _ = writeln!(y, "    fail_point: true\n    recovery: s3");
+        }
+        let next = i + 1;
+        let last = if next >= n {
+            "done-a".to_owned()
+        } else {
+            format!("s{next}")
+        };
+        if i % 5 == 2 && i + 3 < n {
+            let _ = writeln!(
+                y,
+                "    next:\n      - to: {last}\n        when: the first condition holds for this case\n      - to: s{}\n        default: true",
+                i + 3
+            );
+        } else if i % 7 == 6 && i >= 4 {
+            let _ = writeln!(
+                y,
+                "    next:\n      - to: {last}\n        when: all is well\n      - to: s{}\n        when: something is missing and the work starts again",
+                i - 4
+            );
+        } else if i == 20 {
+            let _ = writeln!(
+                y,
+                "    next:\n      - to: {last}\n        when: continue\n      - to: done-b\n        when: stop here"
+            );
+        } else {
+            let _ = writeln!(y, "    next: {last}");
+        }
+    }
+    y.push_str("  - id: done-a\n    end: finished normally\n  - id: done-b\n    end: stopped early by the customer\n");
+    y
+}
+
+/// Writes the picture to `$CASEBOOK_SVG_DUMP/<name>.svg` when that variable is set, to look at it.
+fn dump(name: &str, svg: &str) {
+    if let Some(dir) = std::env::var_os("CASEBOOK_SVG_DUMP") {
+        std::fs::write(Path::new(&dir).join(format!("{name}.svg")), svg).expect("write the picture");
+    }
+}
+
+/// Every geometric promise of the layout.
+fn assert_clean(l: &Layout, what: &str) {
+    for (i, a) in l.boxes.iter().enumerate() {
+        let sub = &l.sub_lanes[a.sub_lane];
+        assert!(
+            a.y - 9.0 >= sub.y && a.y + a.h <= sub.y + sub.height,
+            "{what}: box {i} ({:?}) is outside its sub-lane {:?}",
+            a.rect(),
+            (sub.y, sub.height)
+        );
+        assert!(
+            a.x >= l.content_x && a.x + a.w <= l.width,
+            "{what}: box {i} is outside the picture"
+        );
+        for (j, b) in l.boxes.iter().enumerate().skip(i + 1) {
+            assert!(!a.rect().overlaps(&b.rect()), "{what}: boxes {i} and {j} overlap");
+        }
+    }
+    for e in &l.edges {
+        assert!(
+            e.points.len() >= 2,
+            "{what}: edge {}->{} has no route",
+            e.from,
+            e.to
+        );
+        for s in e.points.windows(2) {
+            assert!(
+                (s[0].0 - s[1].0).abs() < 0.01 || (s[0].1 - s[1].1).abs() < 0.01,
+                "{what}: edge {}->{} has a slanted segment",
+                e.from,
+                e.to
+            );
+            for (k, b) in l.boxes.iter().enumerate() {
+                if k != e.from && k != e.to {
+                    assert!(
+                        !b.rect().crossed_by(s[0], s[1]),
+                        "{what}: edge {}->{} crosses box {k}",
+                        e.from,
+                        e.to
+                    );
+                }
+            }
+        }
+        let first = e.points[0];
+        let from = &l.boxes[e.from];
+        assert!(
+            (first.0 - (from.x + from.w)).abs() < 0.01,
+            "{what}: edge leaves its box"
+        );
+        let last = e.points[e.points.len() - 1];
+        assert!(
+            (last.0 - l.boxes[e.to].x).abs() < 0.01,
+            "{what}: edge enters its box"
+        );
+    }
+    let labels: Vec<_> = l.edges.iter().filter_map(|e| e.label.as_ref()).collect();
+    for (i, a) in labels.iter().enumerate() {
+        for b in &l.boxes {
+            assert!(
+                !a.rect().overlaps(&b.rect()),
+                "{what}: label {:?} covers a box",
+                a.text
+            );
+        }
+        for b in labels.iter().skip(i + 1) {
+            assert!(
+                !a.rect().overlaps(&b.rect()),
+                "{what}: labels {:?} and {:?} overlap",
+                a.text,
+                b.text
+            );
+        }
+    }
+}
+
+#[test]
+fn no_box_overlaps_and_every_box_is_in_its_sub_lane_in_the_shipped_catalogue() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("catalogue");
+    let checked = load(&root);
+    assert!(!checked.catalogue.use_cases.is_empty());
+    for (cat, uc, flow) in each_use_case(&checked) {
+        assert_clean(&swimlane::layout(cat, uc, flow), &uc.id.value);
+    }
+}
+
+#[test]
+fn a_thirty_step_use_case_with_branches_and_loops_is_laid_out_cleanly() {
+    let yaml = thirty_steps();
+    let dir = catalogue_with(&[("thirty-steps.yaml", &yaml)]);
+    let checked = load(dir.path());
+    let (cat, uc, flow) = each_use_case(&checked).next().expect("one use case");
+    assert_eq!(uc.steps.len(), 30);
+    let l = swimlane::layout(cat, uc, flow);
+    dump(
+        "thirty-steps",
+        &swimlane::render_svg(cat, uc, flow, &LaneLabels::ENGLISH),
+    );
+    assert_clean(&l, "thirty-steps");
+    assert!(
+        l.edges.iter().any(|e| e.back),
+        "the loops are drawn as back edges"
+    );
+    assert!(l.edges.iter().any(|e| e.handoff.is_some()));
+    assert_eq!(
+        l.lanes.len(),
+        4,
+        "customer, frontstage, backstage and support are all used"
+    );
+    assert_eq!(l.lines.len(), 3);
+}
+
+#[test]
+fn long_titles_wrap_to_the_width_of_the_box() {
+    let yaml = thirty_steps();
+    let dir = catalogue_with(&[("thirty-steps.yaml", &yaml)]);
+    let checked = load(dir.path());
+    let (cat, uc, flow) = each_use_case(&checked).next().expect("one use case");
+    let l = swimlane::layout(cat, uc, flow);
+    let long = &l.boxes[uc.step("s0").expect("s0")];
+    assert!(long.lines.len() >= 3, "{:?}", long.lines);
+    let word = &l.boxes[uc.step("s9").expect("s9")];
+    assert!(
+        word.lines.len() >= 3,
+        "a very long word is broken: {:?}",
+        word.lines
+    );
+    for b in &l.boxes {
+        for line in &b.lines {
+            assert!(line.chars().count() <= TITLE_CHARS, "{line:?}");
+            assert!(
+                text_width(line, 12.0) <= b.w - 16.0,
+                "{line:?} is wider than its box"
+            );
+        }
+    }
+    // The shipped catalogue too.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("catalogue");
+    let checked = load(&root);
+    for (cat, uc, flow) in each_use_case(&checked) {
+        for b in &swimlane::layout(cat, uc, flow).boxes {
+            for line in &b.lines {
+                assert!(text_width(line, 12.0) <= b.w - 16.0, "{}: {line:?}", uc.id.value);
+            }
+        }
+    }
+}
+
+const HOSTILE: &str = r#"id: hostile
+title: "Hostile <svg> & friends"
+domain: billing
+owner: billing
+status: draft
+reviewed: 2026-01-01
+persona: "O'Brien <b>bold</b>"
+steps:
+  - id: call
+    title: "<script>alert(1)</script>"
+    actor: customer
+    channel: phone
+    next:
+      - to: log
+        when: "x < y && \"quoted\""
+      - to: done
+        default: true
+  - id: log
+    title: '"a & b"'
+    actor: contact-centre
+    channel: phone
+    next: done
+  - id: done
+    end: "]]> <!-- -->"
+"#;
+
+#[test]
+fn hostile_text_is_escaped_and_the_svg_is_well_formed_xml_without_scripts() {
+    let dir = catalogue_with(&[("hostile.yaml", HOSTILE)]);
+    let checked = load(dir.path());
+    let (cat, uc, flow) = each_use_case(&checked).next().expect("one use case");
+    let svg = swimlane::render_svg(cat, uc, flow, &LaneLabels::ENGLISH);
+    assert!(svg.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(svg.contains("&quot;a &amp; b&quot;"));
+    assert!(!svg.contains("<script"));
+    assert!(!svg.contains("<!--"));
+    let doc = roxmltree::Document::parse(&svg).expect("the SVG is well-formed XML");
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), "svg");
+    for attr in ["width", "height", "viewBox"] {
+        assert!(root.attribute(attr).is_some(), "the root has {attr}");
+    }
+    for node in doc.descendants() {
+        let name = node.tag_name().name();
+        assert!(
+            !matches!(name, "script" | "image" | "foreignObject" | "style"),
+            "no <{name}>"
+        );
+        for a in node.attributes() {
+            assert!(
+                !a.name().starts_with("on"),
+                "no event handler attribute {}",
+                a.name()
+            );
+            assert!(
+                !a.value().contains("http") || a.name() == "xmlns",
+                "no external reference: {}",
+                a.value()
+            );
+        }
+    }
+    let texts: String = doc.descendants().filter_map(|n| n.text()).collect();
+    assert!(
+        texts.contains("<script>alert(1)</script>"),
+        "the title reads as text"
+    );
+    assert!(texts.contains("\"a & b\""));
+    assert!(texts.contains("]]> <!-- -->"));
+}
+
+const SMALL: &str = r#"id: invoice-dispute
+title: A client disputes an invoice
+domain: billing
+owner: billing
+status: reviewed
+reviewed: 2026-03-14
+persona: Site manager at a client company
+steps:
+  - id: call
+    title: Client calls about the invoice
+    actor: customer
+    channel: phone
+    gives: [invoice-number]
+    next: log
+  - id: log
+    title: Agent records the dispute
+    actor: contact-centre
+    channel: phone
+    system: crm
+    needs: [invoice-number]
+    gives: [dispute-ticket]
+    moment_of_truth: true
+    next: investigate
+  - id: investigate
+    title: Billing checks the invoice against the contract
+    actor: billing
+    needs: [dispute-ticket, invoice-number]
+    fail_point: true
+    recovery: log
+    next:
+      - to: correct
+        when: the invoice is wrong
+      - to: confirm
+        when: the invoice is right
+  - id: correct
+    title: Billing issues a credit note
+    actor: billing
+    next: inform
+  - id: confirm
+    title: Billing writes down why the amount is right
+    actor: billing
+    next: inform
+  - id: inform
+    title: Agent emails the outcome to the client
+    actor: contact-centre
+    channel: email
+    next: done
+  - id: done
+    end: resolved
+"#;
+
+#[test]
+fn snapshot_of_a_small_use_case() {
+    let dir = catalogue_with(&[("invoice-dispute.yaml", SMALL)]);
+    let checked = load(dir.path());
+    let (cat, uc, flow) = each_use_case(&checked).next().expect("one use case");
+    let svg = swimlane::render_svg(cat, uc, flow, &LaneLabels::ENGLISH);
+    dump("invoice-dispute", &svg);
+    roxmltree::Document::parse(&svg).expect("well-formed");
+    insta::assert_snapshot!("swimlane_invoice_dispute", svg);
+}
+
+#[test]
+fn rendering_is_deterministic() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("catalogue");
+    let (a, b) = (load(&root), load(&root));
+    for ((cat, uc, flow), (cat2, uc2, flow2)) in each_use_case(&a).zip(each_use_case(&b)) {
+        let first = swimlane::render_svg(cat, uc, flow, &LaneLabels::ENGLISH);
+        assert_eq!(first, swimlane::render_svg(cat, uc, flow, &LaneLabels::ENGLISH));
+        assert_eq!(
+            first,
+            swimlane::render_svg(cat2, uc2, flow2, &LaneLabels::ENGLISH),
+            "{}",
+            uc.id.value
+        );
+    }
+}
+
+#[test]
+fn casebook_graph_prints_the_svg_in_the_catalogue_language() {
+    let dir = catalogue_with(&[("invoice-dispute.yaml", SMALL)]);
+    let out = casebook()
+        .args(["graph", "invoice-dispute", "--format", "svg", "--catalogue"])
+        .arg(dir.path())
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).expect("UTF-8");
+    let checked = load(dir.path());
+    let (cat, uc, flow) = each_use_case(&checked).next().expect("one use case");
+    assert_eq!(text, swimlane::render_svg(cat, uc, flow, &LaneLabels::ENGLISH));
+    assert!(text.contains("line of interaction"));
+
+    let settings = dir.path().join("casebook.yaml");
+    let yaml = std::fs::read_to_string(&settings).expect("casebook.yaml");
+    std::fs::write(&settings, yaml.replace("language: en", "language: fr")).expect("write");
+    let out = casebook()
+        .args(["graph", "invoice-dispute", "--format", "svg", "--catalogue"])
+        .arg(dir.path())
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).expect("UTF-8");
+    assert!(text.contains("ligne d&apos;interaction"), "French labels");
+    assert!(text.contains("moment de vérité"));
+}
