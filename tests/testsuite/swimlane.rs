@@ -440,3 +440,36 @@ fn casebook_graph_prints_the_svg_in_the_catalogue_language() {
     assert!(text.contains("ligne d&apos;interaction"), "French labels");
     assert!(text.contains("moment de vérité"));
 }
+
+const ODD: &[(&str, &str)] = &[
+    (
+        "self-loop.yaml",
+        "id: self-loop\ntitle: Retries\ndomain: billing\nsteps:\n  - id: a\n    title: Try again and again\n    actor: billing\n    next:\n      - to: a\n        when: it failed\n      - to: b\n        default: true\n  - id: b\n    end: done\n",
+    ),
+    (
+        "unknown-actor.yaml",
+        "id: unknown-actor\ntitle: Strangers\ndomain: billing\nsteps:\n  - id: a\n    title: Somebody\n    actor: nobody-we-know\n    next: [missing-step, b]\n  - id: b\n    title: A step with its lane overridden\n    actor: billing\n    lane: support\n    next: c\n  - id: c\n    title: No actor at all\n    next: d\n  - id: orphan\n    title: Nobody comes here\n    actor: customer\n    next: a\n  - id: d\n    end: over\n",
+    ),
+    (
+        "empty.yaml",
+        "id: empty\ntitle: Nothing\ndomain: billing\nsteps: []\n",
+    ),
+    (
+        "only-end.yaml",
+        "id: only-end\ntitle: Already done\ndomain: billing\nsteps:\n  - id: done\n    end: done\n",
+    ),
+];
+
+#[test]
+fn odd_use_cases_are_drawn_without_panicking() {
+    let dir = catalogue_with(ODD);
+    let checked = load(dir.path());
+    assert_eq!(checked.catalogue.use_cases.len(), ODD.len());
+    for (cat, uc, flow) in each_use_case(&checked) {
+        let l = swimlane::layout(cat, uc, flow);
+        assert_clean(&l, &uc.id.value);
+        assert_eq!(l.boxes.len(), uc.steps.len());
+        let svg = swimlane::render_svg(cat, uc, flow, &LaneLabels::FRENCH);
+        roxmltree::Document::parse(&svg).expect("well-formed");
+    }
+}
