@@ -175,6 +175,8 @@ const ARROW: f64 = 9.0;
 const HEADING_FONT: f64 = 16.0;
 const HEADING_LINE: f64 = 20.0;
 const LEGEND_ROW: f64 = 24.0;
+const MIN_WIDTH: f64 = 760.0;
+const HEADING_CHAR_EM: f64 = 0.65;
 
 /// The estimated width of `s` at font size `font`.
 pub fn text_width(s: &str, font: f64) -> f64 {
@@ -742,8 +744,8 @@ pub fn layout_with(cat: &Catalogue, uc: &UseCase, flow: &FlowGraph, labels: &Lan
     }
 
     // Vertical geometry.
-    let heading = wrap(&uc.title, 100);
-    let lanes_top = MARGIN + heading.len() as f64 * HEADING_LINE + 20.0;
+    // The heading is wrapped once the width is known; everything moves down for its extra lines.
+    let lanes_top = MARGIN + HEADING_LINE + 20.0;
     let captions: Vec<Vec<String>> = subs
         .iter()
         .map(|(_, c)| wrap_capped(c, CAPTION_CHARS, 6))
@@ -1079,10 +1081,12 @@ pub fn layout_with(cat: &Catalogue, uc: &UseCase, flow: &FlowGraph, labels: &Lan
     }
 
     let legend_y = lanes_bottom + bottom_band + 24.0;
-    let width = diagram_right + MARGIN;
+    let width = (diagram_right + MARGIN).max(MIN_WIDTH);
+    let heading_chars = ((width - 2.0 * MARGIN) / (HEADING_CHAR_EM * HEADING_FONT)) as usize;
+    let heading = wrap(&uc.title, heading_chars);
     let rows = legend_rows(labels, width).len() as f64;
     let height = legend_y + 22.0 + rows * LEGEND_ROW + MARGIN;
-    Layout {
+    let mut layout = Layout {
         width,
         height,
         heading,
@@ -1094,6 +1098,30 @@ pub fn layout_with(cat: &Catalogue, uc: &UseCase, flow: &FlowGraph, labels: &Lan
         content_x,
         lanes_bottom,
         legend_y,
+    };
+    let extra = layout.heading.len().saturating_sub(1) as f64 * HEADING_LINE;
+    if extra > 0.0 {
+        layout.shift_down(extra);
+    }
+    layout
+}
+
+impl Layout {
+    /// Moves everything below the heading down by `dy`.
+    fn shift_down(&mut self, dy: f64) {
+        self.height += dy;
+        self.lanes_bottom += dy;
+        self.legend_y += dy;
+        self.lanes.iter_mut().for_each(|l| l.y += dy);
+        self.sub_lanes.iter_mut().for_each(|s| s.y += dy);
+        self.boxes.iter_mut().for_each(|b| b.y += dy);
+        self.lines.iter_mut().for_each(|l| l.y += dy);
+        for e in &mut self.edges {
+            e.points.iter_mut().for_each(|p| p.1 += dy);
+            if let Some(l) = &mut e.label {
+                l.y += dy;
+            }
+        }
     }
 }
 
@@ -1344,6 +1372,23 @@ fn lane_fill(lane: Lane) -> &'static str {
         Lane::Backstage => "#f3f3f3",
         Lane::Support => "#f4f0f8",
     }
+}
+
+/// Class names of an edge, for the handbook's style sheet and for tests.
+fn edge_classes(e: &RoutedEdge) -> String {
+    let mut c = String::from("cb-edge");
+    match e.handoff {
+        Some(HandoffKind::Internal) => c.push_str(" cb-handoff"),
+        Some(HandoffKind::CrossDepartment) => c.push_str(" cb-handoff cb-cross-department"),
+        None => {}
+    }
+    if e.kind == EdgeKind::Recovery {
+        c.push_str(" cb-recovery");
+    }
+    if e.back {
+        c.push_str(" cb-loop");
+    }
+    c
 }
 
 /// Stroke colour, width, dash pattern and marker of an edge.
@@ -1665,7 +1710,8 @@ pub fn render_svg(cat: &Catalogue, uc: &UseCase, flow: &FlowGraph, labels: &Lane
             .unwrap_or_default();
         let _ = writeln!(
             out,
-            "<path d=\"{}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"{}\"{dash} marker-end=\"url(#{pre}-{marker})\"><title>{} → {}</title></path>",
+            "<path class=\"{}\" d=\"{}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"{}\"{dash} marker-end=\"url(#{pre}-{marker})\"><title>{} → {}</title></path>",
+            edge_classes(e),
             path_data(&e.points),
             num(width),
             escape(step_id(e.from)),
@@ -1683,7 +1729,8 @@ pub fn render_svg(cat: &Catalogue, uc: &UseCase, flow: &FlowGraph, labels: &Lane
         if let Some(a) = &s.actor {
             tip = format!("{tip} ({})", a.value);
         }
-        let _ = writeln!(out, "<g><title>{}</title>", escape(&tip));
+        let class = if b.end { "cb-step cb-end" } else { "cb-step" };
+        let _ = writeln!(out, "<g class=\"{class}\"><title>{}</title>", escape(&tip));
         if b.end {
             let _ = writeln!(
                 out,
