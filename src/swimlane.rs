@@ -666,6 +666,12 @@ pub fn layout_with(cat: &Catalogue, uc: &UseCase, flow: &FlowGraph, labels: &Lan
                     + if extra > 0.0 { 3.0 } else { 0.0 };
                 (BOX_W, h.max(MIN_BOX_H))
             };
+            let ports = flow
+                .succ
+                .get(i)
+                .map_or(0, Vec::len)
+                .max(flow.pred.get(i).map_or(0, Vec::len));
+            let h = h.max(16.0 + 18.0 * ports as f64);
             StepBox {
                 step: i,
                 sub_lane: sub_of[i],
@@ -842,18 +848,51 @@ pub fn layout_with(cat: &Catalogue, uc: &UseCase, flow: &FlowGraph, labels: &Lan
             Route::Band { band, .. } => 2 * band,
         }
     };
+    // The centre of a box's sides is kept for one straight edge along its sub-lane each way;
+    // the other edges leave from the lower half and enter in the upper half. So an edge leaving
+    // a box never runs on top of one entering the next box of the sub-lane.
+    let mut straight = vec![false; edges.len()];
+    let (mut straight_out, mut straight_in) = (vec![false; n], vec![false; n]);
+    for (e, edge) in edges.iter().enumerate() {
+        let (u, v) = (edge.from, edge.to);
+        if sub_of[u] == sub_of[v]
+            && matches!(routes[e], Route::Adjacent | Route::SourceRow)
+            && !straight_out[u]
+            && !straight_in[v]
+        {
+            straight[e] = true;
+            straight_out[u] = true;
+            straight_in[v] = true;
+        }
+    }
+    let spread = |lo: f64, hi: f64, k: usize, m: usize| lo + (hi - lo) * (k as f64 + 0.5) / m as f64;
     let mut out_y = vec![0.0; edges.len()];
     let mut in_y = vec![0.0; edges.len()];
     for (i, b) in boxes.iter().enumerate() {
+        let cy = b.y + b.h / 2.0;
         let mut outs: Vec<usize> = (0..edges.len()).filter(|&e| edges[e].from == i).collect();
         outs.sort_by_key(|&e| (rank_out(e), col[edges[e].to], e));
-        for (k, &e) in outs.iter().enumerate() {
-            out_y[e] = b.y + b.h * (k + 1) as f64 / (outs.len() + 1) as f64;
+        let mut k = 0;
+        let m = outs.iter().filter(|&&e| !straight[e]).count();
+        for &e in &outs {
+            if straight[e] {
+                out_y[e] = cy;
+            } else {
+                out_y[e] = spread(cy + 4.0, b.y + b.h - 4.0, k, m);
+                k += 1;
+            }
         }
         let mut ins: Vec<usize> = (0..edges.len()).filter(|&e| edges[e].to == i).collect();
         ins.sort_by_key(|&e| (rank_in(e), std::cmp::Reverse(col[edges[e].from]), e));
-        for (k, &e) in ins.iter().enumerate() {
-            in_y[e] = b.y + b.h * (k + 1) as f64 / (ins.len() + 1) as f64;
+        let mut k = 0;
+        let m = ins.iter().filter(|&&e| !straight[e]).count();
+        for &e in &ins {
+            if straight[e] {
+                in_y[e] = cy;
+            } else {
+                in_y[e] = spread(b.y + 4.0, cy - 4.0, k, m);
+                k += 1;
+            }
         }
     }
 

@@ -113,6 +113,9 @@ fn dump(name: &str, svg: &str) {
     }
 }
 
+/// A point of a route.
+type Point = (f64, f64);
+
 /// Every geometric promise of the layout.
 fn assert_clean(l: &Layout, what: &str) {
     for (i, a) in l.boxes.iter().enumerate() {
@@ -167,6 +170,43 @@ fn assert_clean(l: &Layout, what: &str) {
             (last.0 - l.boxes[e.to].x).abs() < 0.01,
             "{what}: edge enters its box"
         );
+    }
+    // No two edges run on top of each other.
+    let segments: Vec<(usize, Point, Point)> = l
+        .edges
+        .iter()
+        .enumerate()
+        .flat_map(|(i, e)| e.points.windows(2).map(move |s| (i, s[0], s[1])))
+        .collect();
+    for (k, &(i, a0, a1)) in segments.iter().enumerate() {
+        for &(j, b0, b1) in &segments[k + 1..] {
+            if i == j {
+                continue;
+            }
+            let horizontal = |p: (f64, f64), q: (f64, f64)| (p.1 - q.1).abs() < 0.01;
+            let shared = |lo0: f64, hi0: f64, lo1: f64, hi1: f64| lo0.max(lo1) < hi0.min(hi1) - 1.0;
+            let (ea, eb) = (&l.edges[i], &l.edges[j]);
+            if horizontal(a0, a1) && horizontal(b0, b1) && (a0.1 - b0.1).abs() < 1.0 {
+                assert!(
+                    !shared(a0.0.min(a1.0), a0.0.max(a1.0), b0.0.min(b1.0), b0.0.max(b1.0)),
+                    "{what}: edges {}->{} and {}->{} overlap horizontally",
+                    ea.from,
+                    ea.to,
+                    eb.from,
+                    eb.to
+                );
+            }
+            if !horizontal(a0, a1) && !horizontal(b0, b1) && (a0.0 - b0.0).abs() < 1.0 {
+                assert!(
+                    !shared(a0.1.min(a1.1), a0.1.max(a1.1), b0.1.min(b1.1), b0.1.max(b1.1)),
+                    "{what}: edges {}->{} and {}->{} overlap vertically",
+                    ea.from,
+                    ea.to,
+                    eb.from,
+                    eb.to
+                );
+            }
+        }
     }
     let labels: Vec<_> = l.edges.iter().filter_map(|e| e.label.as_ref()).collect();
     for (i, a) in labels.iter().enumerate() {
