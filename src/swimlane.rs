@@ -19,8 +19,17 @@
 //!   its left, run vertically only in the gaps between columns (each in its own slot) and
 //!   horizontally along a sub-lane only where its cells are empty; otherwise on a track of a
 //!   band between sub-lanes (loops always go that way, so they are visible). Sub-lanes and gaps
-//!   grow to hold their tracks and slots.
-//! - Branch conditions are placed greedily at the free spot nearest to the edge's source.
+//!   grow to hold their tracks and slots. The middle of a box's side is kept for the one
+//!   straight edge along its sub-lane; other edges leave from the lower half and enter in the
+//!   upper half, so no two edges ever run on top of each other.
+//! - Branch conditions are placed greedily at the free spot nearest to the edge's source; where
+//!   none is free, the gap is widened and the columns laid out again.
+//!
+//! Text widths are estimated (no font metrics): [`CHAR_EM`] em per character, generous for
+//! sans-serif fonts. Known limits: columns follow the flow, so a long linear use case is wide
+//! (the picture scrolls, or scales down when printed); sub-lanes keep the order of first
+//! appearance (no crossing minimisation); very long conditions are cut after five lines (the
+//! whole text is in the tooltip).
 
 use crate::graph::flow::Edge;
 use crate::graph::{EdgeKind, FlowGraph};
@@ -141,7 +150,8 @@ impl LaneLabels {
 
 // Geometry, in SVG user units (pixels at 100 %). Text widths are estimated at `CHAR_EM` em per
 // character, a generous average for sans-serif fonts, so wrapped text fits its box.
-const CHAR_EM: f64 = 0.6;
+/// The estimated width of a character, in em.
+pub const CHAR_EM: f64 = 0.6;
 const MARGIN: f64 = 16.0;
 const HEADER_W: f64 = 24.0;
 const CAPTION_W: f64 = 150.0;
