@@ -880,18 +880,6 @@ pub fn layout_with(cat: &Catalogue, uc: &UseCase, flow: &FlowGraph, labels: &Lan
     let mut in_y = vec![0.0; edges.len()];
     for (i, b) in boxes.iter().enumerate() {
         let cy = b.y + b.h / 2.0;
-        let mut outs: Vec<usize> = (0..edges.len()).filter(|&e| edges[e].from == i).collect();
-        outs.sort_by_key(|&e| (rank_out(e), col[edges[e].to], e));
-        let mut k = 0;
-        let m = outs.iter().filter(|&&e| !straight[e]).count();
-        for &e in &outs {
-            if straight[e] {
-                out_y[e] = cy;
-            } else {
-                out_y[e] = spread(cy + 4.0, b.y + b.h - 4.0, k, m);
-                k += 1;
-            }
-        }
         let mut ins: Vec<usize> = (0..edges.len()).filter(|&e| edges[e].to == i).collect();
         ins.sort_by_key(|&e| (rank_in(e), std::cmp::Reverse(col[edges[e].from]), e));
         let mut k = 0;
@@ -901,6 +889,50 @@ pub fn layout_with(cat: &Catalogue, uc: &UseCase, flow: &FlowGraph, labels: &Lan
                 in_y[e] = cy;
             } else {
                 in_y[e] = spread(b.y + 4.0, cy - 4.0, k, m);
+                k += 1;
+            }
+        }
+    }
+    for (i, b) in boxes.iter().enumerate() {
+        let cy = b.y + b.h / 2.0;
+        let mut outs: Vec<usize> = (0..edges.len()).filter(|&e| edges[e].from == i).collect();
+        outs.sort_by_key(|&e| (rank_out(e), col[edges[e].to], e));
+        let own = 2 * sub_of[i] + 1;
+        let (ups, downs): (Vec<usize>, Vec<usize>) = outs
+            .iter()
+            .filter(|&&e| !straight[e])
+            .partition(|&&e| rank_out(e) < own);
+        // Edges going up leave from the upper half when nothing enters the gap after this box
+        // at the same height; otherwise every edge but the straight one leaves from the lower half.
+        let mut upper: Vec<f64> = ups
+            .iter()
+            .enumerate()
+            .map(|(k, _)| spread(b.y + 4.0, cy - 4.0, k, ups.len()))
+            .collect();
+        let entering: Vec<f64> = (0..edges.len())
+            .filter(|&e| {
+                let v = edges[e].to;
+                sub_of[v] == sub_of[i]
+                    && (col[v] == col[i] + 1
+                        || (routes[e] == Route::TargetRow && col[edges[e].from] == col[i]))
+            })
+            .map(|e| in_y[e])
+            .collect();
+        let clash = upper.iter().any(|y| entering.iter().any(|z| (y - z).abs() < 2.0));
+        let lower_count = if clash || ups.is_empty() {
+            upper.clear();
+            ups.len() + downs.len()
+        } else {
+            downs.len()
+        };
+        let mut k = 0;
+        for &e in &outs {
+            if straight[e] {
+                out_y[e] = cy;
+            } else if !upper.is_empty() && ups.contains(&e) {
+                out_y[e] = upper[ups.iter().position(|&u| u == e).expect("an up edge")];
+            } else {
+                out_y[e] = spread(cy + 4.0, b.y + b.h - 4.0, k, lower_count);
                 k += 1;
             }
         }
