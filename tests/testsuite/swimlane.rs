@@ -513,3 +513,69 @@ fn odd_use_cases_are_drawn_without_panicking() {
         roxmltree::Document::parse(&svg).expect("well-formed");
     }
 }
+
+/// A random use case: `spec[i]` = (actor index, targets as offsets from i, fail point).
+fn random_use_case(spec: &[(usize, Vec<i8>, bool)]) -> String {
+    let actors = [
+        "customer",
+        "contact-centre",
+        "chatbot",
+        "billing",
+        "field-service",
+        "it-support",
+    ];
+    let n = spec.len();
+    let mut y = String::from("id: random\ntitle: Random\ndomain: billing\nsteps:\n");
+    for (i, (actor, next, fail)) in spec.iter().enumerate() {
+        let _ = writeln!(
+            y,
+            "  - id: s{i}\n    title: Step {i} with a title of several words\n    actor: {}",
+            actors[actor % actors.len()]
+        );
+        if *fail {
+            let _ = writeln!(y, "    fail_point: true\n    recovery: s{}", (i + 1) % n);
+        }
+        let targets: Vec<String> = next
+            .iter()
+            .map(|&d| {
+                let t = i as i64 + i64::from(d);
+                if t < 0 || t >= n as i64 {
+                    "end".to_owned()
+                } else {
+                    format!("s{t}")
+                }
+            })
+            .collect();
+        if targets.is_empty() {
+            y.push_str("    next: end\n");
+        } else {
+            y.push_str("    next:\n");
+            for (k, t) in targets.iter().enumerate() {
+                let _ = writeln!(
+                    y,
+                    "      - to: {t}\n        when: condition number {k} of step {i}"
+                );
+            }
+        }
+    }
+    y.push_str("  - id: end\n    end: finished\n");
+    y
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 40, ..Default::default() })]
+
+    #[test]
+    fn random_use_cases_are_laid_out_cleanly(
+        spec in proptest::collection::vec(
+            (0usize..6, proptest::collection::vec(-6i8..8, 0..3), proptest::bool::weighted(0.1)),
+            1..32,
+        )
+    ) {
+        let yaml = random_use_case(&spec);
+        let dir = catalogue_with(&[("random.yaml", &yaml)]);
+        let checked = load(dir.path());
+        let (cat, uc, flow) = each_use_case(&checked).next().expect("one use case");
+        assert_clean(&swimlane::layout(cat, uc, flow), &yaml);
+    }
+}
