@@ -12,16 +12,19 @@
 //!   one sub-lane per team in the order of first appearance (the customer lane has one). An end
 //!   step sits in the sub-lane of its first predecessor.
 //! - Columns: a depth-first search from the start finds the back edges (loops); longest-path
-//!   layering over the remaining acyclic graph gives each step its earliest column (unreachable
-//!   steps come after). Taken in that order, each step goes to the first column at or after its
-//!   layer and after its predecessors that is free in its sub-lane, so no two boxes share a cell.
-//! - Edges are orthogonal and never cross a box: they leave a box on its right side and enter on
-//!   its left, run vertically only in the gaps between columns (each in its own slot) and
+//!   layering over the remaining acyclic graph orders the steps (unreachable steps come after).
+//!   Taken in that order, each step goes to the first column after its predecessors' that is free
+//!   in its sub-lane, so no two boxes share a cell. A step whose only way in is the only,
+//!   unconditional way out of a step of another sub-lane goes straight above or below it when the
+//!   cells between are free: a short vertical arrow, which keeps back-and-forth flows narrow.
+//! - The other edges are orthogonal and never cross a box: they leave a box on its right side and
+//!   enter on its left, run vertically only in the gaps between columns (each in its own slot) and
 //!   horizontally along a sub-lane only where its cells are empty; otherwise on a track of a
 //!   band between sub-lanes (loops always go that way, so they are visible). Sub-lanes and gaps
 //!   grow to hold their tracks and slots. The middle of a box's side is kept for the one
-//!   straight edge along its sub-lane; other edges leave from the lower half and enter in the
-//!   upper half, so no two edges ever run on top of each other.
+//!   straight edge along its sub-lane; other edges enter in the upper half and leave from the
+//!   lower half (edges going up from the upper half when no edge enters the next box there), so
+//!   no two edges ever run on top of each other.
 //! - Branch conditions are placed greedily at the free spot nearest to the edge's source; where
 //!   none is free, the gap is widened and the columns laid out again.
 //!
@@ -419,6 +422,8 @@ enum Route {
     TargetRow,
     /// Out to a track of a band between sub-lanes, along it, and back in.
     Band { band: usize, track: usize },
+    /// Straight down or up to a step placed in the same column.
+    Vertical,
 }
 
 struct Placed {
@@ -527,8 +532,14 @@ fn sub_lanes(
     (sub_of, subs)
 }
 
-/// The column of every step (see the module documentation).
-fn columns(uc: &UseCase, flow: &FlowGraph, sub_of: &[usize], subs: usize) -> Vec<usize> {
+/// The column of every step (see the module documentation), and for each step placed straight
+/// above or below its only predecessor, that predecessor.
+fn columns(
+    uc: &UseCase,
+    flow: &FlowGraph,
+    sub_of: &[usize],
+    subs: usize,
+) -> (Vec<usize>, Vec<Option<usize>>) {
     let n = uc.steps.len();
     let succ = |u: usize| flow.succ.get(u).map_or(&[][..], |s| &s[..]);
     // Depth-first search from the start, then from every step not yet seen.
@@ -596,15 +607,73 @@ fn columns(uc: &UseCase, flow: &FlowGraph, sub_of: &[usize], subs: usize) -> Vec
     }
     let mut order = topo;
     order.sort_by_key(|&i| (layer[i], i));
-    let mut col = vec![0usize; n];
-    let mut taken: Vec<Vec<bool>> = vec![Vec::new(); subs];
-    let mut min_col = layer.clone();
-    for &u in &order {
-        let row = &mut taken[sub_of[u]];
-        let mut c = min_col[u];
-        while row.get(c).copied().unwrap_or(false) {
-            c += 1;
+    let mut dag_in: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (u, list) in dag.iter().enumerate() {
+        for &v in list {
+            dag_in[v].push(u);
         }
+    }
+    // A step whose only way in is the only, unconditional way out of a step of another sub-lane
+    // goes straight above or below it when the cells between are free: a handoff drawn as a
+    // short vertical arrow, which keeps ping-pong flows narrow.
+    let plain_single = |p: usize| match succ(p) {
+        [(_, EdgeKind::Next(k))] => uc.steps[p]
+            .next
+            .get(*k)
+            .is_some_and(|x| x.when.is_none() && !x.default),
+        _ => false,
+    };
+    let mut col = vec![0usize; n];
+    let mut stacked_from = vec![None; n];
+    let mut taken: Vec<Vec<bool>> = vec![Vec::new(); subs];
+    let is_taken = |taken: &[Vec<bool>], s: usize, c: usize| taken[s].get(c).copied().unwrap_or(false);
+    // The layers give the order; the columns only have to come after the predecessors' (the
+    // unreachable steps after all the others).
+    let mut min_col = vec![0usize; n];
+    let mut after_reachable: Option<usize> = None;
+    for &u in &order {
+        if group(u) == 1 && after_reachable.is_none() {
+            after_reachable = Some(
+                col.iter()
+                    .zip(0..n)
+                    .filter(|&(_, i)| group(i) == 0)
+                    .map(|(&c, _)| c + 1)
+                    .max()
+                    .unwrap_or(0),
+            );
+        }
+        let mut c = min_col[u].max(after_reachable.unwrap_or(0));
+        let stack_on = match dag_in[u][..] {
+            [p] if sub_of[p] != sub_of[u]
+                && plain_single(p)
+                && !uc.steps[p].is_end()
+                && !uc.steps[u].is_end()
+                && stacked_from[p].is_none() =>
+            {
+                let (lo, hi) = (sub_of[p].min(sub_of[u]), sub_of[p].max(sub_of[u]));
+                let free = (lo + 1..hi)
+                    .chain([sub_of[u]])
+                    .all(|s| !is_taken(&taken, s, col[p]));
+                free.then_some(p)
+            }
+            _ => None,
+        };
+        if let Some(p) = stack_on {
+            c = col[p];
+            let (lo, hi) = (sub_of[p].min(sub_of[u]), sub_of[p].max(sub_of[u]));
+            for row in &mut taken[lo + 1..hi] {
+                if row.len() <= c {
+                    row.resize(c + 1, false);
+                }
+                row[c] = true;
+            }
+            stacked_from[u] = Some(p);
+        } else {
+            while is_taken(&taken, sub_of[u], c) {
+                c += 1;
+            }
+        }
+        let row = &mut taken[sub_of[u]];
         if row.len() <= c {
             row.resize(c + 1, false);
         }
@@ -614,7 +683,7 @@ fn columns(uc: &UseCase, flow: &FlowGraph, sub_of: &[usize], subs: usize) -> Vec
             min_col[v] = min_col[v].max(c + 1);
         }
     }
-    col
+    (col, stacked_from)
 }
 
 fn overlaps(list: &[(i64, i64)], (lo, hi): (i64, i64)) -> bool {
@@ -626,7 +695,7 @@ pub fn layout_with(cat: &Catalogue, uc: &UseCase, flow: &FlowGraph, labels: &Lan
     let n = uc.steps.len();
     let (sub_of, subs) = sub_lanes(cat, uc, flow, labels);
     let ns = subs.len();
-    let col = columns(uc, flow, &sub_of, ns);
+    let (col, stacked_from) = columns(uc, flow, &sub_of, ns);
     let ncols = col.iter().map(|&c| c + 1).max().unwrap_or(1);
     let mut cell = vec![vec![false; ncols]; ns];
     for i in 0..n {
@@ -720,7 +789,9 @@ pub fn layout_with(cat: &Catalogue, uc: &UseCase, flow: &FlowGraph, labels: &Lan
         let (su, sv, cu, cv) = (sub_of[u], sub_of[v], col[u], col[v]);
         let clear = |s: usize| (cu + 1..cv).all(|c| !cell[s][c]);
         let (cu2, cv2) = (2 * cu as i64, 2 * cv as i64);
-        routes[e] = if cv == cu + 1 {
+        routes[e] = if stacked_from[v] == Some(u) && cv == cu {
+            Route::Vertical
+        } else if cv == cu + 1 {
             Route::Adjacent
         } else if cv > cu && clear(su) && !overlaps(&rows[su], (cu2 + 1, cv2)) {
             rows[su].push((cu2 + 1, cv2));
@@ -846,7 +917,7 @@ pub fn layout_with(cat: &Catalogue, uc: &UseCase, flow: &FlowGraph, labels: &Lan
         let (u, v) = (edges[e].from, edges[e].to);
         match routes[e] {
             Route::Adjacent | Route::TargetRow => 2 * sub_of[v] + 1,
-            Route::SourceRow => 2 * sub_of[u] + 1,
+            Route::SourceRow | Route::Vertical => 2 * sub_of[u] + 1,
             Route::Band { band, .. } => 2 * band,
         }
     };
@@ -854,7 +925,7 @@ pub fn layout_with(cat: &Catalogue, uc: &UseCase, flow: &FlowGraph, labels: &Lan
         let (u, v) = (edges[e].from, edges[e].to);
         match routes[e] {
             Route::Adjacent | Route::SourceRow => 2 * sub_of[u] + 1,
-            Route::TargetRow => 2 * sub_of[v] + 1,
+            Route::TargetRow | Route::Vertical => 2 * sub_of[v] + 1,
             Route::Band { band, .. } => 2 * band,
         }
     };
@@ -880,7 +951,9 @@ pub fn layout_with(cat: &Catalogue, uc: &UseCase, flow: &FlowGraph, labels: &Lan
     let mut in_y = vec![0.0; edges.len()];
     for (i, b) in boxes.iter().enumerate() {
         let cy = b.y + b.h / 2.0;
-        let mut ins: Vec<usize> = (0..edges.len()).filter(|&e| edges[e].to == i).collect();
+        let mut ins: Vec<usize> = (0..edges.len())
+            .filter(|&e| edges[e].to == i && routes[e] != Route::Vertical)
+            .collect();
         ins.sort_by_key(|&e| (rank_in(e), std::cmp::Reverse(col[edges[e].from]), e));
         let mut k = 0;
         let m = ins.iter().filter(|&&e| !straight[e]).count();
@@ -895,7 +968,9 @@ pub fn layout_with(cat: &Catalogue, uc: &UseCase, flow: &FlowGraph, labels: &Lan
     }
     for (i, b) in boxes.iter().enumerate() {
         let cy = b.y + b.h / 2.0;
-        let mut outs: Vec<usize> = (0..edges.len()).filter(|&e| edges[e].from == i).collect();
+        let mut outs: Vec<usize> = (0..edges.len())
+            .filter(|&e| edges[e].from == i && routes[e] != Route::Vertical)
+            .collect();
         outs.sort_by_key(|&e| (rank_out(e), col[edges[e].to], e));
         let own = 2 * sub_of[i] + 1;
         let (ups, downs): (Vec<usize>, Vec<usize>) = outs
@@ -958,6 +1033,7 @@ pub fn layout_with(cat: &Catalogue, uc: &UseCase, flow: &FlowGraph, labels: &Lan
                 vsegs.push(seg(cu + 1, out_y[e], band_y[e], false));
                 vsegs.push(seg(cv, band_y[e], in_y[e], true));
             }
+            Route::Vertical => {}
         }
     }
     let labelled: Vec<bool> = edges.iter().map(|e| condition(uc, e, labels).is_some()).collect();
@@ -1031,7 +1107,8 @@ pub fn layout_with(cat: &Catalogue, uc: &UseCase, flow: &FlowGraph, labels: &Lan
                 to: edge.to,
                 kind: edge.kind,
                 route: routes[e],
-                back: col[edge.to] <= col[edge.from],
+                back: col[edge.to] < col[edge.from]
+                    || (col[edge.to] == col[edge.from] && routes[e] != Route::Vertical),
                 out_y: out_y[e],
                 in_y: in_y[e],
                 x_out: f64::NAN,
@@ -1056,6 +1133,7 @@ pub fn layout_with(cat: &Catalogue, uc: &UseCase, flow: &FlowGraph, labels: &Lan
                 }
                 Route::Band { .. } if s.arrival => p.x_in = x,
                 Route::Band { .. } => p.x_out = x,
+                Route::Vertical => {}
             }
         }
 
@@ -1078,10 +1156,19 @@ pub fn layout_with(cat: &Catalogue, uc: &UseCase, flow: &FlowGraph, labels: &Lan
             .enumerate()
             .map(|(e, p)| {
                 let (bu, bv) = (&boxes[p.from], &boxes[p.to]);
-                let start = (bu.x + bu.w, p.out_y);
-                let end = (bv.x, p.in_y);
+                let (start, end) = if p.route == Route::Vertical {
+                    let x = bu.x + bu.w / 2.0;
+                    if bu.y < bv.y {
+                        ((x, bu.y + bu.h), (x, bv.y))
+                    } else {
+                        ((x, bu.y), (x, bv.y + bv.h))
+                    }
+                } else {
+                    ((bu.x + bu.w, p.out_y), (bv.x, p.in_y))
+                };
                 let mut pts = vec![start];
                 match p.route {
+                    Route::Vertical => {}
                     Route::Band { .. } => {
                         pts.extend([
                             (p.x_out, p.out_y),

@@ -159,17 +159,30 @@ fn assert_clean(l: &Layout, what: &str) {
                 }
             }
         }
-        let first = e.points[0];
-        let from = &l.boxes[e.from];
-        assert!(
-            (first.0 - (from.x + from.w)).abs() < 0.01,
-            "{what}: edge leaves its box"
-        );
-        let last = e.points[e.points.len() - 1];
-        assert!(
-            (last.0 - l.boxes[e.to].x).abs() < 0.01,
-            "{what}: edge enters its box"
-        );
+        let (first, last) = (e.points[0], e.points[e.points.len() - 1]);
+        let (from, to) = (&l.boxes[e.from], &l.boxes[e.to]);
+        if (first.0 - last.0).abs() < 0.01 && e.points.len() == 2 {
+            // Straight down or up to a step stacked in the same column.
+            assert_eq!(
+                from.column, to.column,
+                "{what}: a vertical edge stays in its column"
+            );
+            let (top, bottom) = if from.y < to.y { (from, to) } else { (to, from) };
+            assert!(
+                (top.y + top.h - first.1.min(last.1)).abs() < 0.01,
+                "{what}: vertical edge"
+            );
+            assert!(
+                (bottom.y - first.1.max(last.1)).abs() < 0.01,
+                "{what}: vertical edge"
+            );
+        } else {
+            assert!(
+                (first.0 - (from.x + from.w)).abs() < 0.01,
+                "{what}: edge leaves its box"
+            );
+            assert!((last.0 - to.x).abs() < 0.01, "{what}: edge enters its box");
+        }
     }
     // No two edges run on top of each other.
     let segments: Vec<(usize, Point, Point)> = l
