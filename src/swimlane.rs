@@ -1897,6 +1897,9 @@ pub fn render_svg(cat: &Catalogue, uc: &UseCase, flow: &FlowGraph, labels: &Lane
         if let Some(a) = &s.actor {
             tip = format!("{tip} ({})", a.value);
         }
+        if let Some(d) = &s.description {
+            tip = format!("{tip}\n{d}");
+        }
         let class = if b.end { "cb-step cb-end" } else { "cb-step" };
         let _ = writeln!(out, "<g class=\"{class}\"><title>{}</title>", escape(&tip));
         if b.end {
