@@ -223,6 +223,11 @@ fn assert_clean(l: &Layout, what: &str) {
     }
     let labels: Vec<_> = l.edges.iter().filter_map(|e| e.label.as_ref()).collect();
     for (i, a) in labels.iter().enumerate() {
+        assert!(
+            a.x >= l.content_x && a.x + a.w <= l.width && a.y >= 0.0 && a.y + a.h <= l.legend_y,
+            "{what}: label {:?} is outside the diagram",
+            a.text
+        );
         for b in &l.boxes {
             assert!(
                 !a.rect().overlaps(&b.rect()),
