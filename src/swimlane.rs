@@ -1614,16 +1614,24 @@ fn legend_items(labels: &LaneLabels) -> [(LegendItem, &'static str); 7] {
 
 /// A five-pointed star centred on (cx, cy).
 fn star(out: &mut String, cx: f64, cy: f64, r: f64, title: &str) {
-    let mut points = Vec::new();
-    for k in 0..10 {
-        let radius = if k % 2 == 0 { r } else { r * 0.45 };
-        let a = std::f64::consts::PI * (k as f64) / 5.0 - std::f64::consts::FRAC_PI_2;
-        points.push(format!(
-            "{},{}",
-            num(cx + radius * a.cos()),
-            num(cy + radius * a.sin())
-        ));
-    }
+    // The points of a unit star (outer radius 1, inner 0.45), fixed so output never depends on
+    // the platform's trigonometry.
+    const UNIT: [(f64, f64); 10] = [
+        (0.0, -1.0),
+        (0.2645, -0.3641),
+        (0.9511, -0.309),
+        (0.428, 0.1391),
+        (0.5878, 0.809),
+        (0.0, 0.45),
+        (-0.5878, 0.809),
+        (-0.428, 0.1391),
+        (-0.9511, -0.309),
+        (-0.2645, -0.3641),
+    ];
+    let points: Vec<String> = UNIT
+        .iter()
+        .map(|(x, y)| format!("{},{}", num(cx + r * x), num(cy + r * y)))
+        .collect();
     let _ = writeln!(
         out,
         "<polygon points=\"{}\" fill=\"#fbc02d\" stroke=\"#7a5c00\" stroke-width=\"1\"><title>{}</title></polygon>",
