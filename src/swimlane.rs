@@ -690,92 +690,88 @@ fn overlaps(list: &[(i64, i64)], (lo, hi): (i64, i64)) -> bool {
     list.iter().any(|&(a, b)| a <= hi && lo <= b)
 }
 
-/// Computes the diagram's geometry with the words of `labels`.
-pub fn layout_with(cat: &Catalogue, uc: &UseCase, flow: &FlowGraph, labels: &LaneLabels) -> Layout {
-    let n = uc.steps.len();
-    let (sub_of, subs) = sub_lanes(cat, uc, flow, labels);
-    let ns = subs.len();
-    let (col, stacked_from) = columns(uc, flow, &sub_of, ns);
-    let ncols = col.iter().map(|&c| c + 1).max().unwrap_or(1);
-    let mut cell = vec![vec![false; ncols]; ns];
-    for i in 0..n {
-        cell[sub_of[i]][col[i]] = true;
+/// The box of step `i`: its wrapped text and size (placed later).
+#[allow(clippy::too_many_arguments)]
+fn step_box(
+    cat: &Catalogue,
+    uc: &UseCase,
+    flow: &FlowGraph,
+    labels: &LaneLabels,
+    i: usize,
+    sub_lane: usize,
+    column: usize,
+) -> StepBox {
+    let s = &uc.steps[i];
+    let end = s.is_end();
+    let (lines, channel, calls) = if let Some(e) = &s.end {
+        (wrap(&e.value, END_CHARS), None, None)
+    } else {
+        let title = s.title.as_ref().map_or(s.id.value.as_str(), |t| t.value.as_str());
+        let channel = s.channel.as_ref().map(|c| {
+            let name = cat
+                .channel(&c.value)
+                .map_or(c.value.as_str(), |c| c.name.as_str());
+            shorten(name, CHANNEL_CHARS)
+        });
+        let calls = s.calls.as_ref().map(|c| {
+            let name = cat
+                .use_case(&c.value)
+                .map_or(c.value.as_str(), |u| u.title.as_str());
+            shorten(&format!("{} {name}", labels.runs), CHANNEL_CHARS)
+        });
+        (wrap(title, TITLE_CHARS), channel, calls)
+    };
+    let lines = if lines.is_empty() {
+        vec![s.id.value.chars().take(TITLE_CHARS).collect()]
+    } else {
+        lines
+    };
+    let (w, h) = if end {
+        (END_W, (lines.len() as f64 * TITLE_LINE + 2.0 * PAD).max(34.0))
+    } else {
+        let extra = [channel.is_some(), calls.is_some()]
+            .iter()
+            .filter(|&&b| b)
+            .count() as f64;
+        let h = 2.0 * PAD
+            + lines.len() as f64 * TITLE_LINE
+            + extra * CHANNEL_LINE
+            + if extra > 0.0 { 3.0 } else { 0.0 };
+        (BOX_W, h.max(MIN_BOX_H))
+    };
+    let ports = flow
+        .succ
+        .get(i)
+        .map_or(0, Vec::len)
+        .max(flow.pred.get(i).map_or(0, Vec::len));
+    let h = h.max(16.0 + 18.0 * ports as f64);
+    StepBox {
+        step: i,
+        sub_lane,
+        column,
+        x: 0.0,
+        y: 0.0,
+        w,
+        h,
+        lines,
+        channel,
+        calls,
+        end,
+        moment_of_truth: s.moment_of_truth.is_some(),
+        fail_point: s.fail_point.is_some(),
     }
+}
 
-    // Box contents and sizes.
-    let mut boxes: Vec<StepBox> = uc
-        .steps
-        .iter()
-        .enumerate()
-        .map(|(i, s)| {
-            let end = s.is_end();
-            let (lines, channel, calls) = if let Some(e) = &s.end {
-                (wrap(&e.value, END_CHARS), None, None)
-            } else {
-                let title = s.title.as_ref().map_or(s.id.value.as_str(), |t| t.value.as_str());
-                let channel = s.channel.as_ref().map(|c| {
-                    let name = cat
-                        .channel(&c.value)
-                        .map_or(c.value.as_str(), |c| c.name.as_str());
-                    shorten(name, CHANNEL_CHARS)
-                });
-                let calls = s.calls.as_ref().map(|c| {
-                    let name = cat
-                        .use_case(&c.value)
-                        .map_or(c.value.as_str(), |u| u.title.as_str());
-                    shorten(&format!("{} {name}", labels.runs), CHANNEL_CHARS)
-                });
-                (wrap(title, TITLE_CHARS), channel, calls)
-            };
-            let lines = if lines.is_empty() {
-                vec![s.id.value.chars().take(TITLE_CHARS).collect()]
-            } else {
-                lines
-            };
-            let (w, h) = if end {
-                (END_W, (lines.len() as f64 * TITLE_LINE + 2.0 * PAD).max(34.0))
-            } else {
-                let extra = [channel.is_some(), calls.is_some()]
-                    .iter()
-                    .filter(|&&b| b)
-                    .count() as f64;
-                let h = 2.0 * PAD
-                    + lines.len() as f64 * TITLE_LINE
-                    + extra * CHANNEL_LINE
-                    + if extra > 0.0 { 3.0 } else { 0.0 };
-                (BOX_W, h.max(MIN_BOX_H))
-            };
-            let ports = flow
-                .succ
-                .get(i)
-                .map_or(0, Vec::len)
-                .max(flow.pred.get(i).map_or(0, Vec::len));
-            let h = h.max(16.0 + 18.0 * ports as f64);
-            StepBox {
-                step: i,
-                sub_lane: sub_of[i],
-                column: col[i],
-                x: 0.0,
-                y: 0.0,
-                w,
-                h,
-                lines,
-                channel,
-                calls,
-                end,
-                moment_of_truth: s.moment_of_truth.is_some(),
-                fail_point: s.fail_point.is_some(),
-            }
-        })
-        .collect();
-
-    // Routes, shortest edges first, loops last.
-    let mut edges: Vec<Edge> = Vec::new();
-    for u in 0..n {
-        for &(v, kind) in flow.succ.get(u).map_or(&[][..], |s| &s[..]) {
-            edges.push(Edge { from: u, to: v, kind });
-        }
-    }
+/// Decides how each edge runs, shortest edges first and loops last; returns the routes and, per
+/// band (band `b` is above sub-lane `b`, the last one below all lanes), its number of tracks.
+fn route_edges(
+    edges: &[Edge],
+    col: &[usize],
+    sub_of: &[usize],
+    stacked_from: &[Option<usize>],
+    cell: &[Vec<bool>],
+) -> (Vec<Route>, Vec<usize>) {
+    let ns = cell.len();
     let mut order: Vec<usize> = (0..edges.len()).collect();
     order.sort_by_key(|&e| {
         let (u, v) = (edges[e].from, edges[e].to);
@@ -829,6 +825,34 @@ pub fn layout_with(cat: &Catalogue, uc: &UseCase, flow: &FlowGraph, labels: &Lan
             Route::Band { band, track }
         };
     }
+    (routes, bands.iter().map(Vec::len).collect())
+}
+
+/// Computes the diagram's geometry with the words of `labels`.
+pub fn layout_with(cat: &Catalogue, uc: &UseCase, flow: &FlowGraph, labels: &LaneLabels) -> Layout {
+    let n = uc.steps.len();
+    let (sub_of, subs) = sub_lanes(cat, uc, flow, labels);
+    let ns = subs.len();
+    let (col, stacked_from) = columns(uc, flow, &sub_of, ns);
+    let ncols = col.iter().map(|&c| c + 1).max().unwrap_or(1);
+    let mut cell = vec![vec![false; ncols]; ns];
+    for i in 0..n {
+        cell[sub_of[i]][col[i]] = true;
+    }
+
+    // Box contents and sizes.
+    let mut boxes: Vec<StepBox> = (0..n)
+        .map(|i| step_box(cat, uc, flow, labels, i, sub_of[i], col[i]))
+        .collect();
+
+    // Routes.
+    let mut edges: Vec<Edge> = Vec::new();
+    for u in 0..n {
+        for &(v, kind) in flow.succ.get(u).map_or(&[][..], |s| &s[..]) {
+            edges.push(Edge { from: u, to: v, kind });
+        }
+    }
+    let (routes, tracks) = route_edges(&edges, &col, &sub_of, &stacked_from, &cell);
 
     // Vertical geometry.
     // The heading is wrapped once the width is known; everything moves down for its extra lines.
@@ -845,7 +869,7 @@ pub fn layout_with(cat: &Catalogue, uc: &UseCase, flow: &FlowGraph, labels: &Lan
             .filter(|b| b.sub_lane == s)
             .map(|b| b.h)
             .fold(MIN_BOX_H, f64::max);
-        let top = BAND_PAD + bands[s].len() as f64 * TRACK;
+        let top = BAND_PAD + tracks[s] as f64 * TRACK;
         box_area[s] = tallest;
         let caption = captions[s].len() as f64 * CAPTION_LINE + 16.0;
         sub_h[s] = (top + tallest + LANE_BOTTOM).max(caption);
@@ -899,17 +923,17 @@ pub fn layout_with(cat: &Catalogue, uc: &UseCase, flow: &FlowGraph, labels: &Lan
         top + 8.0 + track as f64 * TRACK
     };
     let center_y = |s: usize| -> f64 {
-        let top = sub_lanes[s].y + BAND_PAD + bands[s].len() as f64 * TRACK;
+        let top = sub_lanes[s].y + BAND_PAD + tracks[s] as f64 * TRACK;
         let bottom = sub_lanes[s].y + sub_lanes[s].height - LANE_BOTTOM;
         (top + bottom) / 2.0
     };
     for b in &mut boxes {
         b.y = center_y(b.sub_lane) - b.h / 2.0;
     }
-    let bottom_band = if bands[ns].is_empty() {
+    let bottom_band = if tracks[ns] == 0 {
         0.0
     } else {
-        8.0 + bands[ns].len() as f64 * TRACK + 6.0
+        8.0 + tracks[ns] as f64 * TRACK + 6.0
     };
 
     // Ports: spread the edges over a box's side in the order of where they go, top to bottom.
@@ -1123,11 +1147,7 @@ pub fn layout_with(cat: &Catalogue, uc: &UseCase, flow: &FlowGraph, labels: &Lan
             };
             let p = &mut placed[s.edge];
             match p.route {
-                Route::Adjacent | Route::TargetRow => {
-                    p.x_out = x;
-                    p.x_in = x;
-                }
-                Route::SourceRow => {
+                Route::Adjacent | Route::TargetRow | Route::SourceRow => {
                     p.x_out = x;
                     p.x_in = x;
                 }
