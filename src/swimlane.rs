@@ -828,6 +828,119 @@ fn route_edges(
     (routes, bands.iter().map(Vec::len).collect())
 }
 
+/// Where each edge leaves its source and enters its target (the y of its ports on the boxes'
+/// right and left sides; vertical edges have none).
+fn ports(
+    boxes: &[StepBox],
+    edges: &[Edge],
+    routes: &[Route],
+    sub_of: &[usize],
+    col: &[usize],
+) -> (Vec<f64>, Vec<f64>) {
+    let n = boxes.len();
+    // Ports: spread the edges over a box's side in the order of where they go, top to bottom.
+    let rank_out = |e: usize| -> usize {
+        let (u, v) = (edges[e].from, edges[e].to);
+        match routes[e] {
+            Route::Adjacent | Route::TargetRow => 2 * sub_of[v] + 1,
+            Route::SourceRow | Route::Vertical => 2 * sub_of[u] + 1,
+            Route::Band { band, .. } => 2 * band,
+        }
+    };
+    let rank_in = |e: usize| -> usize {
+        let (u, v) = (edges[e].from, edges[e].to);
+        match routes[e] {
+            Route::Adjacent | Route::SourceRow => 2 * sub_of[u] + 1,
+            Route::TargetRow | Route::Vertical => 2 * sub_of[v] + 1,
+            Route::Band { band, .. } => 2 * band,
+        }
+    };
+    // The centre of a box's sides is kept for one straight edge along its sub-lane each way;
+    // the other edges leave from the lower half and enter in the upper half. So an edge leaving
+    // a box never runs on top of one entering the next box of the sub-lane.
+    let mut straight = vec![false; edges.len()];
+    let (mut straight_out, mut straight_in) = (vec![false; n], vec![false; n]);
+    for (e, edge) in edges.iter().enumerate() {
+        let (u, v) = (edge.from, edge.to);
+        if sub_of[u] == sub_of[v]
+            && matches!(routes[e], Route::Adjacent | Route::SourceRow)
+            && !straight_out[u]
+            && !straight_in[v]
+        {
+            straight[e] = true;
+            straight_out[u] = true;
+            straight_in[v] = true;
+        }
+    }
+    let spread = |lo: f64, hi: f64, k: usize, m: usize| lo + (hi - lo) * (k as f64 + 0.5) / m as f64;
+    let mut out_y = vec![0.0; edges.len()];
+    let mut in_y = vec![0.0; edges.len()];
+    for (i, b) in boxes.iter().enumerate() {
+        let cy = b.y + b.h / 2.0;
+        let mut ins: Vec<usize> = (0..edges.len())
+            .filter(|&e| edges[e].to == i && routes[e] != Route::Vertical)
+            .collect();
+        ins.sort_by_key(|&e| (rank_in(e), std::cmp::Reverse(col[edges[e].from]), e));
+        let mut k = 0;
+        let m = ins.iter().filter(|&&e| !straight[e]).count();
+        for &e in &ins {
+            if straight[e] {
+                in_y[e] = cy;
+            } else {
+                in_y[e] = spread(b.y + 4.0, cy - 4.0, k, m);
+                k += 1;
+            }
+        }
+    }
+    for (i, b) in boxes.iter().enumerate() {
+        let cy = b.y + b.h / 2.0;
+        let mut outs: Vec<usize> = (0..edges.len())
+            .filter(|&e| edges[e].from == i && routes[e] != Route::Vertical)
+            .collect();
+        outs.sort_by_key(|&e| (rank_out(e), col[edges[e].to], e));
+        let own = 2 * sub_of[i] + 1;
+        let (ups, downs): (Vec<usize>, Vec<usize>) = outs
+            .iter()
+            .filter(|&&e| !straight[e])
+            .partition(|&&e| rank_out(e) < own);
+        // Edges going up leave from the upper half when nothing enters the gap after this box
+        // at the same height; otherwise every edge but the straight one leaves from the lower half.
+        let mut upper: Vec<f64> = ups
+            .iter()
+            .enumerate()
+            .map(|(k, _)| spread(b.y + 4.0, cy - 4.0, k, ups.len()))
+            .collect();
+        let entering: Vec<f64> = (0..edges.len())
+            .filter(|&e| {
+                let v = edges[e].to;
+                sub_of[v] == sub_of[i]
+                    && (col[v] == col[i] + 1
+                        || (routes[e] == Route::TargetRow && col[edges[e].from] == col[i]))
+            })
+            .map(|e| in_y[e])
+            .collect();
+        let clash = upper.iter().any(|y| entering.iter().any(|z| (y - z).abs() < 2.0));
+        let lower_count = if clash || ups.is_empty() {
+            upper.clear();
+            ups.len() + downs.len()
+        } else {
+            downs.len()
+        };
+        let mut k = 0;
+        for &e in &outs {
+            if straight[e] {
+                out_y[e] = cy;
+            } else if !upper.is_empty() && ups.contains(&e) {
+                out_y[e] = upper[ups.iter().position(|&u| u == e).expect("an up edge")];
+            } else {
+                out_y[e] = spread(cy + 4.0, b.y + b.h - 4.0, k, lower_count);
+                k += 1;
+            }
+        }
+    }
+    (out_y, in_y)
+}
+
 /// Computes the diagram's geometry with the words of `labels`.
 pub fn layout_with(cat: &Catalogue, uc: &UseCase, flow: &FlowGraph, labels: &LaneLabels) -> Layout {
     let n = uc.steps.len();
@@ -936,106 +1049,7 @@ pub fn layout_with(cat: &Catalogue, uc: &UseCase, flow: &FlowGraph, labels: &Lan
         8.0 + tracks[ns] as f64 * TRACK + 6.0
     };
 
-    // Ports: spread the edges over a box's side in the order of where they go, top to bottom.
-    let rank_out = |e: usize| -> usize {
-        let (u, v) = (edges[e].from, edges[e].to);
-        match routes[e] {
-            Route::Adjacent | Route::TargetRow => 2 * sub_of[v] + 1,
-            Route::SourceRow | Route::Vertical => 2 * sub_of[u] + 1,
-            Route::Band { band, .. } => 2 * band,
-        }
-    };
-    let rank_in = |e: usize| -> usize {
-        let (u, v) = (edges[e].from, edges[e].to);
-        match routes[e] {
-            Route::Adjacent | Route::SourceRow => 2 * sub_of[u] + 1,
-            Route::TargetRow | Route::Vertical => 2 * sub_of[v] + 1,
-            Route::Band { band, .. } => 2 * band,
-        }
-    };
-    // The centre of a box's sides is kept for one straight edge along its sub-lane each way;
-    // the other edges leave from the lower half and enter in the upper half. So an edge leaving
-    // a box never runs on top of one entering the next box of the sub-lane.
-    let mut straight = vec![false; edges.len()];
-    let (mut straight_out, mut straight_in) = (vec![false; n], vec![false; n]);
-    for (e, edge) in edges.iter().enumerate() {
-        let (u, v) = (edge.from, edge.to);
-        if sub_of[u] == sub_of[v]
-            && matches!(routes[e], Route::Adjacent | Route::SourceRow)
-            && !straight_out[u]
-            && !straight_in[v]
-        {
-            straight[e] = true;
-            straight_out[u] = true;
-            straight_in[v] = true;
-        }
-    }
-    let spread = |lo: f64, hi: f64, k: usize, m: usize| lo + (hi - lo) * (k as f64 + 0.5) / m as f64;
-    let mut out_y = vec![0.0; edges.len()];
-    let mut in_y = vec![0.0; edges.len()];
-    for (i, b) in boxes.iter().enumerate() {
-        let cy = b.y + b.h / 2.0;
-        let mut ins: Vec<usize> = (0..edges.len())
-            .filter(|&e| edges[e].to == i && routes[e] != Route::Vertical)
-            .collect();
-        ins.sort_by_key(|&e| (rank_in(e), std::cmp::Reverse(col[edges[e].from]), e));
-        let mut k = 0;
-        let m = ins.iter().filter(|&&e| !straight[e]).count();
-        for &e in &ins {
-            if straight[e] {
-                in_y[e] = cy;
-            } else {
-                in_y[e] = spread(b.y + 4.0, cy - 4.0, k, m);
-                k += 1;
-            }
-        }
-    }
-    for (i, b) in boxes.iter().enumerate() {
-        let cy = b.y + b.h / 2.0;
-        let mut outs: Vec<usize> = (0..edges.len())
-            .filter(|&e| edges[e].from == i && routes[e] != Route::Vertical)
-            .collect();
-        outs.sort_by_key(|&e| (rank_out(e), col[edges[e].to], e));
-        let own = 2 * sub_of[i] + 1;
-        let (ups, downs): (Vec<usize>, Vec<usize>) = outs
-            .iter()
-            .filter(|&&e| !straight[e])
-            .partition(|&&e| rank_out(e) < own);
-        // Edges going up leave from the upper half when nothing enters the gap after this box
-        // at the same height; otherwise every edge but the straight one leaves from the lower half.
-        let mut upper: Vec<f64> = ups
-            .iter()
-            .enumerate()
-            .map(|(k, _)| spread(b.y + 4.0, cy - 4.0, k, ups.len()))
-            .collect();
-        let entering: Vec<f64> = (0..edges.len())
-            .filter(|&e| {
-                let v = edges[e].to;
-                sub_of[v] == sub_of[i]
-                    && (col[v] == col[i] + 1
-                        || (routes[e] == Route::TargetRow && col[edges[e].from] == col[i]))
-            })
-            .map(|e| in_y[e])
-            .collect();
-        let clash = upper.iter().any(|y| entering.iter().any(|z| (y - z).abs() < 2.0));
-        let lower_count = if clash || ups.is_empty() {
-            upper.clear();
-            ups.len() + downs.len()
-        } else {
-            downs.len()
-        };
-        let mut k = 0;
-        for &e in &outs {
-            if straight[e] {
-                out_y[e] = cy;
-            } else if !upper.is_empty() && ups.contains(&e) {
-                out_y[e] = upper[ups.iter().position(|&u| u == e).expect("an up edge")];
-            } else {
-                out_y[e] = spread(cy + 4.0, b.y + b.h - 4.0, k, lower_count);
-                k += 1;
-            }
-        }
-    }
+    let (out_y, in_y) = ports(&boxes, &edges, &routes, &sub_of, &col);
 
     // Vertical segments and their slots.
     let mut vsegs: Vec<VSeg> = Vec::new();
