@@ -12,15 +12,27 @@
 //!   one sub-lane per team in the order of first appearance (the customer lane has one). An end
 //!   step sits in the sub-lane of its first predecessor.
 //! - Columns: a depth-first search from the start finds the back edges (loops); longest-path
-//!   layering over the remaining acyclic graph gives each step its earliest column (unreachable
-//!   steps come after). Taken in that order, each step goes to the first column at or after its
-//!   layer and after its predecessors that is free in its sub-lane, so no two boxes share a cell.
-//! - Edges are orthogonal and never cross a box: they leave a box on its right side and enter on
-//!   its left, run vertically only in the gaps between columns (each in its own slot) and
+//!   layering over the remaining acyclic graph orders the steps (unreachable steps come after).
+//!   Taken in that order, each step goes to the first column after its predecessors' that is free
+//!   in its sub-lane, so no two boxes share a cell. A step whose only way in is the only,
+//!   unconditional way out of a step of another sub-lane goes straight above or below it when the
+//!   cells between are free: a short vertical arrow, which keeps back-and-forth flows narrow.
+//! - The other edges are orthogonal and never cross a box: they leave a box on its right side and
+//!   enter on its left, run vertically only in the gaps between columns (each in its own slot) and
 //!   horizontally along a sub-lane only where its cells are empty; otherwise on a track of a
 //!   band between sub-lanes (loops always go that way, so they are visible). Sub-lanes and gaps
-//!   grow to hold their tracks and slots.
-//! - Branch conditions are placed greedily at the free spot nearest to the edge's source.
+//!   grow to hold their tracks and slots. The middle of a box's side is kept for the one
+//!   straight edge along its sub-lane; other edges enter in the upper half and leave from the
+//!   lower half (edges going up from the upper half when no edge enters the next box there), so
+//!   no two edges ever run on top of each other.
+//! - Branch conditions are placed greedily at the free spot nearest to the edge's source; where
+//!   none is free, the gap is widened and the columns laid out again.
+//!
+//! Text widths are estimated (no font metrics): [`CHAR_EM`] em per character, generous for
+//! sans-serif fonts. Known limits: columns follow the flow, so a long linear use case is wide
+//! (the picture scrolls, or scales down when printed); sub-lanes keep the order of first
+//! appearance (no crossing minimisation); very long conditions are cut after five lines (the
+//! whole text is in the tooltip).
 
 use crate::graph::flow::Edge;
 use crate::graph::{EdgeKind, FlowGraph};
@@ -141,7 +153,8 @@ impl LaneLabels {
 
 // Geometry, in SVG user units (pixels at 100 %). Text widths are estimated at `CHAR_EM` em per
 // character, a generous average for sans-serif fonts, so wrapped text fits its box.
-const CHAR_EM: f64 = 0.6;
+/// The estimated width of a character, in em.
+pub const CHAR_EM: f64 = 0.6;
 const MARGIN: f64 = 16.0;
 const HEADER_W: f64 = 24.0;
 const CAPTION_W: f64 = 150.0;
@@ -175,6 +188,8 @@ const ARROW: f64 = 9.0;
 const HEADING_FONT: f64 = 16.0;
 const HEADING_LINE: f64 = 20.0;
 const LEGEND_ROW: f64 = 24.0;
+const MIN_WIDTH: f64 = 760.0;
+const HEADING_CHAR_EM: f64 = 0.65;
 
 /// The estimated width of `s` at font size `font`.
 pub fn text_width(s: &str, font: f64) -> f64 {
@@ -407,6 +422,8 @@ enum Route {
     TargetRow,
     /// Out to a track of a band between sub-lanes, along it, and back in.
     Band { band: usize, track: usize },
+    /// Straight down or up to a step placed in the same column.
+    Vertical,
 }
 
 struct Placed {
@@ -515,8 +532,14 @@ fn sub_lanes(
     (sub_of, subs)
 }
 
-/// The column of every step (see the module documentation).
-fn columns(uc: &UseCase, flow: &FlowGraph, sub_of: &[usize], subs: usize) -> Vec<usize> {
+/// The column of every step (see the module documentation), and for each step placed straight
+/// above or below its only predecessor, that predecessor.
+fn columns(
+    uc: &UseCase,
+    flow: &FlowGraph,
+    sub_of: &[usize],
+    subs: usize,
+) -> (Vec<usize>, Vec<Option<usize>>) {
     let n = uc.steps.len();
     let succ = |u: usize| flow.succ.get(u).map_or(&[][..], |s| &s[..]);
     // Depth-first search from the start, then from every step not yet seen.
@@ -584,15 +607,73 @@ fn columns(uc: &UseCase, flow: &FlowGraph, sub_of: &[usize], subs: usize) -> Vec
     }
     let mut order = topo;
     order.sort_by_key(|&i| (layer[i], i));
-    let mut col = vec![0usize; n];
-    let mut taken: Vec<Vec<bool>> = vec![Vec::new(); subs];
-    let mut min_col = layer.clone();
-    for &u in &order {
-        let row = &mut taken[sub_of[u]];
-        let mut c = min_col[u];
-        while row.get(c).copied().unwrap_or(false) {
-            c += 1;
+    let mut dag_in: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (u, list) in dag.iter().enumerate() {
+        for &v in list {
+            dag_in[v].push(u);
         }
+    }
+    // A step whose only way in is the only, unconditional way out of a step of another sub-lane
+    // goes straight above or below it when the cells between are free: a handoff drawn as a
+    // short vertical arrow, which keeps ping-pong flows narrow.
+    let plain_single = |p: usize| match succ(p) {
+        [(_, EdgeKind::Next(k))] => uc.steps[p]
+            .next
+            .get(*k)
+            .is_some_and(|x| x.when.is_none() && !x.default),
+        _ => false,
+    };
+    let mut col = vec![0usize; n];
+    let mut stacked_from = vec![None; n];
+    let mut taken: Vec<Vec<bool>> = vec![Vec::new(); subs];
+    let is_taken = |taken: &[Vec<bool>], s: usize, c: usize| taken[s].get(c).copied().unwrap_or(false);
+    // The layers give the order; the columns only have to come after the predecessors' (the
+    // unreachable steps after all the others).
+    let mut min_col = vec![0usize; n];
+    let mut after_reachable: Option<usize> = None;
+    for &u in &order {
+        if group(u) == 1 && after_reachable.is_none() {
+            after_reachable = Some(
+                col.iter()
+                    .zip(0..n)
+                    .filter(|&(_, i)| group(i) == 0)
+                    .map(|(&c, _)| c + 1)
+                    .max()
+                    .unwrap_or(0),
+            );
+        }
+        let mut c = min_col[u].max(after_reachable.unwrap_or(0));
+        let stack_on = match dag_in[u][..] {
+            [p] if sub_of[p] != sub_of[u]
+                && plain_single(p)
+                && !uc.steps[p].is_end()
+                && !uc.steps[u].is_end()
+                && stacked_from[p].is_none() =>
+            {
+                let (lo, hi) = (sub_of[p].min(sub_of[u]), sub_of[p].max(sub_of[u]));
+                let free = (lo + 1..hi)
+                    .chain([sub_of[u]])
+                    .all(|s| !is_taken(&taken, s, col[p]));
+                free.then_some(p)
+            }
+            _ => None,
+        };
+        if let Some(p) = stack_on {
+            c = col[p];
+            let (lo, hi) = (sub_of[p].min(sub_of[u]), sub_of[p].max(sub_of[u]));
+            for row in &mut taken[lo + 1..hi] {
+                if row.len() <= c {
+                    row.resize(c + 1, false);
+                }
+                row[c] = true;
+            }
+            stacked_from[u] = Some(p);
+        } else {
+            while is_taken(&taken, sub_of[u], c) {
+                c += 1;
+            }
+        }
+        let row = &mut taken[sub_of[u]];
         if row.len() <= c {
             row.resize(c + 1, false);
         }
@@ -602,93 +683,95 @@ fn columns(uc: &UseCase, flow: &FlowGraph, sub_of: &[usize], subs: usize) -> Vec
             min_col[v] = min_col[v].max(c + 1);
         }
     }
-    col
+    (col, stacked_from)
 }
 
 fn overlaps(list: &[(i64, i64)], (lo, hi): (i64, i64)) -> bool {
     list.iter().any(|&(a, b)| a <= hi && lo <= b)
 }
 
-/// Computes the diagram's geometry with the words of `labels`.
-pub fn layout_with(cat: &Catalogue, uc: &UseCase, flow: &FlowGraph, labels: &LaneLabels) -> Layout {
-    let n = uc.steps.len();
-    let (sub_of, subs) = sub_lanes(cat, uc, flow, labels);
-    let ns = subs.len();
-    let col = columns(uc, flow, &sub_of, ns);
-    let ncols = col.iter().map(|&c| c + 1).max().unwrap_or(1);
-    let mut cell = vec![vec![false; ncols]; ns];
-    for i in 0..n {
-        cell[sub_of[i]][col[i]] = true;
+/// The box of step `i`: its wrapped text and size (placed later).
+#[allow(clippy::too_many_arguments)]
+fn step_box(
+    cat: &Catalogue,
+    uc: &UseCase,
+    flow: &FlowGraph,
+    labels: &LaneLabels,
+    i: usize,
+    sub_lane: usize,
+    column: usize,
+) -> StepBox {
+    let s = &uc.steps[i];
+    let end = s.is_end();
+    let (lines, channel, calls) = if let Some(e) = &s.end {
+        (wrap(&e.value, END_CHARS), None, None)
+    } else {
+        let title = s.title.as_ref().map_or(s.id.value.as_str(), |t| t.value.as_str());
+        let channel = s.channel.as_ref().map(|c| {
+            let name = cat
+                .channel(&c.value)
+                .map_or(c.value.as_str(), |c| c.name.as_str());
+            shorten(name, CHANNEL_CHARS)
+        });
+        let calls = s.calls.as_ref().map(|c| {
+            let name = cat
+                .use_case(&c.value)
+                .map_or(c.value.as_str(), |u| u.title.as_str());
+            shorten(&format!("{} {name}", labels.runs), CHANNEL_CHARS)
+        });
+        (wrap(title, TITLE_CHARS), channel, calls)
+    };
+    let lines = if lines.is_empty() {
+        vec![s.id.value.chars().take(TITLE_CHARS).collect()]
+    } else {
+        lines
+    };
+    let (w, h) = if end {
+        (END_W, (lines.len() as f64 * TITLE_LINE + 2.0 * PAD).max(34.0))
+    } else {
+        let extra = [channel.is_some(), calls.is_some()]
+            .iter()
+            .filter(|&&b| b)
+            .count() as f64;
+        let h = 2.0 * PAD
+            + lines.len() as f64 * TITLE_LINE
+            + extra * CHANNEL_LINE
+            + if extra > 0.0 { 3.0 } else { 0.0 };
+        (BOX_W, h.max(MIN_BOX_H))
+    };
+    let ports = flow
+        .succ
+        .get(i)
+        .map_or(0, Vec::len)
+        .max(flow.pred.get(i).map_or(0, Vec::len));
+    let h = h.max(16.0 + 18.0 * ports as f64);
+    StepBox {
+        step: i,
+        sub_lane,
+        column,
+        x: 0.0,
+        y: 0.0,
+        w,
+        h,
+        lines,
+        channel,
+        calls,
+        end,
+        moment_of_truth: s.moment_of_truth.is_some(),
+        fail_point: s.fail_point.is_some(),
     }
+}
 
-    // Box contents and sizes.
-    let mut boxes: Vec<StepBox> = uc
-        .steps
-        .iter()
-        .enumerate()
-        .map(|(i, s)| {
-            let end = s.is_end();
-            let (lines, channel, calls) = if let Some(e) = &s.end {
-                (wrap(&e.value, END_CHARS), None, None)
-            } else {
-                let title = s.title.as_ref().map_or(s.id.value.as_str(), |t| t.value.as_str());
-                let channel = s.channel.as_ref().map(|c| {
-                    let name = cat
-                        .channel(&c.value)
-                        .map_or(c.value.as_str(), |c| c.name.as_str());
-                    shorten(name, CHANNEL_CHARS)
-                });
-                let calls = s.calls.as_ref().map(|c| {
-                    let name = cat
-                        .use_case(&c.value)
-                        .map_or(c.value.as_str(), |u| u.title.as_str());
-                    shorten(&format!("{} {name}", labels.runs), CHANNEL_CHARS)
-                });
-                (wrap(title, TITLE_CHARS), channel, calls)
-            };
-            let lines = if lines.is_empty() {
-                vec![s.id.value.chars().take(TITLE_CHARS).collect()]
-            } else {
-                lines
-            };
-            let (w, h) = if end {
-                (END_W, (lines.len() as f64 * TITLE_LINE + 2.0 * PAD).max(34.0))
-            } else {
-                let extra = [channel.is_some(), calls.is_some()]
-                    .iter()
-                    .filter(|&&b| b)
-                    .count() as f64;
-                let h = 2.0 * PAD
-                    + lines.len() as f64 * TITLE_LINE
-                    + extra * CHANNEL_LINE
-                    + if extra > 0.0 { 3.0 } else { 0.0 };
-                (BOX_W, h.max(MIN_BOX_H))
-            };
-            StepBox {
-                step: i,
-                sub_lane: sub_of[i],
-                column: col[i],
-                x: 0.0,
-                y: 0.0,
-                w,
-                h,
-                lines,
-                channel,
-                calls,
-                end,
-                moment_of_truth: s.moment_of_truth.is_some(),
-                fail_point: s.fail_point.is_some(),
-            }
-        })
-        .collect();
-
-    // Routes, shortest edges first, loops last.
-    let mut edges: Vec<Edge> = Vec::new();
-    for u in 0..n {
-        for &(v, kind) in flow.succ.get(u).map_or(&[][..], |s| &s[..]) {
-            edges.push(Edge { from: u, to: v, kind });
-        }
-    }
+/// Decides how each edge runs, shortest edges first and loops last; returns the routes and, per
+/// band (band `b` is above sub-lane `b`, the last one below all lanes), its number of tracks.
+fn route_edges(
+    edges: &[Edge],
+    col: &[usize],
+    sub_of: &[usize],
+    stacked_from: &[Option<usize>],
+    cell: &[Vec<bool>],
+) -> (Vec<Route>, Vec<usize>) {
+    let ns = cell.len();
     let mut order: Vec<usize> = (0..edges.len()).collect();
     order.sort_by_key(|&e| {
         let (u, v) = (edges[e].from, edges[e].to);
@@ -702,7 +785,9 @@ pub fn layout_with(cat: &Catalogue, uc: &UseCase, flow: &FlowGraph, labels: &Lan
         let (su, sv, cu, cv) = (sub_of[u], sub_of[v], col[u], col[v]);
         let clear = |s: usize| (cu + 1..cv).all(|c| !cell[s][c]);
         let (cu2, cv2) = (2 * cu as i64, 2 * cv as i64);
-        routes[e] = if cv == cu + 1 {
+        routes[e] = if stacked_from[v] == Some(u) && cv == cu {
+            Route::Vertical
+        } else if cv == cu + 1 {
             Route::Adjacent
         } else if cv > cu && clear(su) && !overlaps(&rows[su], (cu2 + 1, cv2)) {
             rows[su].push((cu2 + 1, cv2));
@@ -740,10 +825,151 @@ pub fn layout_with(cat: &Catalogue, uc: &UseCase, flow: &FlowGraph, labels: &Lan
             Route::Band { band, track }
         };
     }
+    (routes, bands.iter().map(Vec::len).collect())
+}
+
+/// Where each edge leaves its source and enters its target (the y of its ports on the boxes'
+/// right and left sides; vertical edges have none).
+fn ports(
+    boxes: &[StepBox],
+    edges: &[Edge],
+    routes: &[Route],
+    sub_of: &[usize],
+    col: &[usize],
+) -> (Vec<f64>, Vec<f64>) {
+    let n = boxes.len();
+    // Ports: spread the edges over a box's side in the order of where they go, top to bottom.
+    let rank_out = |e: usize| -> usize {
+        let (u, v) = (edges[e].from, edges[e].to);
+        match routes[e] {
+            Route::Adjacent | Route::TargetRow => 2 * sub_of[v] + 1,
+            Route::SourceRow | Route::Vertical => 2 * sub_of[u] + 1,
+            Route::Band { band, .. } => 2 * band,
+        }
+    };
+    let rank_in = |e: usize| -> usize {
+        let (u, v) = (edges[e].from, edges[e].to);
+        match routes[e] {
+            Route::Adjacent | Route::SourceRow => 2 * sub_of[u] + 1,
+            Route::TargetRow | Route::Vertical => 2 * sub_of[v] + 1,
+            Route::Band { band, .. } => 2 * band,
+        }
+    };
+    // The centre of a box's sides is kept for one straight edge along its sub-lane each way;
+    // the other edges leave from the lower half and enter in the upper half. So an edge leaving
+    // a box never runs on top of one entering the next box of the sub-lane.
+    let mut straight = vec![false; edges.len()];
+    let (mut straight_out, mut straight_in) = (vec![false; n], vec![false; n]);
+    for (e, edge) in edges.iter().enumerate() {
+        let (u, v) = (edge.from, edge.to);
+        if sub_of[u] == sub_of[v]
+            && matches!(routes[e], Route::Adjacent | Route::SourceRow)
+            && !straight_out[u]
+            && !straight_in[v]
+        {
+            straight[e] = true;
+            straight_out[u] = true;
+            straight_in[v] = true;
+        }
+    }
+    let spread = |lo: f64, hi: f64, k: usize, m: usize| lo + (hi - lo) * (k as f64 + 0.5) / m as f64;
+    let mut out_y = vec![0.0; edges.len()];
+    let mut in_y = vec![0.0; edges.len()];
+    for (i, b) in boxes.iter().enumerate() {
+        let cy = b.y + b.h / 2.0;
+        let mut ins: Vec<usize> = (0..edges.len())
+            .filter(|&e| edges[e].to == i && routes[e] != Route::Vertical)
+            .collect();
+        ins.sort_by_key(|&e| (rank_in(e), std::cmp::Reverse(col[edges[e].from]), e));
+        let mut k = 0;
+        let m = ins.iter().filter(|&&e| !straight[e]).count();
+        for &e in &ins {
+            if straight[e] {
+                in_y[e] = cy;
+            } else {
+                in_y[e] = spread(b.y + 4.0, cy - 4.0, k, m);
+                k += 1;
+            }
+        }
+    }
+    for (i, b) in boxes.iter().enumerate() {
+        let cy = b.y + b.h / 2.0;
+        let mut outs: Vec<usize> = (0..edges.len())
+            .filter(|&e| edges[e].from == i && routes[e] != Route::Vertical)
+            .collect();
+        outs.sort_by_key(|&e| (rank_out(e), col[edges[e].to], e));
+        let own = 2 * sub_of[i] + 1;
+        let (ups, downs): (Vec<usize>, Vec<usize>) = outs
+            .iter()
+            .filter(|&&e| !straight[e])
+            .partition(|&&e| rank_out(e) < own);
+        // Edges going up leave from the upper half when nothing enters the gap after this box
+        // at the same height; otherwise every edge but the straight one leaves from the lower half.
+        let mut upper: Vec<f64> = ups
+            .iter()
+            .enumerate()
+            .map(|(k, _)| spread(b.y + 4.0, cy - 4.0, k, ups.len()))
+            .collect();
+        let entering: Vec<f64> = (0..edges.len())
+            .filter(|&e| {
+                let v = edges[e].to;
+                sub_of[v] == sub_of[i]
+                    && (col[v] == col[i] + 1
+                        || (routes[e] == Route::TargetRow && col[edges[e].from] == col[i]))
+            })
+            .map(|e| in_y[e])
+            .collect();
+        let clash = upper.iter().any(|y| entering.iter().any(|z| (y - z).abs() < 2.0));
+        let lower_count = if clash || ups.is_empty() {
+            upper.clear();
+            ups.len() + downs.len()
+        } else {
+            downs.len()
+        };
+        let mut k = 0;
+        for &e in &outs {
+            if straight[e] {
+                out_y[e] = cy;
+            } else if !upper.is_empty() && ups.contains(&e) {
+                out_y[e] = upper[ups.iter().position(|&u| u == e).expect("an up edge")];
+            } else {
+                out_y[e] = spread(cy + 4.0, b.y + b.h - 4.0, k, lower_count);
+                k += 1;
+            }
+        }
+    }
+    (out_y, in_y)
+}
+
+/// Computes the diagram's geometry with the words of `labels`.
+pub fn layout_with(cat: &Catalogue, uc: &UseCase, flow: &FlowGraph, labels: &LaneLabels) -> Layout {
+    let n = uc.steps.len();
+    let (sub_of, subs) = sub_lanes(cat, uc, flow, labels);
+    let ns = subs.len();
+    let (col, stacked_from) = columns(uc, flow, &sub_of, ns);
+    let ncols = col.iter().map(|&c| c + 1).max().unwrap_or(1);
+    let mut cell = vec![vec![false; ncols]; ns];
+    for i in 0..n {
+        cell[sub_of[i]][col[i]] = true;
+    }
+
+    // Box contents and sizes.
+    let mut boxes: Vec<StepBox> = (0..n)
+        .map(|i| step_box(cat, uc, flow, labels, i, sub_of[i], col[i]))
+        .collect();
+
+    // Routes.
+    let mut edges: Vec<Edge> = Vec::new();
+    for u in 0..n {
+        for &(v, kind) in flow.succ.get(u).map_or(&[][..], |s| &s[..]) {
+            edges.push(Edge { from: u, to: v, kind });
+        }
+    }
+    let (routes, tracks) = route_edges(&edges, &col, &sub_of, &stacked_from, &cell);
 
     // Vertical geometry.
-    let heading = wrap(&uc.title, 100);
-    let lanes_top = MARGIN + heading.len() as f64 * HEADING_LINE + 20.0;
+    // The heading is wrapped once the width is known; everything moves down for its extra lines.
+    let lanes_top = MARGIN + HEADING_LINE + 20.0;
     let captions: Vec<Vec<String>> = subs
         .iter()
         .map(|(_, c)| wrap_capped(c, CAPTION_CHARS, 6))
@@ -756,7 +982,7 @@ pub fn layout_with(cat: &Catalogue, uc: &UseCase, flow: &FlowGraph, labels: &Lan
             .filter(|b| b.sub_lane == s)
             .map(|b| b.h)
             .fold(MIN_BOX_H, f64::max);
-        let top = BAND_PAD + bands[s].len() as f64 * TRACK;
+        let top = BAND_PAD + tracks[s] as f64 * TRACK;
         box_area[s] = tallest;
         let caption = captions[s].len() as f64 * CAPTION_LINE + 16.0;
         sub_h[s] = (top + tallest + LANE_BOTTOM).max(caption);
@@ -810,50 +1036,20 @@ pub fn layout_with(cat: &Catalogue, uc: &UseCase, flow: &FlowGraph, labels: &Lan
         top + 8.0 + track as f64 * TRACK
     };
     let center_y = |s: usize| -> f64 {
-        let top = sub_lanes[s].y + BAND_PAD + bands[s].len() as f64 * TRACK;
+        let top = sub_lanes[s].y + BAND_PAD + tracks[s] as f64 * TRACK;
         let bottom = sub_lanes[s].y + sub_lanes[s].height - LANE_BOTTOM;
         (top + bottom) / 2.0
     };
     for b in &mut boxes {
         b.y = center_y(b.sub_lane) - b.h / 2.0;
     }
-    let bottom_band = if bands[ns].is_empty() {
+    let bottom_band = if tracks[ns] == 0 {
         0.0
     } else {
-        8.0 + bands[ns].len() as f64 * TRACK + 6.0
+        8.0 + tracks[ns] as f64 * TRACK + 6.0
     };
 
-    // Ports: spread the edges over a box's side in the order of where they go, top to bottom.
-    let rank_out = |e: usize| -> usize {
-        let (u, v) = (edges[e].from, edges[e].to);
-        match routes[e] {
-            Route::Adjacent | Route::TargetRow => 2 * sub_of[v] + 1,
-            Route::SourceRow => 2 * sub_of[u] + 1,
-            Route::Band { band, .. } => 2 * band,
-        }
-    };
-    let rank_in = |e: usize| -> usize {
-        let (u, v) = (edges[e].from, edges[e].to);
-        match routes[e] {
-            Route::Adjacent | Route::SourceRow => 2 * sub_of[u] + 1,
-            Route::TargetRow => 2 * sub_of[v] + 1,
-            Route::Band { band, .. } => 2 * band,
-        }
-    };
-    let mut out_y = vec![0.0; edges.len()];
-    let mut in_y = vec![0.0; edges.len()];
-    for (i, b) in boxes.iter().enumerate() {
-        let mut outs: Vec<usize> = (0..edges.len()).filter(|&e| edges[e].from == i).collect();
-        outs.sort_by_key(|&e| (rank_out(e), col[edges[e].to], e));
-        for (k, &e) in outs.iter().enumerate() {
-            out_y[e] = b.y + b.h * (k + 1) as f64 / (outs.len() + 1) as f64;
-        }
-        let mut ins: Vec<usize> = (0..edges.len()).filter(|&e| edges[e].to == i).collect();
-        ins.sort_by_key(|&e| (rank_in(e), std::cmp::Reverse(col[edges[e].from]), e));
-        for (k, &e) in ins.iter().enumerate() {
-            in_y[e] = b.y + b.h * (k + 1) as f64 / (ins.len() + 1) as f64;
-        }
-    }
+    let (out_y, in_y) = ports(&boxes, &edges, &routes, &sub_of, &col);
 
     // Vertical segments and their slots.
     let mut vsegs: Vec<VSeg> = Vec::new();
@@ -875,6 +1071,7 @@ pub fn layout_with(cat: &Catalogue, uc: &UseCase, flow: &FlowGraph, labels: &Lan
                 vsegs.push(seg(cu + 1, out_y[e], band_y[e], false));
                 vsegs.push(seg(cv, band_y[e], in_y[e], true));
             }
+            Route::Vertical => {}
         }
     }
     let labelled: Vec<bool> = edges.iter().map(|e| condition(uc, e, labels).is_some()).collect();
@@ -948,7 +1145,8 @@ pub fn layout_with(cat: &Catalogue, uc: &UseCase, flow: &FlowGraph, labels: &Lan
                 to: edge.to,
                 kind: edge.kind,
                 route: routes[e],
-                back: col[edge.to] <= col[edge.from],
+                back: col[edge.to] < col[edge.from]
+                    || (col[edge.to] == col[edge.from] && routes[e] != Route::Vertical),
                 out_y: out_y[e],
                 in_y: in_y[e],
                 x_out: f64::NAN,
@@ -963,16 +1161,13 @@ pub fn layout_with(cat: &Catalogue, uc: &UseCase, flow: &FlowGraph, labels: &Lan
             };
             let p = &mut placed[s.edge];
             match p.route {
-                Route::Adjacent | Route::TargetRow => {
-                    p.x_out = x;
-                    p.x_in = x;
-                }
-                Route::SourceRow => {
+                Route::Adjacent | Route::TargetRow | Route::SourceRow => {
                     p.x_out = x;
                     p.x_in = x;
                 }
                 Route::Band { .. } if s.arrival => p.x_in = x,
                 Route::Band { .. } => p.x_out = x,
+                Route::Vertical => {}
             }
         }
 
@@ -995,10 +1190,19 @@ pub fn layout_with(cat: &Catalogue, uc: &UseCase, flow: &FlowGraph, labels: &Lan
             .enumerate()
             .map(|(e, p)| {
                 let (bu, bv) = (&boxes[p.from], &boxes[p.to]);
-                let start = (bu.x + bu.w, p.out_y);
-                let end = (bv.x, p.in_y);
+                let (start, end) = if p.route == Route::Vertical {
+                    let x = bu.x + bu.w / 2.0;
+                    if bu.y < bv.y {
+                        ((x, bu.y + bu.h), (x, bv.y))
+                    } else {
+                        ((x, bu.y), (x, bv.y + bv.h))
+                    }
+                } else {
+                    ((bu.x + bu.w, p.out_y), (bv.x, p.in_y))
+                };
                 let mut pts = vec![start];
                 match p.route {
+                    Route::Vertical => {}
                     Route::Band { .. } => {
                         pts.extend([
                             (p.x_out, p.out_y),
@@ -1079,10 +1283,12 @@ pub fn layout_with(cat: &Catalogue, uc: &UseCase, flow: &FlowGraph, labels: &Lan
     }
 
     let legend_y = lanes_bottom + bottom_band + 24.0;
-    let width = diagram_right + MARGIN;
+    let width = (diagram_right + MARGIN).max(MIN_WIDTH);
+    let heading_chars = ((width - 2.0 * MARGIN) / (HEADING_CHAR_EM * HEADING_FONT)) as usize;
+    let heading = wrap(&uc.title, heading_chars);
     let rows = legend_rows(labels, width).len() as f64;
     let height = legend_y + 22.0 + rows * LEGEND_ROW + MARGIN;
-    Layout {
+    let mut layout = Layout {
         width,
         height,
         heading,
@@ -1094,6 +1300,30 @@ pub fn layout_with(cat: &Catalogue, uc: &UseCase, flow: &FlowGraph, labels: &Lan
         content_x,
         lanes_bottom,
         legend_y,
+    };
+    let extra = layout.heading.len().saturating_sub(1) as f64 * HEADING_LINE;
+    if extra > 0.0 {
+        layout.shift_down(extra);
+    }
+    layout
+}
+
+impl Layout {
+    /// Moves everything below the heading down by `dy`.
+    fn shift_down(&mut self, dy: f64) {
+        self.height += dy;
+        self.lanes_bottom += dy;
+        self.legend_y += dy;
+        self.lanes.iter_mut().for_each(|l| l.y += dy);
+        self.sub_lanes.iter_mut().for_each(|s| s.y += dy);
+        self.boxes.iter_mut().for_each(|b| b.y += dy);
+        self.lines.iter_mut().for_each(|l| l.y += dy);
+        for e in &mut self.edges {
+            e.points.iter_mut().for_each(|p| p.1 += dy);
+            if let Some(l) = &mut e.label {
+                l.y += dy;
+            }
+        }
     }
 }
 
@@ -1346,6 +1576,23 @@ fn lane_fill(lane: Lane) -> &'static str {
     }
 }
 
+/// Class names of an edge, for the handbook's style sheet and for tests.
+fn edge_classes(e: &RoutedEdge) -> String {
+    let mut c = String::from("cb-edge");
+    match e.handoff {
+        Some(HandoffKind::Internal) => c.push_str(" cb-handoff"),
+        Some(HandoffKind::CrossDepartment) => c.push_str(" cb-handoff cb-cross-department"),
+        None => {}
+    }
+    if e.kind == EdgeKind::Recovery {
+        c.push_str(" cb-recovery");
+    }
+    if e.back {
+        c.push_str(" cb-loop");
+    }
+    c
+}
+
 /// Stroke colour, width, dash pattern and marker of an edge.
 fn edge_style(e: &RoutedEdge) -> (&'static str, f64, Option<&'static str>, &'static str) {
     let width = if e.handoff.is_some() { 2.8 } else { 1.4 };
@@ -1401,16 +1648,24 @@ fn legend_items(labels: &LaneLabels) -> [(LegendItem, &'static str); 7] {
 
 /// A five-pointed star centred on (cx, cy).
 fn star(out: &mut String, cx: f64, cy: f64, r: f64, title: &str) {
-    let mut points = Vec::new();
-    for k in 0..10 {
-        let radius = if k % 2 == 0 { r } else { r * 0.45 };
-        let a = std::f64::consts::PI * (k as f64) / 5.0 - std::f64::consts::FRAC_PI_2;
-        points.push(format!(
-            "{},{}",
-            num(cx + radius * a.cos()),
-            num(cy + radius * a.sin())
-        ));
-    }
+    // The points of a unit star (outer radius 1, inner 0.45), fixed so output never depends on
+    // the platform's trigonometry.
+    const UNIT: [(f64, f64); 10] = [
+        (0.0, -1.0),
+        (0.2645, -0.3641),
+        (0.9511, -0.309),
+        (0.428, 0.1391),
+        (0.5878, 0.809),
+        (0.0, 0.45),
+        (-0.5878, 0.809),
+        (-0.428, 0.1391),
+        (-0.9511, -0.309),
+        (-0.2645, -0.3641),
+    ];
+    let points: Vec<String> = UNIT
+        .iter()
+        .map(|(x, y)| format!("{},{}", num(cx + r * x), num(cy + r * y)))
+        .collect();
     let _ = writeln!(
         out,
         "<polygon points=\"{}\" fill=\"#fbc02d\" stroke=\"#7a5c00\" stroke-width=\"1\"><title>{}</title></polygon>",
@@ -1665,7 +1920,8 @@ pub fn render_svg(cat: &Catalogue, uc: &UseCase, flow: &FlowGraph, labels: &Lane
             .unwrap_or_default();
         let _ = writeln!(
             out,
-            "<path d=\"{}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"{}\"{dash} marker-end=\"url(#{pre}-{marker})\"><title>{} → {}</title></path>",
+            "<path class=\"{}\" d=\"{}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"{}\"{dash} marker-end=\"url(#{pre}-{marker})\"><title>{} → {}</title></path>",
+            edge_classes(e),
             path_data(&e.points),
             num(width),
             escape(step_id(e.from)),
@@ -1683,7 +1939,11 @@ pub fn render_svg(cat: &Catalogue, uc: &UseCase, flow: &FlowGraph, labels: &Lane
         if let Some(a) = &s.actor {
             tip = format!("{tip} ({})", a.value);
         }
-        let _ = writeln!(out, "<g><title>{}</title>", escape(&tip));
+        if let Some(d) = &s.description {
+            tip = format!("{tip}\n{d}");
+        }
+        let class = if b.end { "cb-step cb-end" } else { "cb-step" };
+        let _ = writeln!(out, "<g class=\"{class}\"><title>{}</title>", escape(&tip));
         if b.end {
             let _ = writeln!(
                 out,

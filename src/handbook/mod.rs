@@ -88,12 +88,9 @@ pub fn write_source(checked: &Checked, dir: &Path, options: &BuildOptions) -> Re
         indicatif::ProgressBar::hidden()
     };
     bar.set_message("pages");
-    let lanes = match cat.settings.language {
-        crate::config::Language::En => crate::swimlane::LaneLabels::ENGLISH,
-        crate::config::Language::Fr => crate::swimlane::LaneLabels::FRENCH,
-    };
+    let lanes = crate::swimlane::LaneLabels::for_catalogue(cat);
     let diagram =
-        |i: usize| crate::swimlane::render_svg(cat, &cat.use_cases[i], &checked.facts.flows[i], &lanes);
+        |i: usize| crate::swimlane::render_svg(cat, &cat.use_cases[i], &checked.facts.flows[i], lanes);
     let pages = pages::build_pages(checked, &metrics, &tera, &t, options.today, &diagram, &|| {
         bar.inc(1)
     })

@@ -113,6 +113,9 @@ fn dump(name: &str, svg: &str) {
     }
 }
 
+/// A point of a route.
+type Point = (f64, f64);
+
 /// Every geometric promise of the layout.
 fn assert_clean(l: &Layout, what: &str) {
     for (i, a) in l.boxes.iter().enumerate() {
@@ -156,20 +159,75 @@ fn assert_clean(l: &Layout, what: &str) {
                 }
             }
         }
-        let first = e.points[0];
-        let from = &l.boxes[e.from];
-        assert!(
-            (first.0 - (from.x + from.w)).abs() < 0.01,
-            "{what}: edge leaves its box"
-        );
-        let last = e.points[e.points.len() - 1];
-        assert!(
-            (last.0 - l.boxes[e.to].x).abs() < 0.01,
-            "{what}: edge enters its box"
-        );
+        let (first, last) = (e.points[0], e.points[e.points.len() - 1]);
+        let (from, to) = (&l.boxes[e.from], &l.boxes[e.to]);
+        if (first.0 - last.0).abs() < 0.01 && e.points.len() == 2 {
+            // Straight down or up to a step stacked in the same column.
+            assert_eq!(
+                from.column, to.column,
+                "{what}: a vertical edge stays in its column"
+            );
+            let (top, bottom) = if from.y < to.y { (from, to) } else { (to, from) };
+            assert!(
+                (top.y + top.h - first.1.min(last.1)).abs() < 0.01,
+                "{what}: vertical edge"
+            );
+            assert!(
+                (bottom.y - first.1.max(last.1)).abs() < 0.01,
+                "{what}: vertical edge"
+            );
+        } else {
+            assert!(
+                (first.0 - (from.x + from.w)).abs() < 0.01,
+                "{what}: edge leaves its box"
+            );
+            assert!((last.0 - to.x).abs() < 0.01, "{what}: edge enters its box");
+        }
+    }
+    // No two edges run on top of each other.
+    let segments: Vec<(usize, Point, Point)> = l
+        .edges
+        .iter()
+        .enumerate()
+        .flat_map(|(i, e)| e.points.windows(2).map(move |s| (i, s[0], s[1])))
+        .collect();
+    for (k, &(i, a0, a1)) in segments.iter().enumerate() {
+        for &(j, b0, b1) in &segments[k + 1..] {
+            if i == j {
+                continue;
+            }
+            let horizontal = |p: (f64, f64), q: (f64, f64)| (p.1 - q.1).abs() < 0.01;
+            let shared = |lo0: f64, hi0: f64, lo1: f64, hi1: f64| lo0.max(lo1) < hi0.min(hi1) - 1.0;
+            let (ea, eb) = (&l.edges[i], &l.edges[j]);
+            if horizontal(a0, a1) && horizontal(b0, b1) && (a0.1 - b0.1).abs() < 1.0 {
+                assert!(
+                    !shared(a0.0.min(a1.0), a0.0.max(a1.0), b0.0.min(b1.0), b0.0.max(b1.0)),
+                    "{what}: edges {}->{} and {}->{} overlap horizontally",
+                    ea.from,
+                    ea.to,
+                    eb.from,
+                    eb.to
+                );
+            }
+            if !horizontal(a0, a1) && !horizontal(b0, b1) && (a0.0 - b0.0).abs() < 1.0 {
+                assert!(
+                    !shared(a0.1.min(a1.1), a0.1.max(a1.1), b0.1.min(b1.1), b0.1.max(b1.1)),
+                    "{what}: edges {}->{} and {}->{} overlap vertically",
+                    ea.from,
+                    ea.to,
+                    eb.from,
+                    eb.to
+                );
+            }
+        }
     }
     let labels: Vec<_> = l.edges.iter().filter_map(|e| e.label.as_ref()).collect();
     for (i, a) in labels.iter().enumerate() {
+        assert!(
+            a.x >= l.content_x && a.x + a.w <= l.width && a.y >= 0.0 && a.y + a.h <= l.legend_y,
+            "{what}: label {:?} is outside the diagram",
+            a.text
+        );
         for b in &l.boxes {
             assert!(
                 !a.rect().overlaps(&b.rect()),
@@ -439,4 +497,103 @@ fn casebook_graph_prints_the_svg_in_the_catalogue_language() {
     let text = String::from_utf8(out).expect("UTF-8");
     assert!(text.contains("ligne d&apos;interaction"), "French labels");
     assert!(text.contains("moment de vérité"));
+}
+
+const ODD: &[(&str, &str)] = &[
+    (
+        "self-loop.yaml",
+        "id: self-loop\ntitle: Retries\ndomain: billing\nsteps:\n  - id: a\n    title: Try again and again\n    actor: billing\n    next:\n      - to: a\n        when: it failed\n      - to: b\n        default: true\n  - id: b\n    end: done\n",
+    ),
+    (
+        "unknown-actor.yaml",
+        "id: unknown-actor\ntitle: Strangers\ndomain: billing\nsteps:\n  - id: a\n    title: Somebody\n    actor: nobody-we-know\n    next: [missing-step, b]\n  - id: b\n    title: A step with its lane overridden\n    actor: billing\n    lane: support\n    next: c\n  - id: c\n    title: No actor at all\n    next: d\n  - id: orphan\n    title: Nobody comes here\n    actor: customer\n    next: a\n  - id: d\n    end: over\n",
+    ),
+    (
+        "empty.yaml",
+        "id: empty\ntitle: Nothing\ndomain: billing\nsteps: []\n",
+    ),
+    (
+        "only-end.yaml",
+        "id: only-end\ntitle: Already done\ndomain: billing\nsteps:\n  - id: done\n    end: done\n",
+    ),
+];
+
+#[test]
+fn odd_use_cases_are_drawn_without_panicking() {
+    let dir = catalogue_with(ODD);
+    let checked = load(dir.path());
+    assert_eq!(checked.catalogue.use_cases.len(), ODD.len());
+    for (cat, uc, flow) in each_use_case(&checked) {
+        let l = swimlane::layout(cat, uc, flow);
+        assert_clean(&l, &uc.id.value);
+        assert_eq!(l.boxes.len(), uc.steps.len());
+        let svg = swimlane::render_svg(cat, uc, flow, &LaneLabels::FRENCH);
+        roxmltree::Document::parse(&svg).expect("well-formed");
+    }
+}
+
+/// A random use case: `spec[i]` = (actor index, targets as offsets from i, fail point).
+fn random_use_case(spec: &[(usize, Vec<i8>, bool)]) -> String {
+    let actors = [
+        "customer",
+        "contact-centre",
+        "chatbot",
+        "billing",
+        "field-service",
+        "it-support",
+    ];
+    let n = spec.len();
+    let mut y = String::from("id: random\ntitle: Random\ndomain: billing\nsteps:\n");
+    for (i, (actor, next, fail)) in spec.iter().enumerate() {
+        let _ = writeln!(
+            y,
+            "  - id: s{i}\n    title: Step {i} with a title of several words\n    actor: {}",
+            actors[actor % actors.len()]
+        );
+        if *fail {
+            let _ = writeln!(y, "    fail_point: true\n    recovery: s{}", (i + 1) % n);
+        }
+        let targets: Vec<String> = next
+            .iter()
+            .map(|&d| {
+                let t = i as i64 + i64::from(d);
+                if t < 0 || t >= n as i64 {
+                    "end".to_owned()
+                } else {
+                    format!("s{t}")
+                }
+            })
+            .collect();
+        if targets.is_empty() {
+            y.push_str("    next: end\n");
+        } else {
+            y.push_str("    next:\n");
+            for (k, t) in targets.iter().enumerate() {
+                let _ = writeln!(
+                    y,
+                    "      - to: {t}\n        when: condition number {k} of step {i}"
+                );
+            }
+        }
+    }
+    y.push_str("  - id: end\n    end: finished\n");
+    y
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 40, ..Default::default() })]
+
+    #[test]
+    fn random_use_cases_are_laid_out_cleanly(
+        spec in proptest::collection::vec(
+            (0usize..6, proptest::collection::vec(-6i8..8, 0..3), proptest::bool::weighted(0.1)),
+            1..32,
+        )
+    ) {
+        let yaml = random_use_case(&spec);
+        let dir = catalogue_with(&[("random.yaml", &yaml)]);
+        let checked = load(dir.path());
+        let (cat, uc, flow) = each_use_case(&checked).next().expect("one use case");
+        assert_clean(&swimlane::layout(cat, uc, flow), &yaml);
+    }
 }
