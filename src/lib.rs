@@ -10,6 +10,7 @@ pub mod engine;
 pub mod graph;
 pub mod handbook;
 pub mod load;
+pub mod markup;
 pub mod metrics;
 pub mod model;
 pub mod rules;

@@ -4,7 +4,6 @@
 //! and the handbook.
 
 use crate::graph::Facts;
-use crate::graph::flow::Who;
 use crate::model::Catalogue;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -105,14 +104,7 @@ pub fn compute(cat: &Catalogue, facts: &Facts) -> Metrics {
     let mut use_cases = Vec::new();
     for (uc, g) in cat.use_cases.iter().zip(&facts.flows) {
         let f = &g.flow;
-        let teams: BTreeSet<usize> = f
-            .who
-            .iter()
-            .filter_map(|w| match w {
-                Some(Who::Team(t)) => Some(*t),
-                _ => None,
-            })
-            .collect();
+        let teams = f.teams();
         let departments: BTreeSet<&str> = teams
             .iter()
             .map(|&t| cat.departments[cat.teams[t].department].id.value.as_str())

@@ -1534,23 +1534,9 @@ fn best_label_spot(
     ))
 }
 
-/// Escapes text from YAML for XML: the five special characters, and drops the characters XML
-/// forbids (controls other than tab, line feed and carriage return; U+FFFE, U+FFFF).
+/// Escapes text from YAML for the SVG (text and attribute values alike).
 pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
-            c => out.push(c),
-        }
-    }
-    out
+    crate::markup::xml_escape(s, true)
 }
 
 /// A number with at most one decimal, for stable and short output.
@@ -2120,7 +2106,7 @@ mod tests {
     fn escape_handles_markup_and_forbidden_characters() {
         assert_eq!(
             escape("<a href='x'>\"&\"</a>\u{1}\u{FFFF}"),
-            "&lt;a href=&apos;x&apos;&gt;&quot;&amp;&quot;&lt;/a&gt;"
+            "&lt;a href=&apos;x&apos;&gt;&quot;&amp;&quot;&lt;/a&gt;\u{fffd}\u{fffd}"
         );
     }
 

@@ -178,6 +178,23 @@ pub struct FlowFacts {
     pub longest_minutes: Option<u64>,
 }
 
+impl FlowFacts {
+    /// The teams acting in the use case (indexes into `Catalogue::teams`), sorted, once each.
+    pub fn teams(&self) -> Vec<usize> {
+        let mut teams: Vec<usize> = self
+            .who
+            .iter()
+            .filter_map(|w| match w {
+                Some(Who::Team(t)) => Some(*t),
+                _ => None,
+            })
+            .collect();
+        teams.sort_unstable();
+        teams.dedup();
+        teams
+    }
+}
+
 /// Who does step `s`.
 pub fn who(cat: &Catalogue, uc: &UseCase, s: usize) -> Who {
     let step = &uc.steps[s];
@@ -471,16 +488,7 @@ fn silo_gaps(
         return Vec::new();
     }
     // Local numbering of the teams acting in this use case.
-    let mut teams: Vec<usize> = facts
-        .who
-        .iter()
-        .filter_map(|w| match w {
-            Some(Who::Team(t)) => Some(*t),
-            _ => None,
-        })
-        .collect();
-    teams.sort_unstable();
-    teams.dedup();
+    let teams = facts.teams();
     let local = |t: usize| teams.binary_search(&t).ok();
     let k = items.len();
     let bit = |team: usize, item: usize| team * k + item;

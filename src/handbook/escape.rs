@@ -47,20 +47,7 @@ pub fn escape(input: &str) -> String {
 /// `input` escaped for HTML text and attribute values only (for raw HTML blocks and SVG, where
 /// Markdown does not apply).
 pub fn html_escape(input: &str) -> String {
-    let mut out = String::with_capacity(input.len());
-    for c in input.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            '\n' | '\r' | '\t' => out.push(' '),
-            c if c.is_control() => {}
-            c => out.push(c),
-        }
-    }
-    out
+    crate::markup::xml_escape(input, true)
 }
 
 #[cfg(test)]

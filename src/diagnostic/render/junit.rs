@@ -4,10 +4,11 @@
 //! Findings that belong to no use case (organisation.yaml, a stray file, a use-case file that
 //! could not be read) go into one extra test case per file, named after the file.
 //!
-//! The XML is small and flat, so it is written by hand; [`escape`] keeps it well-formed
+//! The XML is small and flat, so it is written by hand; [`crate::markup::xml_escape`] keeps it well-formed
 //! whatever the messages contain.
 
 use crate::diagnostic::{Diagnostic, Report, Severity};
+use crate::markup::xml_escape as escape;
 use crate::source::FileId;
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -124,34 +125,9 @@ fn lines(report: &Report, diagnostics: &[&Diagnostic]) -> String {
     text
 }
 
-/// Escapes text for XML 1.0 content (`attribute == false`) or a double- or single-quoted
-/// attribute value. Characters XML 1.0 forbids (most C0 controls, U+FFFE, U+FFFF) become U+FFFD;
-/// in attributes, tab and line breaks become character references so that attribute-value
-/// normalisation does not turn them into spaces; a carriage return is always a reference, so that
-/// line-end normalisation keeps it.
-pub(crate) fn escape(s: &str, attribute: bool) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\r' => out.push_str("&#13;"),
-            '\n' if attribute => out.push_str("&#10;"),
-            '\t' if attribute => out.push_str("&#9;"),
-            '\n' | '\t' => out.push(c),
-            '\u{0}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}' => out.push('\u{fffd}'),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
-    use super::escape;
+    use crate::markup::xml_escape as escape;
 
     #[test]
     fn escapes_markup_and_replaces_forbidden_characters() {

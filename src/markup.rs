@@ -1,0 +1,28 @@
+//! Escaping for XML and HTML that casebook writes itself (JUnit reports, SVG pictures, raw HTML
+//! blocks of the handbook). One function, so that every writer drops or replaces the same
+//! characters.
+
+/// Escapes text for XML 1.0 content (`attribute == false`) or a double- or single-quoted
+/// attribute value. Characters XML 1.0 forbids (most C0 controls, U+FFFE, U+FFFF) become U+FFFD;
+/// in attributes, tab and line breaks become character references so that attribute-value
+/// normalisation does not turn them into spaces; a carriage return is always a reference, so that
+/// line-end normalisation keeps it.
+pub fn xml_escape(s: &str, attribute: bool) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\r' => out.push_str("&#13;"),
+            '\n' if attribute => out.push_str("&#10;"),
+            '\t' if attribute => out.push_str("&#9;"),
+            '\n' | '\t' => out.push(c),
+            '\u{0}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}' => out.push('\u{fffd}'),
+            _ => out.push(c),
+        }
+    }
+    out
+}
