@@ -61,3 +61,77 @@ fn main() -> ExitCode {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::gen_catalogue::*;
+
+    #[test]
+    fn same_seed_gives_identical_files() {
+        let cfg = Config {
+            use_cases: 60,
+            seed: 42,
+            hostile: true,
+        };
+        assert_eq!(generate(&cfg), generate(&cfg));
+        let other = Config { seed: 43, ..cfg };
+        assert_ne!(generate(&cfg), generate(&other));
+    }
+
+    #[test]
+    fn generated_catalogue_has_no_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        let cfg = Config {
+            use_cases: 300,
+            seed: DEFAULT_SEED,
+            hostile: true,
+        };
+        write(dir.path(), &generate(&cfg), false).unwrap();
+        let today = casebook::model::Date::parse("2026-01-01").unwrap();
+        let checked = casebook::check(dir.path(), casebook::CheckOptions { today }).unwrap();
+        let errors: Vec<_> = checked
+            .report
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == casebook::diagnostic::Severity::Error)
+            .collect();
+        assert!(
+            errors.is_empty(),
+            "{} errors, first: {:?}",
+            errors.len(),
+            errors.first()
+        );
+        assert_eq!(checked.catalogue.use_cases.len(), 300);
+        for uc in &checked.catalogue.use_cases {
+            let stress = uc.id.value.starts_with("ladder-") || uc.id.value.starts_with("nested-");
+            assert!(
+                stress || (8..=30).contains(&uc.steps.len()),
+                "{}: {} steps",
+                uc.id.value,
+                uc.steps.len()
+            );
+        }
+    }
+
+    #[test]
+    fn refuses_non_empty_folders() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("notes.txt"), "mine").unwrap();
+        let files = generate(&Config {
+            use_cases: 1,
+            seed: 1,
+            hostile: false,
+        });
+        assert!(matches!(
+            write(dir.path(), &files, false),
+            Err(WriteError::NotEmpty(_))
+        ));
+        assert!(matches!(
+            write(dir.path(), &files, true),
+            Err(WriteError::NotGenerated(_))
+        ));
+        let gen_dir = tempfile::tempdir().unwrap();
+        write(gen_dir.path(), &files, false).unwrap();
+        write(gen_dir.path(), &files, true).unwrap();
+    }
+}
