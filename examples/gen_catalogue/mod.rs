@@ -596,6 +596,22 @@ const SUPPORT_STEPS: &[(&str, &str)] = &[
     ("give-advice", "{t} gives expert advice on the {n}"),
 ];
 
+/// Titles of the steps where a branch is decided.
+const DECISION_STEPS: &[(&str, &str)] = &[
+    ("assess-request", "{t} assesses the request"),
+    ("decide", "{t} decides how to handle the {n}"),
+    ("check-documents", "{t} checks the documents"),
+    ("assess-risk", "{t} assesses the risk"),
+    ("review-options", "{t} reviews the options for the {n}"),
+];
+
+/// Titles of the checks that open a loop.
+const LOOP_CHECKS: &[(&str, &str)] = &[
+    ("check-submission", "{t} checks what the customer sent"),
+    ("verify-details", "{t} verifies the details"),
+    ("confirm-fix", "{t} confirms the fix with the customer"),
+];
+
 const CONDITIONS: &[&[&str]] = &[
     &["the request is complete", "details are missing"],
     &[
@@ -939,7 +955,8 @@ impl Builder<'_> {
         } else {
             Lane::Back
         };
-        let d = self.main_step(lane, None);
+        let template = *self.rng.pick(DECISION_STEPS);
+        let d = self.main_step(lane, Some(template));
         let mut used = 1;
         let mut direct = false;
         let mut continuing = false;
@@ -992,7 +1009,8 @@ impl Builder<'_> {
     /// to the check or to the step before it. Returns the number of steps added.
     fn looped(&mut self, max_body: usize) -> usize {
         let before = self.steps.len().checked_sub(1);
-        let c = self.main_step(Lane::Front, None);
+        let template = *self.rng.pick(LOOP_CHECKS);
+        let c = self.main_step(Lane::Front, Some(template));
         let (ok, ko) = *self.rng.pick(LOOP_CONDITIONS);
         self.steps[c].next.push(Entry {
             when: Some(ok.to_owned()),
