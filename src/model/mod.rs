@@ -8,6 +8,7 @@
 
 use crate::config::Settings;
 use crate::source::{FileId, Span};
+use rayon::prelude::*;
 use std::collections::HashMap;
 
 /// A value and the span it was written at.
@@ -429,7 +430,7 @@ pub struct Indexes {
 }
 
 fn index_of<'a>(ids: impl Iterator<Item = &'a str>) -> HashMap<String, usize> {
-    let mut map = HashMap::new();
+    let mut map = HashMap::with_capacity(ids.size_hint().0);
     for (i, id) in ids.enumerate() {
         map.entry(id.to_owned()).or_insert(i);
     }
@@ -447,9 +448,10 @@ impl Catalogue {
             items: index_of(self.items.iter().map(|d| d.id.value.as_str())),
             use_cases: index_of(self.use_cases.iter().map(|d| d.id.value.as_str())),
         };
-        for uc in &mut self.use_cases {
+        // 10,000 small maps: built on rayon's pool rather than on the main thread alone.
+        self.use_cases.par_iter_mut().for_each(|uc| {
             uc.step_index = index_of(uc.steps.iter().map(|s| s.id.value.as_str()));
-        }
+        });
     }
 
     /// The team with this id.

@@ -1,6 +1,7 @@
 use super::{Context, Rule, RuleMeta, declare_rule};
 use crate::diagnostic::Diagnostic;
-use crate::model::Ref;
+use crate::model::{Ref, UseCase};
+use rayon::prelude::*;
 use std::collections::HashSet;
 
 declare_rule! {
@@ -52,6 +53,41 @@ fn report<'a>(
     }
 }
 
+/// The ids that use cases refer to.
+#[derive(Default)]
+struct Used<'a> {
+    teams: HashSet<&'a str>,
+    channels: HashSet<&'a str>,
+    systems: HashSet<&'a str>,
+    items: HashSet<&'a str>,
+}
+
+impl<'a> Used<'a> {
+    fn add(&mut self, uc: &'a UseCase) {
+        self.teams.extend(uc.owner.iter().map(|r| r.value.as_str()));
+        self.items.extend(uc.inputs.iter().map(|r| r.value.as_str()));
+        for step in &uc.steps {
+            self.teams.extend(step.actor.iter().map(|r| r.value.as_str()));
+            self.channels
+                .extend(step.channel.iter().map(|r| r.value.as_str()));
+            self.systems.extend(step.system.iter().map(|r| r.value.as_str()));
+            let refs = step.needs.iter().chain(&step.gives).chain(&step.carries);
+            self.items.extend(
+                refs.chain(step.next.iter().flat_map(|n| &n.carries))
+                    .map(|r| r.value.as_str()),
+            );
+        }
+    }
+
+    fn merge(mut self, other: Used<'a>) -> Used<'a> {
+        self.teams.extend(other.teams);
+        self.channels.extend(other.channels);
+        self.systems.extend(other.systems);
+        self.items.extend(other.items);
+        self
+    }
+}
+
 impl Rule for UnusedDefinition {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META
@@ -59,22 +95,21 @@ impl Rule for UnusedDefinition {
 
     fn check_catalogue(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let cat = cx.catalogue;
-        let (mut teams, mut channels, mut systems, mut items) =
-            (HashSet::new(), HashSet::new(), HashSet::new(), HashSet::new());
-        for uc in &cat.use_cases {
-            teams.extend(uc.owner.iter().map(|r| r.value.as_str()));
-            items.extend(uc.inputs.iter().map(|r| r.value.as_str()));
-            for step in &uc.steps {
-                teams.extend(step.actor.iter().map(|r| r.value.as_str()));
-                channels.extend(step.channel.iter().map(|r| r.value.as_str()));
-                systems.extend(step.system.iter().map(|r| r.value.as_str()));
-                let refs = step.needs.iter().chain(&step.gives).chain(&step.carries);
-                items.extend(
-                    refs.chain(step.next.iter().flat_map(|n| &n.carries))
-                        .map(|r| r.value.as_str()),
-                );
-            }
-        }
+        // One pass over every reference of every use case: on rayon's pool, each worker
+        // collecting into its own sets, merged at the end (the sets hold a few dozen ids).
+        let Used {
+            teams,
+            channels,
+            mut systems,
+            items,
+        } = cat
+            .use_cases
+            .par_iter()
+            .fold(Used::default, |mut used, uc| {
+                used.add(uc);
+                used
+            })
+            .reduce(Used::default, Used::merge);
         systems.extend(
             cat.items
                 .iter()
