@@ -83,7 +83,7 @@ fn main() {
     let facts_time = t.elapsed();
     drop(facts);
     let t = Instant::now();
-    let text = render::render(&checked.report, Format::Json, false);
+    let text = render::render(&checked.report, Format::Json, &render::RenderOptions::default());
     let render_time = t.elapsed();
     let t = Instant::now();
     drop(checked);
