@@ -36,6 +36,7 @@
 
 use crate::graph::flow::Edge;
 use crate::graph::{EdgeKind, FlowGraph};
+use crate::handbook::labels::{EN, FR, label};
 use crate::model::{CUSTOMER, Catalogue, Lane, UseCase};
 use std::fmt::Write;
 
@@ -81,49 +82,34 @@ pub struct LaneLabels {
 }
 
 impl LaneLabels {
-    /// English labels.
-    pub const ENGLISH: LaneLabels = LaneLabels {
-        customer: "Customer",
-        frontstage: "Frontstage",
-        backstage: "Backstage",
-        support: "Support",
-        line_of_interaction: "line of interaction",
-        line_of_visibility: "line of visibility",
-        line_of_internal_interaction: "line of internal interaction",
-        flow: "flow",
-        handoff: "handoff",
-        cross_department_handoff: "cross-department handoff",
-        recovery: "recovery after a failure",
-        moment_of_truth: "moment of truth",
-        fail_point: "fail point",
-        end: "end",
-        otherwise: "otherwise",
-        on_failure: "on failure",
-        runs: "runs",
-        legend: "Legend",
-    };
+    /// English labels (from the handbook's English table).
+    pub const ENGLISH: LaneLabels = LaneLabels::from_table(EN);
 
-    /// French labels.
-    pub const FRENCH: LaneLabels = LaneLabels {
-        customer: "Client",
-        frontstage: "Front office",
-        backstage: "Back office",
-        support: "Support",
-        line_of_interaction: "ligne d'interaction",
-        line_of_visibility: "ligne de visibilité",
-        line_of_internal_interaction: "ligne d'interaction interne",
-        flow: "enchaînement",
-        handoff: "passage de relais",
-        cross_department_handoff: "passage de relais entre départements",
-        recovery: "reprise après un échec",
-        moment_of_truth: "moment de vérité",
-        fail_point: "point de rupture",
-        end: "fin",
-        otherwise: "sinon",
-        on_failure: "en cas d'échec",
-        runs: "exécute",
-        legend: "Légende",
-    };
+    /// French labels (from the handbook's French table).
+    pub const FRENCH: LaneLabels = LaneLabels::from_table(FR);
+
+    const fn from_table(t: &[(&'static str, &'static str)]) -> LaneLabels {
+        LaneLabels {
+            customer: label(t, "lane_customer"),
+            frontstage: label(t, "lane_frontstage"),
+            backstage: label(t, "lane_backstage"),
+            support: label(t, "lane_support"),
+            line_of_interaction: label(t, "line_of_interaction"),
+            line_of_visibility: label(t, "line_of_visibility"),
+            line_of_internal_interaction: label(t, "line_of_internal_interaction"),
+            flow: label(t, "legend_flow"),
+            handoff: label(t, "legend_handoff"),
+            cross_department_handoff: label(t, "legend_cross_department_handoff"),
+            recovery: label(t, "legend_recovery"),
+            moment_of_truth: label(t, "moment_of_truth"),
+            fail_point: label(t, "fail_point"),
+            end: label(t, "legend_end"),
+            otherwise: label(t, "otherwise"),
+            on_failure: label(t, "on_failure_short"),
+            runs: label(t, "runs_lower"),
+            legend: label(t, "legend"),
+        }
+    }
 
     /// The labels for the catalogue's language.
     pub fn for_catalogue(cat: &Catalogue) -> &'static LaneLabels {

@@ -4,7 +4,8 @@
 use crate::config::Language;
 use std::collections::BTreeMap;
 
-const EN: &[(&str, &str)] = &[
+/// The English table.
+pub(crate) const EN: &[(&str, &str)] = &[
     ("access", "Access"),
     ("analytics", "Analytics"),
     ("and_more_after", "more"),
@@ -34,6 +35,7 @@ const EN: &[(&str, &str)] = &[
     ("errors", "errors"),
     ("expected_duration", "Expected duration"),
     ("fail_point", "fail point"),
+    ("gap", "gap"),
     ("findings", "Findings"),
     ("findings_by_rule", "Findings by rule"),
     ("from", "From"),
@@ -125,9 +127,26 @@ const EN: &[(&str, &str)] = &[
     ("worst_path", "Worst path"),
     ("writing_use_cases", "Writing use cases"),
     ("yes", "yes"),
+    ("lane_customer", "Customer"),
+    ("lane_frontstage", "Frontstage"),
+    ("lane_backstage", "Backstage"),
+    ("lane_support", "Support"),
+    ("line_of_interaction", "line of interaction"),
+    ("line_of_visibility", "line of visibility"),
+    ("line_of_internal_interaction", "line of internal interaction"),
+    ("legend", "Legend"),
+    ("legend_flow", "flow"),
+    ("legend_handoff", "handoff"),
+    ("legend_cross_department_handoff", "cross-department handoff"),
+    ("legend_recovery", "recovery after a failure"),
+    ("legend_end", "end"),
+    ("otherwise", "otherwise"),
+    ("on_failure_short", "on failure"),
+    ("runs_lower", "runs"),
 ];
 
-const FR: &[(&str, &str)] = &[
+/// The French table.
+pub(crate) const FR: &[(&str, &str)] = &[
     ("access", "Accès"),
     ("analytics", "Analyses"),
     ("and_more_after", "autres"),
@@ -160,6 +179,7 @@ const FR: &[(&str, &str)] = &[
     ("errors", "erreurs"),
     ("expected_duration", "Durée attendue"),
     ("fail_point", "point de défaillance"),
+    ("gap", "écart"),
     ("findings", "Constats"),
     ("findings_by_rule", "Constats par règle"),
     ("from", "De"),
@@ -251,7 +271,53 @@ const FR: &[(&str, &str)] = &[
     ("worst_path", "Pire chemin"),
     ("writing_use_cases", "Écrire des cas d'usage"),
     ("yes", "oui"),
+    ("lane_customer", "Client"),
+    ("lane_frontstage", "Front office"),
+    ("lane_backstage", "Back office"),
+    ("lane_support", "Support"),
+    ("line_of_interaction", "ligne d'interaction"),
+    ("line_of_visibility", "ligne de visibilité"),
+    ("line_of_internal_interaction", "ligne d'interaction interne"),
+    ("legend", "Légende"),
+    ("legend_flow", "enchaînement"),
+    ("legend_handoff", "passage de relais"),
+    (
+        "legend_cross_department_handoff",
+        "passage de relais entre directions",
+    ),
+    ("legend_recovery", "reprise après un échec"),
+    ("legend_end", "fin"),
+    ("otherwise", "sinon"),
+    ("on_failure_short", "en cas d'échec"),
+    ("runs_lower", "exécute"),
 ];
+
+/// The label `key` of a table, at compile time (a missing key does not compile).
+pub const fn label(rows: &[(&'static str, &'static str)], key: &str) -> &'static str {
+    let mut i = 0;
+    while i < rows.len() {
+        let (k, v) = rows[i];
+        if same(k.as_bytes(), key.as_bytes()) {
+            return v;
+        }
+        i += 1;
+    }
+    panic!("no such label")
+}
+
+const fn same(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
 
 /// The label table of a language.
 pub fn table(language: Language) -> BTreeMap<&'static str, &'static str> {

@@ -197,7 +197,7 @@ impl Builder<'_> {
                     .iter()
                     .filter_map(|n| {
                         let target = uc.step(&n.to.value)?;
-                        let when = n.when.as_ref().map(|w| w.value.clone()).or_else(|| n.default.then(|| "otherwise".to_owned()));
+                        let when = n.when.as_ref().map(|w| w.value.clone()).or_else(|| n.default.then(|| t["otherwise"].to_owned()));
                         Some(json!({
                             "target": format!("{} ({})", number[&target], uc.steps[target].title.as_ref().map_or_else(|| uc.steps[target].id.value.clone(), |x| x.value.clone())),
                             "when": when,
