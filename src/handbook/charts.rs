@@ -52,10 +52,11 @@ pub fn satisfaction_map(uc: &UseCase, t: &BTreeMap<&'static str, &'static str>, 
         {
             let _ = write!(
                 svg,
-                r##"<rect x="{}" y="{}" width="16" height="{}" fill="#fdd" stroke="#c62828"><title>gap {}</title></rect>"##,
+                r##"<rect x="{}" y="{}" width="16" height="{}" fill="#fdd" stroke="#c62828"><title>{} {}</title></rect>"##,
                 x(i) - 8.0,
                 y(*hi) - 6.0,
                 y(*lo) - y(*hi) + 12.0,
+                t["gap"],
                 hi - lo
             );
         }
