@@ -4,7 +4,7 @@
 
 use super::charts;
 use super::escape::html_escape;
-use crate::diagnostic::{Report, Severity};
+use crate::diagnostic::{Diagnostic, Report, Severity};
 use crate::engine::Checked;
 use crate::graph::flow::Handoff;
 use crate::metrics::{Metrics, format_minutes};
@@ -12,7 +12,7 @@ use crate::model::{Catalogue, Date, Lane, Status, UseCase};
 use crate::rules::REGISTRY;
 use crate::scaffold::is_slug;
 use serde_json::{Value, json};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use tera::{Context, Tera};
 
 /// One output file of the book source, relative to `src/`.
@@ -33,6 +33,8 @@ struct Builder<'a> {
     tera: &'a Tera,
     t: &'a Labels,
     today: Date,
+    /// The findings of each use case, by use case id (grouped once: pages look them up).
+    findings: HashMap<&'a str, Vec<&'a Diagnostic>>,
 }
 
 fn lane_label(t: &Labels, lane: Option<Lane>) -> String {
@@ -117,6 +119,12 @@ pub fn build_pages(
     progress: &dyn Fn(),
 ) -> Result<Vec<Page>, String> {
     let cat = &checked.catalogue;
+    let mut findings: HashMap<&str, Vec<&Diagnostic>> = HashMap::new();
+    for d in &checked.report.diagnostics {
+        if let Some(u) = d.use_case.as_deref() {
+            findings.entry(u).or_default().push(d);
+        }
+    }
     let b = Builder {
         cat,
         checked,
@@ -124,6 +132,7 @@ pub fn build_pages(
         tera,
         t,
         today,
+        findings,
     };
     let mut pages = Vec::new();
     for uc in &cat.use_cases {
@@ -241,10 +250,11 @@ impl Builder<'_> {
             })
             .collect();
         let report = &self.checked.report;
-        let findings: Vec<Value> = report
-            .diagnostics
-            .iter()
-            .filter(|d| d.use_case.as_deref() == Some(id.as_str()))
+        let findings: Vec<Value> = self
+            .findings
+            .get(id.as_str())
+            .into_iter()
+            .flatten()
             .map(|d| {
                 json!({
                     "severity": self.severity(d.severity),
@@ -330,7 +340,7 @@ impl Builder<'_> {
             .into_iter()
             .map(|(d, list)| {
                 let reviewed = list.iter().filter(|&&i| cat.use_cases[i].status == Some(Status::Reviewed)).count();
-                let findings = report.diagnostics.iter().filter(|x| x.use_case.as_deref().is_some_and(|u| list.iter().any(|&i| cat.use_cases[i].id.value == u))).count();
+                let findings: usize = list.iter().map(|&i| self.findings.get(cat.use_cases[i].id.value.as_str()).map_or(0, Vec::len)).sum();
                 json!({"name": domain_title(d), "link": format!("domains/{d}.md"), "count": list.len(), "reviewed": reviewed, "findings": findings})
             })
             .collect();
