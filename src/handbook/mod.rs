@@ -76,8 +76,29 @@ const CHAPTERS: &[(&str, &str)] = &[(
     include_str!("../../book/src/writing-use-cases.md"),
 )];
 
+/// Above this many use cases, each use case is a section of its domain's page rather than a page
+/// of its own: mdBook clones the list of all chapters for every page it renders, so its time
+/// grows with the square of the number of chapters (13 s for 1,000 use-case pages, 56 s for
+/// 2,000 on this machine); with sections, a 10,000-use-case handbook has a few dozen chapters.
+pub const SECTIONS_ABOVE: usize = 1000;
+
+/// True when the catalogue is large enough for use cases to be sections of domain pages.
+pub fn uses_sections(checked: &Checked) -> bool {
+    checked.catalogue.use_cases.len() > SECTIONS_ABOVE
+}
+
 /// Writes the book source (book.toml, pages, pictures, chapters) into `dir`.
 pub fn write_source(checked: &Checked, dir: &Path, options: &BuildOptions) -> Result<usize, BuildError> {
+    write_source_with(checked, dir, options, uses_sections(checked))
+}
+
+/// [`write_source`], choosing whether use cases are sections of their domain's page.
+pub fn write_source_with(
+    checked: &Checked,
+    dir: &Path,
+    options: &BuildOptions,
+    sections: bool,
+) -> Result<usize, BuildError> {
     let cat = &checked.catalogue;
     let tera = templates::load(options.templates.as_deref()).map_err(BuildError::Template)?;
     let t = labels::table(cat.settings.language);
@@ -91,9 +112,16 @@ pub fn write_source(checked: &Checked, dir: &Path, options: &BuildOptions) -> Re
     let lanes = crate::swimlane::LaneLabels::for_catalogue(cat);
     let diagram =
         |i: usize| crate::swimlane::render_svg(cat, &cat.use_cases[i], &checked.facts.flows[i], lanes);
-    let pages = pages::build_pages(checked, &metrics, &tera, &t, options.today, &diagram, &|| {
-        bar.inc(1)
-    })
+    let pages = pages::build_pages(
+        checked,
+        &metrics,
+        &tera,
+        &t,
+        options.today,
+        &diagram,
+        &|| bar.inc(1),
+        sections,
+    )
     .map_err(BuildError::Template)?;
     bar.finish_and_clear();
     let src = dir.join("src");
@@ -128,6 +156,12 @@ pub fn run_mdbook(checked: &Checked, dir: &Path) -> Result<PathBuf, BuildError> 
         crate::config::Language::En => "en".to_owned(),
         crate::config::Language::Fr => "fr".to_owned(),
     });
+    if uses_sections(checked) {
+        // The print page would repeat every use case in one file of hundreds of megabytes.
+        config
+            .set("output.html.print.enable", false)
+            .map_err(|e| BuildError::MdBook(e.to_string()))?;
+    }
     let book = mdbook_driver::MDBook::load_with_config(dir, config)
         .map_err(|e| BuildError::MdBook(format!("{e:#}")))?;
     book.build().map_err(|e| BuildError::MdBook(format!("{e:#}")))?;
@@ -170,7 +204,19 @@ pub fn build(checked: &Checked, options: &BuildOptions) -> Result<PathBuf, Build
         std::fs::remove_dir_all(&staging).map_err(io(&staging))?;
     }
     std::fs::create_dir_all(&staging).map_err(io(&staging))?;
-    let result = write_source(checked, &staging, options).and_then(|_| run_mdbook(checked, &staging));
+    let result = write_source(checked, &staging, options).and_then(|_| {
+        let spinner = if options.progress {
+            let s = indicatif::ProgressBar::new_spinner();
+            s.set_message("mdBook: HTML pages and search index");
+            s.enable_steady_tick(std::time::Duration::from_millis(120));
+            s
+        } else {
+            indicatif::ProgressBar::hidden()
+        };
+        let html = run_mdbook(checked, &staging);
+        spinner.finish_and_clear();
+        html
+    });
     let html = match result {
         Ok(html) => html,
         Err(e) => {

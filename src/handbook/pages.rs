@@ -35,6 +35,8 @@ struct Builder<'a> {
     today: Date,
     /// The findings of each use case, by use case id (grouped once: pages look them up).
     findings: HashMap<&'a str, Vec<&'a Diagnostic>>,
+    /// Use cases are sections of their domain's page instead of pages of their own.
+    sections: bool,
 }
 
 fn lane_label(t: &Labels, lane: Option<Lane>) -> String {
@@ -63,6 +65,16 @@ impl Builder<'_> {
     fn team_link(&self, id: &str, from_sub: bool) -> Option<String> {
         (self.cat.team(id).is_some() && is_slug(id))
             .then(|| format!("{}teams/{id}.md", if from_sub { "../" } else { "" }))
+    }
+
+    /// The link to a use case from a page `prefix` away from the book's root (`""` or `"../"`):
+    /// its own page, or its section of the domain page when use cases are sections.
+    fn uc_link(&self, uc: &UseCase, prefix: &str) -> String {
+        if self.sections {
+            format!("{prefix}domains/{}.md#uc-{}", uc.domain, uc.id.value)
+        } else {
+            format!("{prefix}use-cases/{}.md", uc.id.value)
+        }
     }
 
     fn actor_name(&self, id: &str) -> String {
@@ -117,6 +129,7 @@ pub fn build_pages(
     today: Date,
     diagram: &dyn Fn(usize) -> String,
     progress: &dyn Fn(),
+    sections: bool,
 ) -> Result<Vec<Page>, String> {
     let cat = &checked.catalogue;
     let mut findings: HashMap<&str, Vec<&Diagnostic>> = HashMap::new();
@@ -133,6 +146,7 @@ pub fn build_pages(
         t,
         today,
         findings,
+        sections,
     };
     let mut pages = Vec::new();
     for uc in &cat.use_cases {
@@ -143,15 +157,24 @@ pub fn build_pages(
             ));
         }
     }
+    let mut sections: BTreeMap<String, String> = BTreeMap::new();
     for (i, _) in cat.use_cases.iter().enumerate() {
-        pages.extend(b.use_case(i, diagram)?);
+        for page in b.use_case(i, diagram)? {
+            match page.path.strip_prefix("sections/") {
+                Some(rest) => {
+                    let domain = rest.split('/').next().unwrap_or_default().to_owned();
+                    sections.entry(domain).or_default().push_str(&page.content);
+                }
+                None => pages.push(page),
+            }
+        }
         progress();
     }
     pages.push(Page {
         path: "index.md".into(),
         content: b.home()?,
     });
-    pages.extend(b.domains()?);
+    pages.extend(b.domains(&sections)?);
     pages.extend(b.teams()?);
     pages.extend(b.departments()?);
     pages.extend(b.channels()?);
@@ -229,7 +252,7 @@ impl Builder<'_> {
                     "gives": self.item_names(step.gives.iter().chain(&step.carries).map(|r| r.value.clone())),
                     "system": step.system.as_ref().map(|s| cat.system(&s.value).map_or(s.value.clone(), |x| x.name.clone())),
                     "calls": step.calls.as_ref().and_then(|c| cat.use_case(&c.value)).map(|c| c.title.clone()),
-                    "calls_link": step.calls.as_ref().filter(|c| cat.use_case(&c.value).is_some() && is_slug(&c.value)).map(|c| format!("{}.md", c.value)),
+                    "calls_link": step.calls.as_ref().and_then(|c| cat.use_case(&c.value)).filter(|c| is_slug(&c.id.value)).map(|c| self.uc_link(c, "../")),
                     "next": next,
                     "recovery": step.recovery.as_ref().and_then(|r| uc.step(&r.value)).map(|r| format!("{} ({})", number[&r], uc.steps[r].title.as_ref().map_or_else(|| uc.steps[r].id.value.clone(), |x| x.value.clone()))),
                 })
@@ -276,20 +299,35 @@ impl Builder<'_> {
             "reviewed": uc.reviewed.as_ref().map(|r| r.value.to_string()),
             "due": self.due(uc).map(|d| d.to_string()),
             "domain": domain_title(&uc.domain), "domain_link": format!("../domains/{}.md", uc.domain),
-            "diagram": format!("{id}.svg"),
+            "diagram": format!("{}{id}.svg", if self.sections { "../use-cases/" } else { "" }),
             "steps": steps, "handoffs": handoffs, "findings": findings,
-            "satisfaction": has_satisfaction.then(|| format!("{id}-satisfaction.svg")),
+            "satisfaction": has_satisfaction.then(|| format!("{}{id}-satisfaction.svg", if self.sections { "../use-cases/" } else { "" })),
         });
-        let mut out = vec![
-            Page {
+        let markdown = self.render("use-case.md", ctx)?;
+        let mut out = vec![Page {
+            path: format!("use-cases/{id}.svg"),
+            content: diagram(i),
+        }];
+        if self.sections {
+            // A section of the domain page: an anchor to link to, and headings one level down.
+            let mut section = format!("<a id=\"uc-{id}\"></a>\n\n");
+            for line in markdown.lines() {
+                if line.starts_with('#') {
+                    section.push('#');
+                }
+                section.push_str(line);
+                section.push('\n');
+            }
+            out.push(Page {
+                path: format!("sections/{}/{id}.md", uc.domain),
+                content: section,
+            });
+        } else {
+            out.push(Page {
                 path: format!("use-cases/{id}.md"),
-                content: self.render("use-case.md", ctx)?,
-            },
-            Page {
-                path: format!("use-cases/{id}.svg"),
-                content: diagram(i),
-            },
-        ];
+                content: markdown,
+            });
+        }
         if has_satisfaction {
             let min_gap = cat.settings.option("satisfaction-gap", "min_gap", 2);
             out.push(Page {
@@ -314,7 +352,7 @@ impl Builder<'_> {
             .map(|c| self.cat.channel(c).map_or(c.clone(), |x| x.name.clone()))
             .collect();
         json!({
-            "title": uc.title, "id": uc.id.value, "link": format!("{prefix}use-cases/{}.md", uc.id.value),
+            "title": uc.title, "id": uc.id.value, "link": self.uc_link(uc, prefix),
             "status": self.status(uc), "owner": owner, "handoffs": m.handoffs,
             "cross": m.cross_department_handoffs, "worst": m.worst_path_handoffs, "teams": m.teams.len(),
             "channels": channels.join(", "),
@@ -356,7 +394,7 @@ impl Builder<'_> {
             .into_iter()
             .map(|(d, i)| {
                 let uc = &cat.use_cases[i];
-                json!({"title": uc.title, "link": format!("use-cases/{}.md", uc.id.value), "due": d.to_string(), "owner": uc.owner.as_ref().map(|o| self.team_name(&o.value))})
+                json!({"title": uc.title, "link": self.uc_link(uc, ""), "due": d.to_string(), "owner": uc.owner.as_ref().map(|o| self.team_name(&o.value))})
             })
             .collect();
         let s = report.summary;
@@ -368,14 +406,21 @@ impl Builder<'_> {
         }))
     }
 
-    fn domains(&self) -> Result<Vec<Page>, String> {
+    /// A page per domain; with `sections`, each use case follows as a section of it.
+    fn domains(&self, sections: &BTreeMap<String, String>) -> Result<Vec<Page>, String> {
         self.domain_groups()
             .into_iter()
             .map(|(d, list)| {
                 let rows: Vec<Value> = list.iter().map(|&i| self.use_case_row(i, "../")).collect();
+                let mut content =
+                    self.render("domain.md", json!({"name": domain_title(d), "use_cases": rows}))?;
+                if let Some(body) = sections.get(d) {
+                    content.push('\n');
+                    content.push_str(body);
+                }
                 Ok(Page {
                     path: format!("domains/{d}.md"),
-                    content: self.render("domain.md", json!({"name": domain_title(d), "use_cases": rows}))?,
+                    content,
                 })
             })
             .collect()
@@ -412,13 +457,13 @@ impl Builder<'_> {
                         (true, false) => t["acts"],
                         _ => t["owns"],
                     };
-                    use_cases.push(json!({"title": uc.title, "link": format!("../use-cases/{}.md", uc.id.value), "role": role, "steps": steps}));
+                    use_cases.push(json!({"title": uc.title, "link": self.uc_link(uc, "../"), "role": role, "steps": steps}));
                 }
                 for h in &self.checked.facts.flows[i].flow.handoffs {
                     let row = |other: usize| {
                         json!({
                             "team": cat.teams[other].name, "team_link": format!("{}.md", cat.teams[other].id.value),
-                            "use_case": uc.title, "link": format!("../use-cases/{}.md", uc.id.value),
+                            "use_case": uc.title, "link": self.uc_link(uc, "../"),
                             "items": self.item_names(handoff_items(uc, h)),
                         })
                     };
@@ -525,7 +570,7 @@ impl Builder<'_> {
                 .iter()
                 .filter_map(|uc| {
                     let titles: Vec<&str> = uc.steps.iter().filter(|s| s.channel.as_ref().is_some_and(|c| &c.value == id)).filter_map(|s| s.title.as_ref().map(|x| x.value.as_str())).collect();
-                    (!titles.is_empty()).then(|| json!({"title": uc.title, "link": format!("../use-cases/{}.md", uc.id.value), "steps": titles.join("; ")}))
+                    (!titles.is_empty()).then(|| json!({"title": uc.title, "link": self.uc_link(uc, "../"), "steps": titles.join("; ")}))
                 })
                 .collect();
             let ctx = json!({"name": ch.name, "kind": ch.kind, "synchronous": yes_no(t, ch.synchronous), "use_cases": use_cases});
@@ -550,7 +595,7 @@ impl Builder<'_> {
                 .use_cases
                 .iter()
                 .filter(|u| pred(u))
-                .map(|u| json!({"title": u.title, "link": format!("use-cases/{}.md", u.id.value)}))
+                .map(|u| json!({"title": u.title, "link": self.uc_link(u, "")}))
                 .collect();
             let more = all.len().saturating_sub(8);
             (all.into_iter().take(8).collect(), more)
@@ -680,7 +725,13 @@ impl Builder<'_> {
             .domain_groups()
             .into_iter()
             .map(|(d, list)| {
-                let ucs: Vec<Value> = list.iter().map(|&i| json!({"title": cat.use_cases[i].title, "link": format!("use-cases/{}.md", cat.use_cases[i].id.value)})).collect();
+                // With sections, the sidebar lists domains only: a chapter per use case would make
+                // mdBook's rendering quadratic (it clones the list of all chapters for each page).
+                let ucs: Vec<Value> = if self.sections {
+                    Vec::new()
+                } else {
+                    list.iter().map(|&i| json!({"title": cat.use_cases[i].title, "link": self.uc_link(&cat.use_cases[i], "")})).collect()
+                };
                 json!({"name": domain_title(d), "link": format!("domains/{d}.md"), "use_cases": ucs})
             })
             .collect();

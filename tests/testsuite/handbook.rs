@@ -316,3 +316,38 @@ fn french_labels_come_from_the_french_table() {
     );
     assert!(page.contains("lang=\"fr\""));
 }
+
+#[test]
+fn large_catalogues_put_use_cases_in_sections_of_their_domain_page() {
+    let cat = catalogue(&["handbook/hostile"]);
+    let checked = casebook::check(cat.path(), CheckOptions { today: today() }).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    casebook::handbook::write_source_with(&checked, dir.path(), &options(&dir.path().join("unused")), true)
+        .unwrap();
+    let html = casebook::handbook::run_mdbook(&checked, dir.path()).unwrap();
+    let uc = &checked.catalogue.use_cases[0];
+    let (id, domain) = (&uc.id.value, &uc.domain);
+    assert!(
+        !html.join(format!("use-cases/{id}.html")).exists(),
+        "no page of its own"
+    );
+    assert!(
+        html.join(format!("use-cases/{id}.svg")).is_file(),
+        "the diagram is still written"
+    );
+    let page = std::fs::read_to_string(html.join(format!("domains/{domain}.html"))).unwrap();
+    assert!(
+        page.contains(&format!("id=\"uc-{id}\"")),
+        "the section has its anchor"
+    );
+    assert!(
+        page.contains(&format!("../use-cases/{id}.svg")),
+        "the section shows its diagram"
+    );
+    let owner = uc.owner.as_ref().unwrap().value.clone();
+    let team = std::fs::read_to_string(html.join(format!("teams/{owner}.html"))).unwrap();
+    assert!(
+        team.contains(&format!("../domains/{domain}.html#uc-{id}")),
+        "other pages link to the section"
+    );
+}
