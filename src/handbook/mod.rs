@@ -112,17 +112,15 @@ pub fn write_source_with(
     let lanes = crate::swimlane::LaneLabels::for_catalogue(cat);
     let diagram =
         |i: usize| crate::swimlane::render_svg(cat, &cat.use_cases[i], &checked.facts.flows[i], lanes);
-    let pages = pages::build_pages(
-        checked,
-        &metrics,
-        &tera,
-        &t,
-        options.today,
-        &diagram,
-        &|| bar.inc(1),
+    let progress = || bar.inc(1);
+    let page_options = pages::PageOptions {
+        today: options.today,
         sections,
-    )
-    .map_err(BuildError::Template)?;
+        diagram: &diagram,
+        progress: &progress,
+    };
+    let pages =
+        pages::build_pages(checked, &metrics, &tera, &t, &page_options).map_err(BuildError::Template)?;
     bar.finish_and_clear();
     let src = dir.join("src");
     for page in pages

@@ -120,17 +120,32 @@ fn handoff_items(uc: &UseCase, h: &Handoff) -> Vec<String> {
     items.into_iter().collect()
 }
 
-/// Renders every page; `diagram` draws a use case's swimlane SVG.
+/// How pages are made, besides the catalogue.
+pub struct PageOptions<'a> {
+    /// The date for "due for review".
+    pub today: Date,
+    /// Use cases are sections of their domain's page (large catalogues).
+    pub sections: bool,
+    /// Draws a use case's swimlane SVG.
+    pub diagram: &'a dyn Fn(usize) -> String,
+    /// Called once per use case done.
+    pub progress: &'a dyn Fn(),
+}
+
+/// Renders every page.
 pub fn build_pages(
     checked: &Checked,
     metrics: &Metrics,
     tera: &Tera,
     t: &Labels,
-    today: Date,
-    diagram: &dyn Fn(usize) -> String,
-    progress: &dyn Fn(),
-    sections: bool,
+    options: &PageOptions<'_>,
 ) -> Result<Vec<Page>, String> {
+    let PageOptions {
+        today,
+        sections,
+        diagram,
+        progress,
+    } = *options;
     let cat = &checked.catalogue;
     let mut findings: HashMap<&str, Vec<&Diagnostic>> = HashMap::new();
     for d in &checked.report.diagnostics {
