@@ -519,6 +519,9 @@ fn search_finds_a_use_case_by_a_word_of_its_title_and_shows_hostile_titles_as_te
 "#
         ),
     );
+    // First what matters most: nothing ran, not even while the hostile breadcrumbs were shown.
+    let wrong = runs_no_script(&outcome, outcome.get("page"));
+    assert!(wrong.is_empty(), "{wrong:#?}\n{}", outcome.dump());
     let paths = |key: &str| -> Vec<String> {
         outcome
             .get(key)
@@ -549,8 +552,6 @@ fn search_finds_a_use_case_by_a_word_of_its_title_and_shows_hostile_titles_as_te
         "the results hold markup: {}",
         outcome.dump()
     );
-    let wrong = runs_no_script(&outcome, outcome.get("page"));
-    assert!(wrong.is_empty(), "{wrong:#?}\n{}", outcome.dump());
 }
 
 /// The scenario of [`the_hostile_page_runs_no_script`], for any page.
@@ -571,6 +572,8 @@ fn the_hostile_page_runs_no_script() {
     let site = Site::new();
     let outcome = site.run(&chromium, "hostile", &no_script_scenario(HOSTILE));
     let page = outcome.get("page");
+    let wrong = runs_no_script(&outcome, page);
+    assert!(wrong.is_empty(), "{wrong:#?}\n{}", outcome.dump());
     assert!(
         page["servedTitle"]
             .as_str()
@@ -579,8 +582,6 @@ fn the_hostile_page_runs_no_script() {
         "the hostile title is the page's title, as text: {}",
         outcome.dump()
     );
-    let wrong = runs_no_script(&outcome, page);
-    assert!(wrong.is_empty(), "{wrong:#?}\n{}", outcome.dump());
 }
 
 #[test]
