@@ -2,6 +2,7 @@
 
 mod bad_input;
 mod cli;
+mod e2e;
 mod handbook;
 mod properties;
 mod render;
