@@ -78,33 +78,64 @@ mod tests {
         assert_ne!(generate(&cfg), generate(&other));
     }
 
-    #[test]
-    fn generated_catalogue_is_well_formed_and_structurally_sound() {
+    fn check(hostile: bool) -> casebook::Checked {
         let dir = tempfile::tempdir().unwrap();
         let cfg = Config {
             use_cases: 300,
             seed: DEFAULT_SEED,
-            hostile: true,
+            hostile,
         };
         write(dir.path(), &generate(&cfg), false).unwrap();
-        let today = casebook::model::Date::parse("2026-01-01").unwrap();
-        let checked = casebook::check(dir.path(), casebook::CheckOptions { today }).unwrap();
-        let errors: Vec<_> = checked
-            .report
-            .diagnostics
+        let today = casebook::model::Date::parse(TODAY).unwrap();
+        casebook::check(dir.path(), casebook::CheckOptions { today }).unwrap()
+    }
+
+    fn in_group(d: &casebook::diagnostic::Diagnostic, groups: &[casebook::rules::Group]) -> bool {
+        casebook::rules::find(d.rule).is_some_and(|m| groups.contains(&m.group))
+    }
+
+    #[test]
+    fn generated_catalogue_is_well_formed_and_structurally_sound() {
+        use casebook::rules::Group;
+        for hostile in [false, true] {
+            let checked = check(hostile);
+            let errors: Vec<_> = checked
+                .report
+                .diagnostics
+                .iter()
+                .filter(|d| d.severity == casebook::diagnostic::Severity::Error)
+                .filter(|d| in_group(d, &[Group::Format, Group::Structure]))
+                .collect();
+            assert!(
+                errors.is_empty(),
+                "hostile {hostile}: {} errors, first: {:?}",
+                errors.len(),
+                errors.first()
+            );
+            assert_eq!(checked.catalogue.use_cases.len(), 300);
+            for uc in &checked.catalogue.use_cases {
+                let stress = uc.id.value.starts_with("ladder-") || uc.id.value.starts_with("nested-");
+                assert!(
+                    stress || (8..=30).contains(&uc.steps.len()),
+                    "{}: {} steps",
+                    uc.id.value,
+                    uc.steps.len()
+                );
+            }
+        }
+    }
+
+    /// Outside the stress shapes, the flows respect the definitions: no errors at all, and the
+    /// warnings come from the few drafts flawed on purpose, lapsed reviews and raters who
+    /// disagree, under one finding per use case on average, in several flow and experience rules.
+    #[test]
+    fn generated_flows_are_mostly_clean() {
+        use casebook::rules::Group;
+        let checked = check(false);
+        let diags = &checked.report.diagnostics;
+        let errors: Vec<_> = diags
             .iter()
             .filter(|d| d.severity == casebook::diagnostic::Severity::Error)
-            // Random flows do break silos and leave gaps, which gives the flow rules real work
-            // in the benchmarks; what the generator promises is a catalogue that loads cleanly
-            // and whose graphs are sound.
-            .filter(|d| {
-                casebook::rules::find(d.rule).is_some_and(|m| {
-                    matches!(
-                        m.group,
-                        casebook::rules::Group::Format | casebook::rules::Group::Structure
-                    )
-                })
-            })
             .collect();
         assert!(
             errors.is_empty(),
@@ -112,16 +143,18 @@ mod tests {
             errors.len(),
             errors.first()
         );
-        assert_eq!(checked.catalogue.use_cases.len(), 300);
-        for uc in &checked.catalogue.use_cases {
-            let stress = uc.id.value.starts_with("ladder-") || uc.id.value.starts_with("nested-");
-            assert!(
-                stress || (8..=30).contains(&uc.steps.len()),
-                "{}: {} steps",
-                uc.id.value,
-                uc.steps.len()
-            );
-        }
+        assert!(diags.len() <= 300, "{} findings on 300 use cases", diags.len());
+        assert!(
+            diags.len() >= 30,
+            "only {} findings on 300 use cases",
+            diags.len()
+        );
+        let rules: std::collections::BTreeSet<&str> = diags
+            .iter()
+            .filter(|d| in_group(d, &[Group::Flow, Group::Experience]))
+            .map(|d| d.rule)
+            .collect();
+        assert!(rules.len() >= 6, "findings from only {rules:?}");
     }
 
     #[test]

@@ -6,12 +6,26 @@
 //!
 //! Shape of the output: 6 departments with 20 teams (frontstage, backstage and support lanes, two
 //! automated), 8 systems with access lists, 8 channels, 62 information items, 12 domains, and use
-//! cases of 8 to 30 steps built from blocks (plain steps, 2- and 3-way branches whose arms rejoin
-//! or end early, loops back to an earlier step with an exit branch, sub-process calls to earlier
-//! use cases), so that every step is reachable, an end is reachable from every step, every branch
-//! is labelled and every customer-facing step has a channel. With `hostile`, two use cases in every
-//! 500 are stress shapes: a ladder of 40 binary branches in sequence (2^40 paths) and 8 nested
-//! loops with skip branches.
+//! cases of 8 to 30 steps. Every step is reachable, an end is reachable from every step, every
+//! branch is labelled and every customer-facing step has a channel.
+//!
+//! A use case is planned as the customer's side of the line (customer steps and one frontstage
+//! "home" team on one channel) alternating with one to three visits to the back office (one or
+//! two teams each, never back to the team the case just came from), built from blocks: plain
+//! steps, 2- and 3-way branches whose arms rejoin or end early, loops with an exit branch, and
+//! sub-process calls to earlier use cases. The flows respect FORMAT.md's definitions: a step
+//! needs only items given on every path before it (or in `inputs`); a cross-department handoff
+//! carries what the receiving team needs and cannot read where it is stored, and its receiving
+//! step has a `duration`; a customer step is followed by a frontstage one and every path ends
+//! with the customer being told; the customer never gives an item twice (customer steps inside a
+//! loop give nothing); handoffs on a path stay within the budget written to `casebook.yaml`;
+//! review dates are mostly within their period on [`TODAY`]; raters mostly agree within 1. Then
+//! 15 % of use cases get one or two [`Flaw`]s on purpose, each found at warning level, and are
+//! marked draft or in-review. On the default seed `casebook check` finds no error and about 0.4
+//! warnings per use case.
+//!
+//! With `hostile`, two use cases in every 500 are stress shapes: a ladder of 40 binary branches
+//! in sequence (2^40 paths) and 8 nested loops with skip branches; these keep their findings.
 
 #![allow(dead_code)]
 
@@ -702,6 +716,8 @@ struct Step {
     recovery: Option<usize>,
     satisfaction: Vec<(&'static str, usize)>,
     calls: Option<String>,
+    /// On the main line (on every path after it); not written.
+    main: bool,
 }
 
 struct UseCase {
@@ -726,21 +742,106 @@ const ALT_END: usize = usize::MAX;
 /// Where an outgoing link still waits for its target: step index and entry index.
 type Open = Vec<(usize, usize)>;
 
+/// The handoff budget written to `casebook.yaml`: every generated path stays within it, except in
+/// the drafts given [`Flaw::HandoffBudget`] on purpose.
+pub const HANDOFF_BUDGET: usize = 6;
+
+/// The day review dates are generated against (the generator never reads the clock): reviewed
+/// use cases are mostly within their review period on this day.
+pub const TODAY: &str = "2026-11-22";
+const TODAY_YMD: (usize, usize, usize) = (2026, 11, 22);
+
+/// Share of normal use cases given one or two flaws on purpose (and marked draft or in-review).
+const FLAWED_SHARE: f64 = 0.15;
+/// Share of flawed use cases that get a second flaw.
+const SECOND_FLAW: f64 = 0.6;
+/// Share of reviewed use cases whose review has lapsed.
+const OVERDUE_SHARE: f64 = 0.1;
+/// Share of rated steps where the raters disagree by 2 or more.
+const SCORE_GAP_SHARE: f64 = 0.04;
+
+/// A problem put on purpose into a draft or in-review use case; each is found at warning level.
+/// Apart from these, normal use cases respect the definitions of FORMAT.md: no silo is broken,
+/// no item is missing, every path ends with a customer-facing step.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Flaw {
+    /// Three back-office visits, each through two teams: over the budget.
+    HandoffBudget,
+    /// The second back-office visit goes to the team that ended the first.
+    PingPong,
+    /// A cross-department handoff whose receiving step has no duration.
+    NoDuration,
+    /// The home team transfers the customer to another frontstage team on the same live channel.
+    CustomerTransfer,
+    /// A customer step leads straight to back-office work.
+    VisibilityCrossing,
+    /// A customer step gives again what an earlier one gave.
+    RepeatAsk,
+    /// A customer step on another channel than the frontstage step before it.
+    ChannelSwitch,
+    /// A moment of truth right after a cross-department handoff.
+    MomentOfTruth,
+    /// A fail point without recovery.
+    FailPoint,
+    /// Raters who disagree by 2 or more.
+    SatisfactionGap,
+    /// A review that has lapsed (status in-review).
+    ReviewOverdue,
+}
+
+const FLAWS: [Flaw; 11] = [
+    Flaw::HandoffBudget,
+    Flaw::PingPong,
+    Flaw::NoDuration,
+    Flaw::CustomerTransfer,
+    Flaw::VisibilityCrossing,
+    Flaw::RepeatAsk,
+    Flaw::ChannelSwitch,
+    Flaw::MomentOfTruth,
+    Flaw::FailPoint,
+    Flaw::SatisfactionGap,
+    Flaw::ReviewOverdue,
+];
+
+/// Flaws put in after the flow is built (they combine with any other).
+const LATE_FLAWS: [Flaw; 7] = [
+    Flaw::NoDuration,
+    Flaw::RepeatAsk,
+    Flaw::ChannelSwitch,
+    Flaw::MomentOfTruth,
+    Flaw::FailPoint,
+    Flaw::SatisfactionGap,
+    Flaw::ReviewOverdue,
+];
+
+/// Which side of the line of visibility a block is built on.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Side {
+    /// The customer and the home frontstage team.
+    Front,
+    /// One back-office team.
+    Back(&'static str),
+}
+
 struct Builder<'a> {
     rng: &'a mut Rng,
     domain: &'static DomainDef,
     noun: String,
+    /// The one frontstage team that serves the customer.
     home: &'static str,
-    back_pool: Vec<&'static str>,
+    /// The one channel the customer is served on.
     channel: &'static str,
-    lane: Lane,
     steps: Vec<Step>,
     ids: BTreeSet<String>,
     /// Items given on the main line (available on every path after it).
     available: Vec<&'static str>,
+    /// Items some customer step gives: the customer is never asked twice.
+    asked: Vec<&'static str>,
     open: Open,
     /// Some arm ends early, at the alternative end step.
     alt_used: bool,
+    /// The last main-line step.
+    last_main: Option<usize>,
 }
 
 impl Builder<'_> {
@@ -755,62 +856,37 @@ impl Builder<'_> {
         id
     }
 
-    fn pick_lane(&mut self) -> Lane {
-        let r = self.rng.below(100);
-        match self.lane {
-            Lane::Customer => {
-                if r < 90 {
-                    Lane::Front
-                } else {
-                    Lane::Back
-                }
-            }
-            Lane::Front => match r {
-                0..35 => Lane::Customer,
-                35..50 => Lane::Front,
-                50..90 => Lane::Back,
-                _ => Lane::Support,
-            },
-            Lane::Back => match r {
-                0..35 => Lane::Back,
-                35..80 => Lane::Front,
-                _ => Lane::Support,
-            },
-            Lane::Support => {
-                if r < 50 {
-                    Lane::Back
-                } else {
-                    Lane::Front
-                }
+    /// Satisfaction scores: within 1 of each other, or (with `gap`) 2 or 3 apart.
+    fn scores(&mut self, gap: bool) -> Vec<(&'static str, usize)> {
+        if gap {
+            let lo = self.rng.range(1, 3);
+            let hi = (lo + 2 + self.rng.below(2)).min(5);
+            let (a, b) = if self.rng.chance(0.5) {
+                ("customer", "staff")
+            } else {
+                ("staff", "management")
+            };
+            return vec![(a, lo), (b, hi)];
+        }
+        let base = self.rng.range(1, 4);
+        let mut out = Vec::new();
+        for rater in ["customer", "staff", "management"] {
+            if self.rng.chance(0.6) {
+                out.push((rater, base + self.rng.below(2)));
             }
         }
+        out
     }
 
-    fn actor_for(&mut self, lane: Lane) -> &'static str {
-        match lane {
-            Lane::Customer => "customer",
-            Lane::Front => {
-                if self.rng.chance(0.7) {
-                    self.home
-                } else {
-                    self.rng.one(self.domain.front)
-                }
-            }
-            Lane::Back => self.rng.one(&self.back_pool),
-            Lane::Support => {
-                let support: Vec<_> = TEAMS
-                    .iter()
-                    .filter(|t| t.lane == Lane::Support)
-                    .map(|t| t.id)
-                    .collect();
-                self.rng.one(&support)
-            }
-        }
-    }
-
-    /// A new step in `lane` (its actor's real lane may differ for back-pool support teams).
-    fn make_step(&mut self, lane: Lane, template: Option<(&str, &str)>, main_line: bool) -> usize {
-        let actor = self.actor_for(lane);
+    /// A new step of `actor`. A customer step asks for a new item (one no customer step asked
+    /// for before) only when `may_ask`.
+    fn make_step(
+        &mut self,
+        actor: &'static str,
+        template: Option<(&str, &str)>,
+        main_line: bool,
+        may_ask: bool,
+    ) -> usize {
         let real_lane = if actor == "customer" {
             Lane::Customer
         } else {
@@ -836,27 +912,28 @@ impl Builder<'_> {
                 .replace("{t}", team_name)
                 .replace("{n}", &self.noun.replace('-', " ")),
             actor,
+            main: main_line,
             ..Step::default()
         };
         match real_lane {
             Lane::Customer => {
                 step.channel = Some(self.channel);
-                let fresh: Vec<_> = self
-                    .domain
-                    .items
-                    .iter()
-                    .map(|i| i.0)
-                    .filter(|i| !self.available.contains(i))
-                    .collect();
-                if !fresh.is_empty() && self.rng.chance(0.7) {
-                    step.gives.push(*self.rng.pick(&fresh));
+                if may_ask {
+                    let fresh: Vec<_> = self
+                        .domain
+                        .items
+                        .iter()
+                        .map(|i| i.0)
+                        .filter(|i| !self.available.contains(i) && !self.asked.contains(i))
+                        .collect();
+                    if !fresh.is_empty() && self.rng.chance(0.7) {
+                        let item = *self.rng.pick(&fresh);
+                        step.gives.push(item);
+                        self.asked.push(item);
+                    }
                 }
             }
             Lane::Front => {
-                let t = team(actor);
-                if !t.channels.contains(&self.channel) || self.rng.chance(0.1) {
-                    self.channel = *self.rng.pick(t.channels);
-                }
                 step.channel = Some(self.channel);
                 if self.rng.chance(0.1) {
                     step.moment_of_truth = true;
@@ -873,6 +950,7 @@ impl Builder<'_> {
             if !systems.is_empty() && self.rng.chance(0.5) {
                 step.system = Some(*self.rng.pick(&systems));
             }
+            // Only what is available on every path to the step.
             if !self.available.is_empty() && self.rng.chance(0.6) {
                 let a = *self.rng.pick(&self.available);
                 step.needs.push(a);
@@ -893,12 +971,8 @@ impl Builder<'_> {
             }
         }
         if self.rng.chance(0.08) {
-            for rater in ["customer", "staff", "management"] {
-                if self.rng.chance(0.6) {
-                    let score = self.rng.range(1, 5);
-                    step.satisfaction.push((rater, score));
-                }
-            }
+            let gap = self.rng.chance(SCORE_GAP_SHARE);
+            step.satisfaction = self.scores(gap);
         }
         if main_line {
             for g in &step.gives {
@@ -906,8 +980,8 @@ impl Builder<'_> {
                     self.available.push(g);
                 }
             }
+            self.last_main = Some(self.steps.len());
         }
-        self.lane = real_lane;
         self.steps.push(step);
         self.steps.len() - 1
     }
@@ -921,58 +995,82 @@ impl Builder<'_> {
 
     /// Adds an unlabelled link from `from` that waits for the next main-line step.
     fn link_open(&mut self, from: usize) {
-        let carries = if self.rng.chance(0.05) && !self.steps[from].gives.is_empty() {
-            self.steps[from].gives.clone()
-        } else {
-            Vec::new()
-        };
-        self.steps[from].next.push(Entry {
-            carries,
-            ..Entry::default()
-        });
+        self.steps[from].next.push(Entry::default());
         self.open.push((from, self.steps[from].next.len() - 1));
     }
 
-    fn main_step(&mut self, lane: Lane, template: Option<(&str, &str)>) -> usize {
-        let s = self.make_step(lane, template, true);
+    fn main_step(&mut self, actor: &'static str, template: Option<(&str, &str)>) -> usize {
+        let s = self.make_step(actor, template, true, true);
         self.resolve(s);
         s
     }
 
-    fn plain(&mut self) {
-        let lane = self.pick_lane();
-        let s = self.main_step(lane, None);
+    fn plain(&mut self, actor: &'static str) -> usize {
+        let s = self.main_step(actor, None);
         self.link_open(s);
+        s
     }
 
-    /// A decision with 2 or 3 labelled arms of 0 to 2 steps that rejoin the main line, or end
-    /// early; `budget` bounds the steps added. Returns the number of steps added.
-    fn branch(&mut self, budget: usize) -> usize {
+    /// The actors of an arm of `len` steps on `side`: it never ends with the customer.
+    fn arm_actors(&self, side: Side, len: usize) -> Vec<&'static str> {
+        match (side, len) {
+            (Side::Front, 1) => vec![self.home],
+            (Side::Front, _) => vec!["customer", self.home],
+            (Side::Back(x), n) => vec![x; n],
+        }
+    }
+
+    /// A decision on `side` with 2 or 3 labelled arms of 0 to 2 steps that rejoin the main line,
+    /// or end early (a back-office arm through a frontstage step that tells the customer);
+    /// `budget` (2 or more) bounds the steps added. Returns the number of steps added.
+    fn branch(&mut self, side: Side, budget: usize) -> usize {
         let choices: Vec<&[&str]> = CONDITIONS.iter().copied().filter(|c| c.len() <= budget).collect();
         let conditions = *self.rng.pick(&choices);
-        let lane = if self.lane == Lane::Customer {
-            Lane::Front
-        } else {
-            Lane::Back
+        let decider = match side {
+            Side::Front => self.home,
+            Side::Back(x) => x,
         };
         let template = *self.rng.pick(DECISION_STEPS);
-        let d = self.main_step(lane, Some(template));
+        let d = self.main_step(decider, Some(template));
         let mut used = 1;
         let mut direct = false;
         let mut continuing = false;
         let with_default = self.rng.chance(0.3);
         for (k, when) in conditions.iter().enumerate() {
             let last = k == conditions.len() - 1;
+            let remaining = conditions.len() - 1 - k;
             let mut entry = Entry {
                 when: (!(last && with_default)).then(|| (*when).to_owned()),
                 default: last && with_default,
                 ..Entry::default()
             };
             // An arm ends early (at the alternative end) only if another arm continues.
-            if continuing && self.rng.chance(0.2) {
+            let room_to_tell = matches!(side, Side::Front) || used + remaining < budget;
+            if continuing && room_to_tell && self.rng.chance(0.2) {
                 self.alt_used = true;
-                entry.to = ALT_END;
-                self.steps[d].next.push(entry);
+                if let Side::Back(_) = side {
+                    // The back office does not close the case out of the customer's sight.
+                    self.steps[d].next.push(entry);
+                    let e = self.steps[d].next.len() - 1;
+                    let saved = std::mem::replace(&mut self.open, vec![(d, e)]);
+                    let home = self.home;
+                    let s = self.make_step(
+                        home,
+                        Some(("explain-decision", "{t} explains the decision to the customer")),
+                        false,
+                        true,
+                    );
+                    self.resolve(s);
+                    self.steps[s].next.push(Entry {
+                        to: ALT_END,
+                        ..Entry::default()
+                    });
+                    self.open = saved;
+                    used += 1;
+                } else {
+                    entry.to = ALT_END;
+                    self.steps[d].next.push(entry);
+                }
                 continue;
             }
             self.steps[d].next.push(entry);
@@ -980,7 +1078,6 @@ impl Builder<'_> {
             continuing = true;
             // At most one arm goes straight to the join (no two edges to one step).
             let min = usize::from(direct);
-            let remaining = conditions.len() - 1 - k;
             let max = 2.min(budget.saturating_sub(used + remaining)).max(min);
             let len = self.rng.range(min, max);
             if len == 0 {
@@ -989,28 +1086,40 @@ impl Builder<'_> {
                 continue;
             }
             let saved = std::mem::take(&mut self.open);
-            let saved_lane = self.lane;
             self.open.push((d, e));
-            for _ in 0..len {
-                let lane = self.pick_lane();
-                let s = self.make_step(lane, None, false);
+            for actor in self.arm_actors(side, len) {
+                let s = self.make_step(actor, None, false, true);
                 self.resolve(s);
                 self.link_open(s);
             }
             used += len;
             let arm_open = std::mem::replace(&mut self.open, saved);
             self.open.extend(arm_open);
-            self.lane = saved_lane;
         }
         used
     }
 
-    /// A check on the main line; when it fails, 1 to `max_body` steps fix things and go back
-    /// to the check or to the step before it. Returns the number of steps added.
-    fn looped(&mut self, max_body: usize) -> usize {
-        let before = self.steps.len().checked_sub(1);
-        let template = *self.rng.pick(LOOP_CHECKS);
-        let c = self.main_step(Lane::Front, Some(template));
+    /// A check on the main line; when it fails, 1 or 2 steps fix things and go back to the
+    /// check (or, at the front, now and then to the plain step before it). The customer steps
+    /// inside a loop give nothing new. Returns the number of steps added.
+    fn looped(&mut self, side: Side, max_body: usize) -> usize {
+        let before = self.last_main;
+        let (checker, body): (&'static str, Vec<&'static str>) = match side {
+            Side::Front => (
+                self.home,
+                if max_body >= 2 && self.rng.chance(0.5) {
+                    vec!["customer", self.home]
+                } else {
+                    vec!["customer"]
+                },
+            ),
+            Side::Back(x) => (x, vec![x]),
+        };
+        let template = match side {
+            Side::Front => *self.rng.pick(LOOP_CHECKS),
+            Side::Back(_) => ("check-work", "{t} checks the work on the {n}"),
+        };
+        let c = self.main_step(checker, Some(template));
         let (ok, ko) = *self.rng.pick(LOOP_CONDITIONS);
         self.steps[c].next.push(Entry {
             when: Some(ok.to_owned()),
@@ -1023,15 +1132,24 @@ impl Builder<'_> {
         });
         let saved = std::mem::take(&mut self.open);
         self.open.push((c, 1));
-        let len = self.rng.range(1, max_body);
-        for k in 0..len {
-            let lane = if k % 2 == 0 { Lane::Customer } else { Lane::Front };
-            let s = self.make_step(lane, None, false);
+        let len = body.len();
+        for actor in body {
+            let s = self.make_step(actor, None, false, false);
             self.resolve(s);
             self.link_open(s);
         }
+        // Back to the step before only when it is a plain frontstage step of the home team
+        // leading straight here: the loop then holds no handoff and no customer who gives.
         let target = match before {
-            Some(b) if self.rng.chance(0.3) => b,
+            Some(b)
+                if side == Side::Front
+                    && self.steps[b].actor == self.home
+                    && self.steps[b].next.len() == 1
+                    && self.steps[b].next[0].to == c
+                    && self.rng.chance(0.3) =>
+            {
+                b
+            }
             _ => c,
         };
         self.resolve(target);
@@ -1040,16 +1158,133 @@ impl Builder<'_> {
             self.steps[c].recovery = Some(c + 1);
         }
         self.open = saved;
-        self.lane = Lane::Front;
         len + 1
     }
 
+    /// The customer's side of the line: customer steps and steps of the home team, `room` steps
+    /// (one more with `end_on_customer`). The segment starts the use case (`start`), or takes the
+    /// case back from the back office with a home step. Unless `last`, it ends with a home step
+    /// (or, with `end_on_customer`, a customer step: a visibility crossing); when `last`, with
+    /// the step that tells the customer the outcome. Returns the number of steps added.
+    fn front(
+        &mut self,
+        room: usize,
+        start: bool,
+        last: bool,
+        transfer: bool,
+        end_on_customer: bool,
+    ) -> usize {
+        let home = self.home;
+        let mut customer_last;
+        if start {
+            let (actor, template) = if self.rng.chance(0.8) {
+                (
+                    "customer",
+                    ("get-in-touch", "Customer gets in touch about the {n}"),
+                )
+            } else {
+                (home, ("reach-out", "{t} contacts the customer about the {n}"))
+            };
+            let s = self.main_step(actor, Some(template));
+            self.link_open(s);
+            customer_last = actor == "customer";
+        } else {
+            self.plain(home);
+            customer_last = false;
+        }
+        let mut used = 1;
+        if transfer {
+            // The home team takes the contact, then passes the customer on within it.
+            if customer_last {
+                self.plain(home);
+                used += 1;
+            }
+            let others: Vec<&'static str> = TEAMS
+                .iter()
+                .filter(|t| t.lane == Lane::Front && t.id != home && t.channels.contains(&self.channel))
+                .map(|t| t.id)
+                .collect();
+            let other = *self.rng.pick(&others);
+            let s = self.main_step(other, Some(("take-transfer", "{t} takes over the contact")));
+            self.link_open(s);
+            used += 1;
+            customer_last = false;
+        }
+        let reserve = usize::from(last);
+        while used + reserve < room {
+            let rem = room - reserve - used;
+            let r = self.rng.below(100);
+            if rem >= 2 && r < 20 {
+                used += self.branch(Side::Front, rem);
+                customer_last = false;
+            } else if rem >= 2 && r < 35 {
+                used += self.looped(Side::Front, rem - 1);
+                customer_last = false;
+            } else if !customer_last && (rem >= 2 || last) && self.rng.chance(0.5) {
+                self.plain("customer");
+                customer_last = true;
+                used += 1;
+            } else {
+                self.plain(home);
+                customer_last = false;
+                used += 1;
+            }
+        }
+        if last {
+            let s = self.main_step(
+                home,
+                Some(("inform-outcome", "{t} tells the customer the outcome")),
+            );
+            self.link_open(s);
+            used += 1;
+        } else if end_on_customer && !customer_last {
+            self.plain("customer");
+            used += 1;
+        } else if customer_last && !end_on_customer {
+            self.plain(home);
+            used += 1;
+        }
+        used
+    }
+
+    /// A visit to the back office: `x_len` steps of team `x` (plain steps, a decision, a rework
+    /// loop, a call to another use case), then `y_len` steps of team `y`. Returns the number of
+    /// steps added.
+    fn visit(
+        &mut self,
+        x: &'static str,
+        x_len: usize,
+        y: Option<(&'static str, usize)>,
+        mut call: Option<String>,
+    ) -> usize {
+        let mut used = 0;
+        while used < x_len {
+            let rem = x_len - used;
+            let r = self.rng.below(100);
+            if rem >= 2 && r < 25 {
+                used += self.branch(Side::Back(x), rem);
+            } else if rem >= 2 && r < 40 {
+                used += self.looped(Side::Back(x), 1);
+            } else if let Some(callee) = call.take() {
+                let s = self.main_step(x, Some(("run-sub-process", "{t} runs the related procedure")));
+                self.steps[s].calls = Some(callee);
+                self.link_open(s);
+                used += 1;
+            } else {
+                self.plain(x);
+                used += 1;
+            }
+        }
+        if let Some((y, n)) = y {
+            for _ in 0..n {
+                self.plain(y);
+            }
+            used += n;
+        }
+        used
+    }
+
     fn finish(&mut self) {
-        let s = self.main_step(
-            Lane::Front,
-            Some(("inform-outcome", "{t} tells the customer the outcome")),
-        );
-        self.link_open(s);
         let end_id = self.unique_id("done");
         let label = *self.rng.pick(END_LABELS);
         self.steps.push(Step {
@@ -1079,6 +1314,81 @@ impl Builder<'_> {
     }
 }
 
+/// The item's definition.
+fn item_def(id: &str) -> Option<&'static ItemDef> {
+    SHARED_ITEMS
+        .iter()
+        .chain(DOMAINS.iter().flat_map(|d| d.items.iter()))
+        .find(|i| i.0 == id)
+}
+
+/// True when `team` can read the system where `item` is stored once given.
+fn readable(item: &str, team: &str) -> bool {
+    item_def(item)
+        .and_then(|i| i.2)
+        .and_then(|sys| SYSTEMS.iter().find(|s| s.0 == sys))
+        .is_some_and(|s| s.2.contains(&team))
+}
+
+/// Settles every cross-department handoff as FORMAT.md asks: the `next` entry carries what the
+/// receiving step needs and its team cannot read where the item is stored, the receiving step
+/// has a duration and is no moment of truth. `no_duration` leaves one receiving step without
+/// duration, `truth` makes one frontstage receiving step a moment of truth; returns whether
+/// each could be done.
+fn settle_handoffs(steps: &mut [Step], rng: &mut Rng, no_duration: bool, truth: bool) -> (bool, bool) {
+    let team_of = |s: &Step| (s.end.is_none() && s.actor != "customer").then(|| team(s.actor));
+    let mut undated: Option<usize> = None;
+    let mut marked: Option<usize> = None;
+    for u in 0..steps.len() {
+        for e in 0..steps[u].next.len() {
+            let v = steps[u].next[e].to;
+            let (Some(a), Some(b)) = (team_of(&steps[u]), team_of(&steps[v])) else {
+                continue;
+            };
+            if a.id == b.id || a.dept == b.dept {
+                continue;
+            }
+            let carry: Vec<&'static str> = steps[v]
+                .needs
+                .iter()
+                .copied()
+                .filter(|i| !readable(i, b.id))
+                .collect();
+            for c in carry {
+                if !steps[u].next[e].carries.contains(&c) {
+                    steps[u].next[e].carries.push(c);
+                }
+            }
+            if steps[v].duration.is_none() {
+                if no_duration && undated.is_none_or(|x| x == v) {
+                    undated = Some(v);
+                } else {
+                    steps[v].duration = Some(*rng.pick(DURATIONS));
+                }
+            }
+            if truth && b.lane == Lane::Front && marked.is_none_or(|x| x == v) {
+                marked = Some(v);
+                steps[v].moment_of_truth = true;
+            } else {
+                steps[v].moment_of_truth = false;
+            }
+        }
+    }
+    (undated.is_some(), marked.is_some())
+}
+
+/// A date `months` months before [`TODAY`], on a day of that month not after today's.
+fn months_ago(rng: &mut Rng, months: usize) -> String {
+    let (y, m, d) = TODAY_YMD;
+    let total = y * 12 + (m - 1) - months;
+    let day = if months == 0 {
+        rng.range(1, d)
+    } else {
+        rng.range(1, 28)
+    };
+    format!("{:04}-{:02}-{:02}", total / 12, total % 12 + 1, day)
+}
+
 fn normal_use_case(rng: &mut Rng, index: usize, earlier: &[String]) -> UseCase {
     let domain = rng.pick(&DOMAINS);
     let &(verb, verbs, noun) = rng.pick(domain.topics);
@@ -1093,71 +1403,162 @@ fn normal_use_case(rng: &mut Rng, index: usize, earlier: &[String]) -> UseCase {
             .collect();
         back_pool.push(*rng.pick(&others));
     }
-    let channel = team(home).channels[0];
+    let mut flaws: Vec<Flaw> = Vec::new();
+    if rng.chance(FLAWED_SHARE) {
+        flaws.push(*rng.pick(&FLAWS));
+        if rng.chance(SECOND_FLAW) {
+            let second = *rng.pick(&LATE_FLAWS);
+            if !flaws.contains(&second) {
+                flaws.push(second);
+            }
+        }
+    }
+    let has = |f: Flaw| flaws.contains(&f);
+    let transfer = has(Flaw::CustomerTransfer);
+    // The customer is served on one channel (a live one when they are to be transferred).
+    let channel = if transfer {
+        let live: Vec<_> = team(home)
+            .channels
+            .iter()
+            .copied()
+            .filter(|c| CHANNELS.iter().any(|k| k.0 == *c && k.3))
+            .collect();
+        *rng.pick(&live)
+    } else if rng.chance(0.6) {
+        team(home).channels[0]
+    } else {
+        *rng.pick(team(home).channels)
+    };
+    let inputs: Vec<&'static str> = if rng.chance(0.5) {
+        vec![rng.pick(domain.items).0]
+    } else {
+        Vec::new()
+    };
+
+    // The plan: front segment, then visits to the back office each followed by a front segment.
+    // Steps before the end steps (a back-office decision's early end adds one): 8 to 28.
+    let mut target = rng.range(8, 28);
+    if has(Flaw::HandoffBudget) {
+        target = target.max(16);
+    }
+    if has(Flaw::PingPong) {
+        target = target.max(12);
+    }
+    let max_visits = match target {
+        ..12 => 1,
+        12..18 => 2,
+        _ => 3,
+    };
+    let cap = if transfer {
+        HANDOFF_BUDGET - 2
+    } else {
+        HANDOFF_BUDGET
+    };
+    let visits = if has(Flaw::HandoffBudget) {
+        3
+    } else if has(Flaw::PingPong) {
+        rng.range(2, max_visits.max(2)).min(cap / 2)
+    } else {
+        rng.range(1, max_visits).min(cap / 2)
+    };
+    // (x, y) teams of each visit, with handoffs counted on the way.
+    let mut teams: Vec<(&'static str, Option<&'static str>)> = Vec::new();
+    let mut cost = 0;
+    let mut used_teams: Vec<&'static str> = Vec::new();
+    for k in 0..visits {
+        let after = visits - k - 1;
+        let two = has(Flaw::HandoffBudget) || (cost + 3 + 2 * after <= cap && rng.chance(0.3));
+        let prev_last = teams.last().map(|&(x, y)| y.unwrap_or(x));
+        let x = if has(Flaw::PingPong) && k == 1 {
+            prev_last.expect("a first visit")
+        } else {
+            // Never back to the team the case just came from (A, B, A, B is a ping-pong).
+            let fresh: Vec<_> = back_pool
+                .iter()
+                .copied()
+                .filter(|t| Some(*t) != prev_last && !used_teams.contains(t))
+                .collect();
+            let any: Vec<_> = back_pool
+                .iter()
+                .copied()
+                .filter(|t| Some(*t) != prev_last)
+                .collect();
+            *rng.pick(if fresh.is_empty() { &any } else { &fresh })
+        };
+        let y = two.then(|| {
+            let rest: Vec<_> = back_pool.iter().copied().filter(|t| *t != x).collect();
+            *rng.pick(&rest)
+        });
+        used_teams.push(x);
+        used_teams.extend(y);
+        cost += if two { 3 } else { 2 };
+        teams.push((x, y));
+    }
+    // Room: the first front segment at least 2 steps (4 with a transfer), the others 1, the
+    // last 2; each visit 1 step per team; the rest shared out.
+    let first_min = if transfer { 4 } else { 2 };
+    let mins = first_min
+        + (visits - 1)
+        + 2
+        + teams
+            .iter()
+            .map(|(_, y)| 1 + usize::from(y.is_some()))
+            .sum::<usize>();
+    let mut extra = target.saturating_sub(mins + usize::from(has(Flaw::VisibilityCrossing)));
+    let mut lens: Vec<(usize, usize)> = Vec::new();
+    for (_, y) in &teams {
+        let x_more = rng.range(0, 3.min(extra));
+        extra -= x_more;
+        let y_more = if y.is_some() {
+            rng.range(0, 1.min(extra))
+        } else {
+            0
+        };
+        extra -= y_more;
+        lens.push((1 + x_more, usize::from(y.is_some()) * (1 + y_more)));
+    }
+    let mut fronts: Vec<usize> = (0..=visits)
+        .map(|k| match k {
+            0 => first_min,
+            k if k == visits => 2,
+            _ => 1,
+        })
+        .collect();
+    for _ in 0..extra {
+        let k = rng.below(fronts.len());
+        fronts[k] += 1;
+    }
+    let call = (!earlier.is_empty() && rng.chance(0.1)).then(|| rng.pick(earlier).clone());
+
     let mut b = Builder {
         rng,
         domain,
         noun: noun.to_owned(),
         home,
-        back_pool,
         channel,
-        lane: Lane::Customer,
         steps: Vec::new(),
         ids: BTreeSet::new(),
-        available: Vec::new(),
+        available: inputs.clone(),
+        asked: Vec::new(),
         open: Vec::new(),
         alt_used: false,
+        last_main: None,
     };
-    let inputs: Vec<&'static str> = if b.rng.chance(0.5) {
-        vec![b.rng.pick(domain.items).0]
-    } else {
-        Vec::new()
-    };
-    b.available.extend(inputs.iter().copied());
-
-    // The last block may overshoot its room by one step, and the alternative end adds one:
-    // 8 to 30 steps in all.
-    let target = b.rng.range(8, 28);
-    // Start: the customer gets in touch, or the organisation reaches out.
-    let lane = if b.rng.chance(0.8) {
-        Lane::Customer
-    } else {
-        Lane::Front
-    };
-    let template = if lane == Lane::Customer {
-        ("get-in-touch", "Customer gets in touch about the {n}")
-    } else {
-        ("reach-out", "{t} contacts the customer about the {n}")
-    };
-    let s = b.main_step(lane, Some(template));
-    b.link_open(s);
-    let mut count = 1;
-    let mut calls_left = usize::from(!earlier.is_empty() && b.rng.chance(0.1));
-    // Leave room for the closing step and the end.
-    while count + 2 < target {
-        let room = target - 2 - count;
-        let r = b.rng.below(100);
-        if r < 20 && room >= 2 {
-            count += b.branch(room);
-        } else if r < 30 && room >= 2 {
-            count += b.looped(3.min(room - 1));
-        } else if calls_left > 0 && r < 35 {
-            calls_left -= 1;
-            let s = b.main_step(
-                Lane::Back,
-                Some(("run-sub-process", "{t} runs the related procedure")),
-            );
-            let callee = b.rng.pick(earlier).clone();
-            b.steps[s].calls = Some(callee);
-            b.link_open(s);
-            count += 1;
-        } else {
-            b.plain();
-            count += 1;
-        }
+    b.front(fronts[0], true, false, transfer, has(Flaw::VisibilityCrossing));
+    let mut call = call;
+    for k in 0..visits {
+        let (x, y) = teams[k];
+        let (x_len, y_len) = lens[k];
+        b.visit(
+            x,
+            x_len,
+            y.map(|y| (y, y_len)),
+            if k == 0 { call.take() } else { None },
+        );
+        b.front(fronts[k + 1], false, k + 1 == visits, false, false);
     }
     b.finish();
-    // A fail point recovered by an earlier main-line step, now and then.
+    // A fail point recovered by an earlier step, now and then.
     if b.rng.chance(0.15) {
         let candidates: Vec<usize> = (1..b.steps.len())
             .filter(|&i| b.steps[i].end.is_none() && !b.steps[i].fail_point && b.steps[i].actor != "customer")
@@ -1168,19 +1569,87 @@ fn normal_use_case(rng: &mut Rng, index: usize, earlier: &[String]) -> UseCase {
             b.steps[s].recovery = Some(b.rng.below(s));
         }
     }
-    let steps = std::mem::take(&mut b.steps);
+    let mut steps = std::mem::take(&mut b.steps);
     let rng = b.rng;
+    let (undated, marked) = settle_handoffs(&mut steps, rng, has(Flaw::NoDuration), has(Flaw::MomentOfTruth));
+    // Late flaws; one that finds no place becomes a satisfaction gap.
+    let mut gap = has(Flaw::SatisfactionGap);
+    gap |= has(Flaw::NoDuration) && !undated;
+    gap |= has(Flaw::MomentOfTruth) && !marked;
+    if has(Flaw::RepeatAsk) {
+        let asked = steps
+            .iter()
+            .position(|s| s.main && s.actor == "customer" && !s.gives.is_empty());
+        let again =
+            asked.and_then(|a| (a + 1..steps.len()).find(|&s| steps[s].main && steps[s].actor == "customer"));
+        match (asked, again) {
+            (Some(a), Some(s)) => {
+                let item = steps[a].gives[0];
+                if !steps[s].gives.contains(&item) {
+                    steps[s].gives.push(item);
+                }
+            }
+            _ => gap = true,
+        }
+    }
+    if has(Flaw::ChannelSwitch) {
+        let front = |s: &Step| s.end.is_none() && s.actor != "customer" && team(s.actor).lane == Lane::Front;
+        let target = (1..steps.len()).find(|&w| {
+            steps[w].actor == "customer" && steps.iter().any(|u| front(u) && u.next.iter().any(|e| e.to == w))
+        });
+        match target {
+            Some(w) => {
+                let other: Vec<_> = CHANNELS.iter().map(|c| c.0).filter(|c| *c != channel).collect();
+                steps[w].channel = Some(*rng.pick(&other));
+            }
+            None => gap = true,
+        }
+    }
+    if has(Flaw::FailPoint) {
+        let candidates: Vec<usize> = (1..steps.len())
+            .filter(|&i| steps[i].end.is_none() && !steps[i].fail_point && steps[i].actor != "customer")
+            .collect();
+        match candidates.is_empty() {
+            false => {
+                let s = candidates[rng.below(candidates.len())];
+                steps[s].fail_point = true;
+                steps[s].recovery = None;
+            }
+            true => gap = true,
+        }
+    }
+    if gap {
+        let candidates: Vec<usize> = (0..steps.len()).filter(|&i| steps[i].end.is_none()).collect();
+        let s = candidates[rng.below(candidates.len())];
+        // Inline: a gap of 2 or 3 between two raters.
+        let lo = rng.range(1, 3);
+        let hi = (lo + 2 + rng.below(2)).min(5);
+        steps[s].satisfaction = vec![("customer", lo), ("staff", hi)];
+    }
+
     let id = format!("{verb}-{noun}-{index:05}");
-    let status = *rng.pick(&["draft", "in-review", "reviewed", "reviewed", "reviewed"]);
-    let reviewed = (status != "draft").then(|| {
-        format!(
-            "20{:02}-{:02}-{:02}",
-            rng.range(23, 26),
-            rng.range(1, 12),
-            rng.range(1, 28)
-        )
-    });
+    let status = if has(Flaw::ReviewOverdue) {
+        "in-review"
+    } else if !flaws.is_empty() {
+        *rng.pick(&["draft", "draft", "in-review"])
+    } else {
+        match rng.below(100) {
+            0..88 => "reviewed",
+            88..94 => "in-review",
+            _ => "draft",
+        }
+    };
     let review_every_months = rng.chance(0.2).then(|| *rng.pick(&[6, 12, 24]));
+    let period = review_every_months.unwrap_or(12);
+    let reviewed = (status != "draft").then(|| {
+        let overdue = has(Flaw::ReviewOverdue) || (status == "reviewed" && rng.chance(OVERDUE_SHARE));
+        let months = if overdue {
+            period + 1 + rng.below(10)
+        } else {
+            rng.below(period)
+        };
+        months_ago(rng, months)
+    });
     let persona = rng.chance(0.7).then(|| *rng.pick(PERSONAS));
     let mut tags: Vec<&'static str> = (0..rng.below(3)).map(|_| *rng.pick(TAGS)).collect();
     tags.sort_unstable();
@@ -1552,6 +2021,11 @@ fn write_settings(seed: u64, cfg: &Config) -> String {
     let _ = writeln!(o, "name: Synthetic Services ({} use cases)", cfg.use_cases);
     o.push_str("description: A synthetic catalogue for benchmarks and tests.\n");
     o.push_str("language: en\nreview_every_months: 12\n");
+    o.push_str("rules:\n");
+    let _ = writeln!(
+        o,
+        "  # Every generated path stays within this budget, except in the drafts made to exceed it.\n  handoff-budget: {{ severity: warning, max: {HANDOFF_BUDGET} }}"
+    );
     o
 }
 
