@@ -15,6 +15,7 @@
 
 use super::{EdgeKind, FlowGraph};
 use crate::model::{CUSTOMER, Catalogue, Lane, UseCase};
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet, VecDeque};
 
 /// A fixed-size set of small integers.
@@ -247,16 +248,26 @@ impl Items {
 
 /// The flow graph as FORMAT.md defines it for the service analyses: one edge per `next` entry
 /// (a fail point's `recovery` is drawn and counts for reachability, but is not a flow edge).
-struct View {
-    succ: Vec<Vec<(usize, EdgeKind)>>,
-    pred: Vec<Vec<(usize, EdgeKind)>>,
-    reachable: Vec<bool>,
-    sccs: Vec<Vec<usize>>,
-    scc_of: Vec<usize>,
+/// Without recovery edges it borrows what [`FlowGraph::build`] already computed.
+struct View<'g> {
+    succ: Cow<'g, [Vec<(usize, EdgeKind)>]>,
+    pred: Cow<'g, [Vec<(usize, EdgeKind)>]>,
+    reachable: Cow<'g, [bool]>,
+    sccs: Cow<'g, [Vec<usize>]>,
+    scc_of: Cow<'g, [usize]>,
 }
 
-impl View {
-    fn of(g: &FlowGraph, start: usize) -> View {
+impl<'g> View<'g> {
+    fn of(g: &'g FlowGraph, start: usize) -> View<'g> {
+        if !g.succ.iter().flatten().any(|&(_, k)| k == EdgeKind::Recovery) {
+            return View {
+                succ: Cow::Borrowed(&g.succ),
+                pred: Cow::Borrowed(&g.pred),
+                reachable: Cow::Borrowed(&g.reachable),
+                sccs: Cow::Borrowed(&g.sccs),
+                scc_of: Cow::Borrowed(&g.scc_of),
+            };
+        }
         let keep = |list: &Vec<(usize, EdgeKind)>| -> Vec<(usize, EdgeKind)> {
             list.iter()
                 .copied()
@@ -293,11 +304,11 @@ impl View {
             c.iter().for_each(|&s| scc_of[s] = ci);
         }
         View {
-            succ,
-            pred,
-            reachable,
-            sccs,
-            scc_of,
+            succ: Cow::Owned(succ),
+            pred: Cow::Owned(pred),
+            reachable: Cow::Owned(reachable),
+            sccs: Cow::Owned(sccs),
+            scc_of: Cow::Owned(scc_of),
         }
     }
 }
