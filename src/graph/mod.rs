@@ -152,6 +152,16 @@ impl FlowGraph {
             .map(|v| self.graph[v])
     }
 
+    /// The steps reached through a cross-department handoff from a reachable step, each once,
+    /// with the first such handoff into it (in step order).
+    pub fn cross_department_arrivals(&self) -> impl Iterator<Item = &flow::Handoff> + '_ {
+        let mut seen = std::collections::HashSet::new();
+        self.flow
+            .handoffs
+            .iter()
+            .filter(move |h| h.cross_department && self.reachable[h.edge.from] && seen.insert(h.edge.to))
+    }
+
     /// True when the component is a cycle (several steps, or one step that leads to itself).
     pub fn is_cycle(&self, scc: &[usize]) -> bool {
         scc.len() > 1 || self.successors(scc[0]).any(|(t, _)| t == scc[0])

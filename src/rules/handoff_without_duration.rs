@@ -1,6 +1,5 @@
 use super::{Context, Rule, RuleMeta, at_step, declare_rule, step_name, team};
 use crate::diagnostic::Diagnostic;
-use std::collections::BTreeSet;
 
 declare_rule! {
     /// ## What it does
@@ -35,17 +34,11 @@ impl Rule for HandoffWithoutDuration {
 
     fn check_use_case(&self, cx: &Context<'_>, i: usize, out: &mut Vec<Diagnostic>) {
         let (uc, flow) = cx.use_case(i);
-        let mut seen = BTreeSet::new();
         // A handoff from a step that cannot be reached never happens (unreachable-step reports
         // the step itself).
-        for h in flow
-            .flow
-            .handoffs
-            .iter()
-            .filter(|h| h.cross_department && flow.reachable[h.edge.from])
-        {
+        for h in flow.cross_department_arrivals() {
             let v = h.edge.to;
-            if uc.steps[v].duration.is_some() || !seen.insert(v) {
+            if uc.steps[v].duration.is_some() {
                 continue;
             }
             out.push(

@@ -1,6 +1,5 @@
 use super::{Context, Rule, RuleMeta, at_step, declare_rule, edge_span, step_name, team};
 use crate::diagnostic::Diagnostic;
-use std::collections::BTreeSet;
 
 declare_rule! {
     /// ## What it does
@@ -40,20 +39,11 @@ impl Rule for MomentOfTruthHandoff {
 
     fn check_use_case(&self, cx: &Context<'_>, i: usize, out: &mut Vec<Diagnostic>) {
         let (uc, flow) = cx.use_case(i);
-        let mut seen = BTreeSet::new();
-        for h in flow
-            .flow
-            .handoffs
-            .iter()
-            .filter(|h| h.cross_department && flow.reachable[h.edge.from])
-        {
+        for h in flow.cross_department_arrivals() {
             let v = h.edge.to;
             let Some(mark) = uc.steps[v].moment_of_truth else {
                 continue;
             };
-            if !seen.insert(v) {
-                continue;
-            }
             out.push(
                 at_step(
                     &Self::META,
