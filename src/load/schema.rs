@@ -365,8 +365,10 @@ fn describe(
                         .to_owned(),
                 );
                 format!("{value} is not a duration (in {field})")
-            } else if pattern.contains("[0-9]{4}-") {
-                help = Some("write the date as YYYY-MM-DD, e.g. `2026-03-14`".to_owned());
+            } else if pattern.contains("-[0-9]{2}-[0-9]{2}$") {
+                help = Some(
+                    "write the date as YYYY-MM-DD, in a year from 1900 to 2200, e.g. `2026-03-14`".to_owned(),
+                );
                 format!("{value} is not a date (in {field})")
             } else if pattern.contains("off|info") {
                 help = Some("use `off`, `info`, `warning` or `error`".to_owned());

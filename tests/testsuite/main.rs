@@ -4,6 +4,7 @@ mod bad_input;
 mod cli;
 mod e2e;
 mod handbook;
+mod numbers;
 mod properties;
 mod render;
 mod robustness;
