@@ -82,8 +82,15 @@ impl Settings {
         self.review_every_months.unwrap_or(12)
     }
 
-    /// A numeric option of a rule, or its default.
+    /// A numeric option of a rule, or its default. Only options of [`RULE_OPTIONS`] are ever
+    /// read from casebook.yaml: a rule that asks for another always gets its default.
     pub fn option(&self, rule: &str, name: &str, default: i64) -> i64 {
+        debug_assert!(
+            RULE_OPTIONS
+                .iter()
+                .any(|o| o.rule == rule && o.name == name && o.range.contains(&default)),
+            "`{rule}: {{ {name}: {default} }}` is not in RULE_OPTIONS"
+        );
         self.rules
             .get(rule)
             .and_then(|r| r.options.get(name))
