@@ -10,5 +10,6 @@ mod robustness;
 mod rules;
 mod scale;
 mod schemas;
+mod special_files;
 mod support;
 mod swimlane;
