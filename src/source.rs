@@ -268,6 +268,44 @@ mod tests {
     use super::*;
 
     #[test]
+    fn only_regular_files_are_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.yaml");
+        std::fs::write(&file, "id: a\n").unwrap();
+        assert_eq!(read_regular_file(&file, 100).unwrap(), b"id: a\n");
+        assert!(matches!(
+            read_regular_file(&dir.path().join("none.yaml"), 100),
+            Err(ReadError::Missing)
+        ));
+        assert!(matches!(
+            read_regular_file(dir.path(), 100),
+            Err(ReadError::NotRegular("a folder"))
+        ));
+        assert!(matches!(
+            read_regular_file(&file, 5),
+            Err(ReadError::TooLarge(Some(6)))
+        ));
+        #[cfg(unix)]
+        {
+            let link = dir.path().join("link.yaml");
+            std::os::unix::fs::symlink(&file, &link).unwrap();
+            assert!(matches!(read_regular_file(&link, 100), Err(ReadError::Link)));
+        }
+    }
+
+    /// Files of /proc say they are empty and are not: the cap must hold while reading.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn the_cap_holds_while_reading_whatever_the_size_said() {
+        let maps = Path::new("/proc/self/maps");
+        assert_eq!(std::fs::metadata(maps).unwrap().len(), 0);
+        assert!(matches!(
+            read_regular_file(maps, 10),
+            Err(ReadError::TooLarge(None))
+        ));
+    }
+
+    #[test]
     fn line_col_counts_characters() {
         let f = SourceFile::new("a".into(), "a".into(), "ab\nhé: x\n".into());
         assert_eq!(f.line_col(0), LineCol { line: 1, column: 1 });
