@@ -469,3 +469,35 @@ fn an_empty_use_cases_folder_is_an_error() {
     // The file that is there is reported as well.
     run.the("stray-file", "use-cases/billing/notes.txt");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_named_pipe_in_the_templates_folder_is_refused_and_does_not_block() {
+    let laid = catalogue();
+    std::fs::create_dir(laid.root().join("tpl")).unwrap();
+    mkfifo(&laid.root().join("tpl/index.md"));
+    with_templates(laid.root(), "tpl");
+    let run = check(laid.root());
+    let f = templates_finding(&run);
+    assert_eq!(
+        f.message,
+        "`templates: tpl`: `tpl/index.md` is a named pipe (FIFO), not a regular file"
+    );
+    let err =
+        casebook::handbook::templates::load(Some(&laid.root().join("tpl"))).expect_err("the pipe is refused");
+    assert!(err.contains("named pipe"), "{err}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_dangling_link_as_information_yaml_is_reported_not_skipped() {
+    let laid = catalogue();
+    let path = laid.root().join("information.yaml");
+    std::fs::remove_file(&path).unwrap();
+    symlink(&laid.root().join("nowhere.yaml"), &path);
+    let run = check(laid.root());
+    run.checked_the_other_use_case();
+    let f = run.the("schema", "information.yaml");
+    assert_eq!((f.line, f.column), (1, 1));
+    assert!(f.message.contains("symbolic link"), "{}", f.message);
+}
