@@ -11,5 +11,6 @@ mod robustness;
 mod rules;
 mod scale;
 mod schemas;
+mod special_files;
 mod support;
 mod swimlane;
