@@ -403,9 +403,14 @@ pub fn remove_leftovers(target: &Target, notice: &mut dyn FnMut(Notice)) -> Resu
     let mut found = Vec::new();
     for entry in std::fs::read_dir(parent).map_err(io("read", parent))? {
         let entry = entry.map_err(io("read", parent))?;
-        if entry.file_name().to_str().is_some_and(|n| n.starts_with(&prefix))
-            && entry.file_type().is_ok_and(|t| t.is_dir())
-        {
+        // `.NAME.casebook-staging-PID` or `-PID-N`: not the staging of an --out whose name
+        // happens to begin with this one's.
+        let staging_name = entry
+            .file_name()
+            .to_str()
+            .and_then(|n| n.strip_prefix(&prefix))
+            .is_some_and(|rest| !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit() || b == b'-'));
+        if staging_name && entry.file_type().is_ok_and(|t| t.is_dir()) {
             found.push(entry.path());
         }
     }

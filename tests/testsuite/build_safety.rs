@@ -351,6 +351,10 @@ fn staging_folders_of_killed_builds_are_removed_only_when_casebook_made_them() {
     std::fs::create_dir_all(&mixed).unwrap();
     std::fs::write(mixed.join(".casebook-staging"), "").unwrap();
     std::fs::write(mixed.join("keep.txt"), "mine").unwrap();
+    // The staging folder of another --out, `book.casebook-staging-7`, whose build may be running.
+    let other = root.path().join(".book.casebook-staging-7.casebook-staging-123");
+    std::fs::create_dir_all(&other).unwrap();
+    std::fs::write(other.join(".casebook-staging"), "").unwrap();
     let err = stderr(build(&cat, &out).assert().success().get_output());
     assert!(err.contains("4000000") && err.contains("removed"), "{err}");
     assert!(err.contains("4000003") && err.contains("keep.txt"), "{err}");
@@ -359,6 +363,7 @@ fn staging_folders_of_killed_builds_are_removed_only_when_casebook_made_them() {
         [
             ".book.casebook-staging-4000002",
             ".book.casebook-staging-4000003",
+            ".book.casebook-staging-7.casebook-staging-123",
             "book",
             "cat"
         ]
