@@ -238,8 +238,10 @@ pub fn read_regular_file(path: &Path, max: u64) -> Result<Vec<u8>, ReadError> {
     options.read(true);
     #[cfg(unix)]
     {
+        use rustix::fs::OFlags;
         use std::os::unix::fs::OpenOptionsExt;
-        options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_NOCTTY);
+        let flags = OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::NOCTTY;
+        options.custom_flags(flags.bits() as i32);
     }
     let file = match options.open(path) {
         Ok(file) => file,

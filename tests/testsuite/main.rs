@@ -1,6 +1,7 @@
 //! The one integration-test binary. Each module covers one area; `support` holds the helpers.
 
 mod bad_input;
+mod build_safety;
 mod cli;
 mod e2e;
 mod handbook;
