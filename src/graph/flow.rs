@@ -114,12 +114,7 @@ pub struct SiloGap {
     pub givers: Vec<usize>,
 }
 
-/// The start-to-end path with the most handoffs (each cycle taken at most once).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct WorstPath {
-    /// The handoffs on it, in path order (those inside a loop in step order).
-    pub handoffs: Vec<Handoff>,
-}
+pub use super::worst::WorstPath;
 
 /// Work bouncing A, B, A, B between two teams.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -165,7 +160,7 @@ pub struct FlowFacts {
     pub gaps: Vec<InformationGap>,
     /// Needed items that do not reach the receiving team.
     pub silos: Vec<SiloGap>,
-    /// The worst path by handoffs, when an end step is reachable.
+    /// The worst path by handoffs ([`super::worst`]), when an end step is reachable.
     pub worst: Option<WorstPath>,
     /// A/B/A/B patterns, one per pair of teams.
     pub ping_pongs: Vec<PingPong>,
@@ -180,6 +175,16 @@ pub struct FlowFacts {
 }
 
 impl FlowFacts {
+    /// The handoffs that count, in step order: one per pair of steps. A second `next` entry to
+    /// the same step (reported by `duplicate-branch`) is the same way on, not another handoff;
+    /// the per-entry rules (what each entry carries) still read [`FlowFacts::handoffs`].
+    pub fn counted_handoffs(&self) -> impl Iterator<Item = &Handoff> + '_ {
+        let mut seen = HashSet::new();
+        self.handoffs
+            .iter()
+            .filter(move |h| seen.insert((h.edge.from, h.edge.to)))
+    }
+
     /// The teams acting in the use case (indexes into `Catalogue::teams`), sorted, once each.
     pub fn teams(&self) -> Vec<usize> {
         let mut teams: Vec<usize> = self
@@ -349,7 +354,7 @@ pub fn analyse(cat: &Catalogue, uc: &UseCase, graph: &FlowGraph) -> FlowFacts {
     let available = availability(uc, g, &items, start, &order);
     facts.gaps = information_gaps(uc, g, &items, start, &available);
     facts.silos = silo_gaps(cat, uc, g, &items, start, &order, &available, &facts);
-    facts.worst = worst_path(uc, g, start, &facts.handoffs);
+    facts.worst = super::worst::worst_path(start, &|s| uc.steps[s].is_end(), &g.succ, &facts.handoffs);
     facts.longest_minutes = longest_duration(uc, g, start);
     facts.ping_pongs = ping_pongs(g, start, &facts);
     facts.switches = channel_switches(cat, uc, g, &facts);
@@ -635,64 +640,6 @@ fn leads_to(g: &View, from: usize, to: usize) -> bool {
         }
     }
     false
-}
-
-/// Dynamic programming over the condensation: the path from the start to an end step with the
-/// most handoffs, each strongly connected component contributing its internal handoffs once.
-fn worst_path(uc: &UseCase, g: &View, start: usize, handoffs: &[Handoff]) -> Option<WorstPath> {
-    let comps = g.sccs.len();
-    let is_handoff: HashSet<Edge> = handoffs.iter().map(|h| h.edge).collect();
-    let by_edge: HashMap<Edge, Handoff> = handoffs.iter().map(|h| (h.edge, *h)).collect();
-    let mut internal: Vec<Vec<Handoff>> = vec![Vec::new(); comps];
-    for h in handoffs {
-        if g.scc_of[h.edge.from] == g.scc_of[h.edge.to] {
-            internal[g.scc_of[h.edge.from]].push(*h);
-        }
-    }
-    let mut best: Vec<Option<usize>> = vec![None; comps];
-    let mut back: Vec<Option<Edge>> = vec![None; comps];
-    let s0 = g.scc_of[start];
-    best[s0] = Some(internal[s0].len());
-    // `sccs` is in reverse topological order: walk it backwards.
-    for c in (0..comps).rev() {
-        let Some(here) = best[c] else { continue };
-        for &u in &g.sccs[c] {
-            for &(v, kind) in &g.succ[u] {
-                let d = g.scc_of[v];
-                if d == c {
-                    continue;
-                }
-                let edge = Edge { from: u, to: v, kind };
-                let cand = here + usize::from(is_handoff.contains(&edge)) + internal[d].len();
-                if best[d].is_none_or(|b| cand > b) {
-                    best[d] = Some(cand);
-                    back[d] = Some(edge);
-                }
-            }
-        }
-    }
-    let end = (0..uc.steps.len())
-        .filter(|&s| uc.steps[s].is_end())
-        .filter_map(|s| best[g.scc_of[s]].map(|b| (b, std::cmp::Reverse(s))))
-        .max()?
-        .1
-        .0;
-    let mut chain = Vec::new();
-    let mut c = g.scc_of[end];
-    loop {
-        chain.extend(internal[c].iter().rev().copied());
-        match back[c] {
-            Some(e) => {
-                if let Some(h) = by_edge.get(&e) {
-                    chain.push(*h);
-                }
-                c = g.scc_of[e.from];
-            }
-            None => break,
-        }
-    }
-    chain.reverse();
-    Some(WorstPath { handoffs: chain })
 }
 
 /// The longest expected duration from the start to an end step, each cycle taken once.
