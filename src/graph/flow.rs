@@ -356,7 +356,7 @@ pub fn analyse(cat: &Catalogue, uc: &UseCase, graph: &FlowGraph) -> FlowFacts {
     facts.silos = silo_gaps(cat, uc, g, &items, start, &order, &available, &facts);
     facts.worst = super::worst::worst_path(start, &|s| uc.steps[s].is_end(), &g.succ, &facts.handoffs);
     facts.longest_minutes = longest_duration(uc, g, start);
-    facts.ping_pongs = ping_pongs(g, start, &facts);
+    facts.ping_pongs = ping_pongs(uc, g, start, &facts);
     facts.switches = channel_switches(cat, uc, g, &facts);
     facts.repeats = repeat_asks(uc, g, &items, &order, &facts);
     facts.open_loops = open_loops(cat, uc, g);
@@ -676,33 +676,62 @@ fn longest_duration(uc: &UseCase, g: &View, start: usize) -> Option<u64> {
         .max()
 }
 
-/// Searches the states (step, previous team, current team, length of the alternating run) for a
-/// run A, B, A, B. Customer and end steps leave the state unchanged.
-fn ping_pongs(g: &View, start: usize, facts: &FlowFacts) -> Vec<PingPong> {
-    type State = (usize, Option<usize>, Option<usize>, u8);
+/// The state of the search for A, B, A, B: previous team, current team, length of the
+/// alternating run (customer and end steps leave it unchanged).
+type Alternation = (Option<usize>, Option<usize>, u8);
+
+/// Ping-pong on the worst-path walks ([`super::worst`]: from the start to an end, round each
+/// simple cycle at most once). A search over the states (step, [`Alternation`]) finds the pairs
+/// of teams that alternate on some walk from the start that can still reach an end; without a
+/// cycle every walk is a simple path and that is exact. With cycles, each pair is confirmed by
+/// a search of the worst-path walks themselves, which also gives the handoff reported; where
+/// that search runs out of budget, the pair found by the first search is kept (it may need a
+/// loop taken twice: a sound over-approximation, never a miss).
+fn ping_pongs(uc: &UseCase, g: &View, start: usize, facts: &FlowFacts) -> Vec<PingPong> {
+    type State = (usize, Alternation);
     let who = |s: usize| facts.who[s].unwrap_or(Who::Nobody);
-    let step_into = |(_, a, b, k): State, v: usize| -> State {
+    let step_into = |(a, b, k): Alternation, v: usize| -> Alternation {
         match who(v) {
-            Who::Team(t) if Some(t) == b => (v, a, b, k),
-            Who::Team(t) if Some(t) == a && k >= 2 => (v, b, Some(t), (k + 1).min(4)),
-            Who::Team(t) => (v, b, Some(t), if b.is_some() { 2 } else { 1 }),
-            _ => (v, a, b, k),
+            Who::Team(t) if Some(t) == b => (a, b, k),
+            Who::Team(t) if Some(t) == a && k >= 2 => (b, Some(t), (k + 1).min(4)),
+            Who::Team(t) => (b, Some(t), if b.is_some() { 2 } else { 1 }),
+            _ => (a, b, k),
         }
     };
-    let first = step_into((start, None, None, 0), start);
+    // The steps from which an end can be reached along `next` entries.
+    let n = uc.steps.len();
+    let mut can_end = vec![false; n];
+    let mut stack: Vec<usize> = (0..n).filter(|&s| uc.steps[s].is_end()).collect();
+    while let Some(v) = stack.pop() {
+        if !std::mem::replace(&mut can_end[v], true) {
+            stack.extend(
+                g.pred[v]
+                    .iter()
+                    .map(|&(p, _)| p)
+                    .filter(|&p| !uc.steps[p].is_end()),
+            );
+        }
+    }
+    if !can_end[start] {
+        return Vec::new();
+    }
+    let first: State = (start, step_into((None, None, 0), start));
     let mut seen: HashSet<State> = HashSet::from([first]);
     let mut queue = VecDeque::from([first]);
     let mut found: Vec<PingPong> = Vec::new();
     let mut pairs: HashSet<(usize, usize)> = HashSet::new();
     while let Some(state) = queue.pop_front() {
         let u = state.0;
-        for &(v, kind) in &g.succ[u] {
-            let next = step_into(state, v);
+        if uc.steps[u].is_end() {
+            continue;
+        }
+        for &(v, kind) in g.succ[u].iter().filter(|&&(v, _)| can_end[v]) {
+            let next = (v, step_into(state.1, v));
             // The run completes on entering a step of B, whether straight from A's step (a
             // handoff) or from a customer step in between.
-            if next.3 == 4
-                && state.3 == 3
-                && let (Some(a), Some(b)) = (next.1, next.2)
+            if next.1.2 == 4
+                && state.1.2 == 3
+                && let (Some(a), Some(b)) = (next.1.0, next.1.1)
                 && pairs.insert((a.min(b), a.max(b)))
             {
                 found.push(PingPong {
@@ -714,6 +743,37 @@ fn ping_pongs(g: &View, start: usize, facts: &FlowFacts) -> Vec<PingPong> {
             if seen.insert(next) {
                 queue.push_back(next);
             }
+        }
+    }
+    if !found.is_empty() {
+        let mut budget = super::worst::SEARCH_BUDGET;
+        let is_end = |s: usize| uc.steps[s].is_end();
+        if let Some(walks) = super::worst::Walks::new(start, &is_end, &g.succ, &mut budget)
+            && !walks.acyclic()
+        {
+            found.retain_mut(|p| {
+                let pair = (p.first.min(p.second), p.first.max(p.second));
+                let done = |&(a, b, k): &Alternation| {
+                    k == 4 && a.zip(b).is_some_and(|(a, b)| (a.min(b), a.max(b)) == pair)
+                };
+                match walks.find(
+                    (None, None, 0),
+                    &|&s: &Alternation, v| step_into(s, v),
+                    &done,
+                    &mut budget,
+                ) {
+                    Some(Some((edge, (Some(a), Some(b), _)))) => {
+                        *p = PingPong {
+                            edge,
+                            first: a,
+                            second: b,
+                        };
+                        true
+                    }
+                    Some(_) => false,
+                    None => true,
+                }
+            });
         }
     }
     found.sort_by_key(|p| (p.edge.from, p.edge.to));

@@ -547,3 +547,224 @@ impl Search<'_> {
         finished
     }
 }
+
+/// The worst-path walks of a use case, generated step by step for the searches that look at
+/// the order of the steps (ping-pong): a walk follows a simple path from the start to an end,
+/// and wherever it is it may go round a simple cycle through that step that it has not gone
+/// round yet (inside another cycle too), coming back to where it left. These are exactly the
+/// walks of the module documentation (a simple path with distinct simple cycles inserted).
+pub(crate) struct Walks {
+    start: usize,
+    ends: Vec<bool>,
+    /// (target, the first `next` entry to it), steps that can reach an end only.
+    out: Vec<Vec<(usize, EdgeKind)>>,
+    /// The simple cycles (steps from their least one), self-loops left out.
+    cycles: Vec<Vec<usize>>,
+    /// Per step: the cycles through it.
+    cycles_at: Vec<Vec<usize>>,
+}
+
+/// Where the walk is: the step, the cycles it is going round (innermost last: cycle, position
+/// where it was entered, edges gone), the cycles used, the steps of the simple path.
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct WalkState<S> {
+    at: usize,
+    rounds: Vec<(usize, usize, usize)>,
+    used: u64,
+    path: Vec<bool>,
+    pattern: S,
+}
+
+impl Walks {
+    /// Prepares the walks, or `None` when the graph has too many simple cycles (over 64, or
+    /// more than the budget finds) to search them one by one.
+    pub(crate) fn new(
+        start: usize,
+        is_end: &dyn Fn(usize) -> bool,
+        succ: &[Vec<(usize, EdgeKind)>],
+        budget: &mut usize,
+    ) -> Option<Walks> {
+        let n = succ.len();
+        let ends: Vec<bool> = (0..n).map(is_end).collect();
+        let mut out: Vec<Vec<(usize, EdgeKind)>> = vec![Vec::new(); n];
+        let mut seen_from = vec![usize::MAX; n];
+        for u in (0..n).filter(|&u| !ends[u]) {
+            for &(v, kind) in &succ[u] {
+                if std::mem::replace(&mut seen_from[v], u) != u {
+                    out[u].push((v, kind));
+                }
+            }
+        }
+        // Steps a walk from the start to an end can visit.
+        let mut forward = vec![false; n];
+        let mut stack = vec![start];
+        while let Some(u) = stack.pop() {
+            if !std::mem::replace(&mut forward[u], true) {
+                stack.extend(out[u].iter().map(|&(v, _)| v));
+            }
+        }
+        let mut back: Vec<Vec<usize>> = vec![Vec::new(); n];
+        for (u, list) in out.iter().enumerate() {
+            list.iter().for_each(|&(v, _)| back[v].push(u));
+        }
+        let mut useful = vec![false; n];
+        let mut stack: Vec<usize> = (0..n).filter(|&s| forward[s] && ends[s]).collect();
+        while let Some(v) = stack.pop() {
+            if forward[v] && !std::mem::replace(&mut useful[v], true) {
+                stack.extend(back[v].iter().copied());
+            }
+        }
+        for (u, list) in out.iter_mut().enumerate() {
+            list.retain(|&(v, _)| useful[u] && useful[v]);
+        }
+        // Every simple cycle, from its least step, by a budgeted search.
+        let mut cycles: Vec<Vec<usize>> = Vec::new();
+        let mut on_path = vec![false; n];
+        for root in (0..n).filter(|&r| useful[r]) {
+            let mut path = vec![root];
+            let mut stack: Vec<usize> = vec![0];
+            on_path[root] = true;
+            while let Some(k) = stack.last_mut() {
+                let u = *path.last().expect("as long as the stack");
+                let next = out[u].get(*k).map(|&(v, _)| v);
+                *k += 1;
+                match next {
+                    None => {
+                        on_path[u] = false;
+                        path.pop();
+                        stack.pop();
+                    }
+                    Some(v) if v == root => {
+                        if u != root {
+                            if cycles.len() == 64 {
+                                return None;
+                            }
+                            cycles.push(path.clone());
+                        }
+                    }
+                    Some(v) if v > root && !on_path[v] => {
+                        *budget = budget.checked_sub(1)?;
+                        on_path[v] = true;
+                        path.push(v);
+                        stack.push(0);
+                    }
+                    Some(_) => {}
+                }
+            }
+        }
+        let mut cycles_at = vec![Vec::new(); n];
+        for (c, cycle) in cycles.iter().enumerate() {
+            cycle.iter().for_each(|&s| cycles_at[s].push(c));
+        }
+        Some(Walks {
+            start,
+            ends,
+            out,
+            cycles,
+            cycles_at,
+        })
+    }
+
+    /// True when the graph has no cycle: every walk is then a simple path, and a search over
+    /// all walks (a search over states) is exact.
+    pub(crate) fn acyclic(&self) -> bool {
+        self.cycles.is_empty()
+    }
+
+    /// Searches the walks for one along which `advance` reaches a state it calls `done`
+    /// (`advance(state, step)` on entering each step, the start included), returning the edge
+    /// on which it got there and that state. `Some(None)`: no walk does; `None`: the budget ran
+    /// out.
+    pub(crate) fn find<S: Clone + Eq + std::hash::Hash>(
+        &self,
+        initial: S,
+        advance: &dyn Fn(&S, usize) -> S,
+        done: &dyn Fn(&S) -> bool,
+        budget: &mut usize,
+    ) -> Option<Option<(Edge, S)>> {
+        if self.out[self.start].is_empty() && !self.ends[self.start] {
+            return Some(None);
+        }
+        let n = self.out.len();
+        let mut path = vec![false; n];
+        path[self.start] = true;
+        let first = WalkState {
+            at: self.start,
+            rounds: Vec::new(),
+            used: 0,
+            path,
+            pattern: advance(&initial, self.start),
+        };
+        // Where the pattern was completed travels with the state; whether a walk can go on to an
+        // end does not depend on where.
+        let mut seen: std::collections::HashSet<(WalkState<S>, bool)> = std::collections::HashSet::new();
+        let mut stack: Vec<(WalkState<S>, Option<(Edge, S)>)> = vec![(first, None)];
+        while let Some((state, found)) = stack.pop() {
+            if !seen.insert((state.clone(), found.is_some())) {
+                continue;
+            }
+            *budget = budget.checked_sub(1)?;
+            let v = state.at;
+            if state.rounds.is_empty() && self.ends[v] {
+                if found.is_some() {
+                    return Some(found);
+                }
+                continue;
+            }
+            let mut moves: Vec<(WalkState<S>, Option<(Edge, S)>)> = Vec::new();
+            let step = |state: &WalkState<S>, to: usize, kind: EdgeKind| {
+                let mut next = state.clone();
+                next.at = to;
+                next.pattern = advance(&state.pattern, to);
+                let edge = Edge {
+                    from: state.at,
+                    to,
+                    kind,
+                };
+                let now = found
+                    .clone()
+                    .or_else(|| done(&next.pattern).then(|| (edge, next.pattern.clone())));
+                (next, now)
+            };
+            // Go round a cycle through this step not gone round yet.
+            for &c in &self.cycles_at[v] {
+                if state.used & (1 << c) == 0 {
+                    let mut next = state.clone();
+                    let at = self.cycles[c].iter().position(|&s| s == v).expect("on the cycle");
+                    next.rounds.push((c, at, 0));
+                    next.used |= 1 << c;
+                    moves.push((next, found.clone()));
+                }
+            }
+            match state.rounds.last() {
+                Some(&(c, at, gone)) => {
+                    let cycle = &self.cycles[c];
+                    let to = cycle[(at + gone + 1) % cycle.len()];
+                    let kind = self.out[v]
+                        .iter()
+                        .find(|&&(w, _)| w == to)
+                        .expect("a cycle edge")
+                        .1;
+                    let (mut next, now) = step(&state, to, kind);
+                    if gone + 1 == cycle.len() {
+                        next.rounds.pop();
+                    } else {
+                        next.rounds.last_mut().expect("a round").2 += 1;
+                    }
+                    moves.push((next, now));
+                }
+                None => {
+                    for &(to, kind) in &self.out[v] {
+                        if !state.path[to] {
+                            let (mut next, now) = step(&state, to, kind);
+                            next.path[to] = true;
+                            moves.push((next, now));
+                        }
+                    }
+                }
+            }
+            stack.extend(moves.into_iter().rev());
+        }
+        Some(None)
+    }
+}
