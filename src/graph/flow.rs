@@ -3,14 +3,18 @@
 //! repeat asks and loops left open. Each returns facts (steps, edges, items); the rules of the
 //! `flow` and `experience` groups turn them into diagnostics.
 //!
-//! No analysis enumerates paths. Complexity, with V steps, E edges, I items, T teams:
+//! No analysis enumerates paths (the worst path and ping-pong search simple cycles, within a
+//! budget). Complexity, with V steps, E edges, I items, T teams:
 //! - availability and team knowledge: forward data-flow to a fixed point (a "must" analysis,
 //!   intersection over predecessors), O((V + E) · I · T / 64) per pass, passes bounded by the
 //!   loop nesting depth + 2;
 //! - repeat asks: the same, as a "may" analysis (union);
-//! - worst path and longest duration: dynamic programming over the condensation (SCCs), each
-//!   cycle taken once, O(V + E);
-//! - ping-pong: a search over states (step, last two teams, length of the A/B run), O((V + E) · T²);
+//! - worst path: see [`super::worst`] (walks that go round each simple cycle at most once; exact
+//!   within a search budget, an upper bound beyond it);
+//! - longest duration: dynamic programming over the condensation (SCCs), each component's
+//!   durations counted once, O(V + E);
+//! - ping-pong: a search over states (step, last two teams, length of the A/B run), O((V + E) · T²),
+//!   confirmed on the worst path's walks when there are cycles;
 //! - channel switches: a search from each frontstage step through unseen steps, O(V · (V + E)).
 
 use super::{EdgeKind, FlowGraph};

@@ -575,6 +575,9 @@ struct WalkState<S> {
     pattern: S,
 }
 
+/// A state still to search, with where the pattern was completed on the way, if it was.
+type Pending<S> = (WalkState<S>, Option<(Edge, S)>);
+
 impl Walks {
     /// Prepares the walks, or `None` when the graph has too many simple cycles (over 64, or
     /// more than the budget finds) to search them one by one.
@@ -698,7 +701,7 @@ impl Walks {
         // Where the pattern was completed travels with the state; whether a walk can go on to an
         // end does not depend on where.
         let mut seen: std::collections::HashSet<(WalkState<S>, bool)> = std::collections::HashSet::new();
-        let mut stack: Vec<(WalkState<S>, Option<(Edge, S)>)> = vec![(first, None)];
+        let mut stack: Vec<Pending<S>> = vec![(first, None)];
         while let Some((state, found)) = stack.pop() {
             if !seen.insert((state.clone(), found.is_some())) {
                 continue;
@@ -711,7 +714,7 @@ impl Walks {
                 }
                 continue;
             }
-            let mut moves: Vec<(WalkState<S>, Option<(Edge, S)>)> = Vec::new();
+            let mut moves: Vec<Pending<S>> = Vec::new();
             let step = |state: &WalkState<S>, to: usize, kind: EdgeKind| {
                 let mut next = state.clone();
                 next.at = to;
