@@ -750,7 +750,7 @@ fn ping_pongs(uc: &UseCase, g: &View, start: usize, facts: &FlowFacts) -> Vec<Pi
         }
     }
     if !found.is_empty() {
-        let mut budget = super::worst::SEARCH_BUDGET;
+        let mut budget = super::worst::WALK_SEARCH_BUDGET;
         let is_end = |s: usize| uc.steps[s].is_end();
         if let Some(walks) = super::worst::Walks::new(start, &is_end, &g.succ, &mut budget)
             && !walks.acyclic()

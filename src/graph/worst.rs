@@ -57,6 +57,10 @@ use std::collections::HashMap;
 /// The steps the searches of one use case may take before falling back to an upper bound.
 pub const SEARCH_BUDGET: usize = 1 << 17;
 
+/// The budget of the search of the walks for ping-pong (in states, a state of a use case of
+/// V steps costing 1 + V/32), past which a pair found on any walk is kept unconfirmed.
+pub const WALK_SEARCH_BUDGET: usize = 1 << 12;
+
 /// The worst path of a use case (see the module documentation).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct WorstPath {
@@ -127,6 +131,17 @@ pub(crate) fn worst_path(
     is_end: &dyn Fn(usize) -> bool,
     succ: &[Vec<(usize, EdgeKind)>],
     handoffs: &[Handoff],
+) -> Option<WorstPath> {
+    worst_path_within(start, is_end, succ, handoffs, SEARCH_BUDGET)
+}
+
+/// [`worst_path`] with the searches limited to `budget` steps.
+fn worst_path_within(
+    start: usize,
+    is_end: &dyn Fn(usize) -> bool,
+    succ: &[Vec<(usize, EdgeKind)>],
+    handoffs: &[Handoff],
+    budget: usize,
 ) -> Option<WorstPath> {
     let n = succ.len();
     let by_edge: HashMap<Edge, Handoff> = handoffs.iter().map(|h| (h.edge, *h)).collect();
@@ -211,7 +226,7 @@ pub(crate) fn worst_path(
         }
     }
 
-    let mut budget = SEARCH_BUDGET;
+    let mut budget = budget;
     let mut search = Search {
         g: &g,
         comp_of: &comp_of,
@@ -689,6 +704,8 @@ impl Walks {
             return Some(None);
         }
         let n = self.out.len();
+        // A state costs in proportion to its size (it is cloned and hashed).
+        let cost = 1 + n / 32;
         let mut path = vec![false; n];
         path[self.start] = true;
         let first = WalkState {
@@ -706,7 +723,7 @@ impl Walks {
             if !seen.insert((state.clone(), found.is_some())) {
                 continue;
             }
-            *budget = budget.checked_sub(1)?;
+            *budget = budget.checked_sub(cost)?;
             let v = state.at;
             if state.rounds.is_empty() && self.ends[v] {
                 if found.is_some() {
@@ -729,16 +746,6 @@ impl Walks {
                     .or_else(|| done(&next.pattern).then(|| (edge, next.pattern.clone())));
                 (next, now)
             };
-            // Go round a cycle through this step not gone round yet.
-            for &c in &self.cycles_at[v] {
-                if state.used & (1 << c) == 0 {
-                    let mut next = state.clone();
-                    let at = self.cycles[c].iter().position(|&s| s == v).expect("on the cycle");
-                    next.rounds.push((c, at, 0));
-                    next.used |= 1 << c;
-                    moves.push((next, found.clone()));
-                }
-            }
             match state.rounds.last() {
                 Some(&(c, at, gone)) => {
                     let cycle = &self.cycles[c];
@@ -766,8 +773,99 @@ impl Walks {
                     }
                 }
             }
+            // Go round a cycle through this step not gone round yet: tried after going on, and
+            // only until the pattern is found (an end reached with a cycle is reached without).
+            for &c in self.cycles_at[v].iter().filter(|_| found.is_none()) {
+                if state.used & (1 << c) == 0 {
+                    let mut next = state.clone();
+                    let at = self.cycles[c].iter().position(|&s| s == v).expect("on the cycle");
+                    next.rounds.push((c, at, 0));
+                    next.used |= 1 << c;
+                    moves.push((next, found.clone()));
+                }
+            }
             stack.extend(moves.into_iter().rev());
         }
         Some(None)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A random flow graph of up to 8 steps (the last ones ends), with the team of each step
+    /// (`None`: the customer) and its handoff edges.
+    fn graph() -> impl Strategy<Value = (Vec<Vec<(usize, EdgeKind)>>, Vec<Option<usize>>, usize)> {
+        (2..=8usize, 1..=2usize).prop_flat_map(|(n, ends)| {
+            let total = n + ends;
+            (
+                prop::collection::vec(prop::collection::vec(0..total, 1..=3), n),
+                prop::collection::vec(prop::option::weighted(0.85, 0..3usize), n),
+                Just(ends),
+            )
+                .prop_map(move |(next, teams, ends)| {
+                    let mut succ: Vec<Vec<(usize, EdgeKind)>> = next
+                        .into_iter()
+                        .map(|list| {
+                            list.into_iter()
+                                .enumerate()
+                                .map(|(k, v)| (v, EdgeKind::Next(k)))
+                                .collect()
+                        })
+                        .collect();
+                    succ.extend((0..ends).map(|_| Vec::new()));
+                    let mut teams = teams;
+                    teams.extend((0..ends).map(|_| None));
+                    (succ, teams, total - ends)
+                })
+        })
+    }
+
+    fn handoffs(succ: &[Vec<(usize, EdgeKind)>], teams: &[Option<usize>]) -> Vec<Handoff> {
+        let mut out = Vec::new();
+        for (u, list) in succ.iter().enumerate() {
+            for &(v, kind) in list {
+                if let (Some(a), Some(b)) = (teams[u], teams[v])
+                    && a != b
+                {
+                    out.push(Handoff {
+                        edge: Edge { from: u, to: v, kind },
+                        from_team: a,
+                        to_team: b,
+                        cross_department: false,
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    proptest! {
+        /// With any budget, however small, the result is never below the exact value, and when
+        /// it says it is exact it is.
+        #[test]
+        fn a_bound_is_never_below_the_exact_value((succ, teams, steps) in graph()) {
+            let hs = handoffs(&succ, &teams);
+            let is_end = |s: usize| s >= steps;
+            let exact = worst_path(0, &is_end, &succ, &hs);
+            if let Some(e) = &exact {
+                prop_assert!(e.exact);
+                prop_assert_eq!(e.handoffs.len(), e.count);
+            }
+            for budget in [0, 1, 2, 3, 5, 8, 13, 21, 34, 55] {
+                let within = worst_path_within(0, &is_end, &succ, &hs, budget);
+                prop_assert_eq!(within.is_some(), exact.is_some());
+                if let (Some(w), Some(e)) = (&within, &exact) {
+                    prop_assert!(w.count >= e.count, "budget {}: {} < {}", budget, w.count, e.count);
+                    if w.exact {
+                        prop_assert_eq!(w, e);
+                    } else {
+                        prop_assert!(w.walk.is_empty() && w.tangle.is_some());
+                    }
+                }
+            }
+        }
     }
 }
