@@ -797,7 +797,10 @@ mod tests {
 
     /// A random flow graph of up to 8 steps (the last ones ends), with the team of each step
     /// (`None`: the customer) and its handoff edges.
-    fn graph() -> impl Strategy<Value = (Vec<Vec<(usize, EdgeKind)>>, Vec<Option<usize>>, usize)> {
+    /// Successors, the team of each step, the number of steps that are not ends.
+    type Random = (Vec<Vec<(usize, EdgeKind)>>, Vec<Option<usize>>, usize);
+
+    fn graph() -> impl Strategy<Value = Random> {
         (2..=8usize, 1..=2usize).prop_flat_map(|(n, ends)| {
             let total = n + ends;
             (
