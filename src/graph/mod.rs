@@ -9,6 +9,7 @@
 //! strongly connected components use Tarjan's algorithm (linear).
 
 pub mod flow;
+pub mod worst;
 
 use crate::model::{Catalogue, UseCase};
 use petgraph::algo::tarjan_scc;

@@ -9,6 +9,13 @@ declare_rule! {
     /// the front office closes the loop with the customer, is not a ping-pong. Each pair of teams
     /// is reported once per use case, at the handoff that completes the pattern.
     ///
+    /// The paths are those of `handoff-budget`'s worst path: from the start to an end, going
+    /// round each loop at most once. A loop where one round and the way out read A, B, A only
+    /// (billing checks, field service fixes, billing checks again and passes it on) is not a
+    /// ping-pong: that would take a second round. One where they read A, B, A, B is (billing
+    /// writes, field service checks, billing writes again, field service checks and passes it
+    /// on).
+    ///
     /// ## Why is this bad?
     /// Ping-pong means neither team can finish the case: questions go back and forth, each
     /// round adds a queue, and the customer waits for teams that are waiting for each other.
