@@ -130,6 +130,10 @@ pub struct PingPong {
     pub first: usize,
     /// Team B.
     pub second: usize,
+    /// False when the loops were too tangled to confirm, within the walk search's budget, that
+    /// a walk round each loop at most once reads A, B, A, B: the pair is then reported as
+    /// possible (never missed), which is a bound, not a finding of the exact definition.
+    pub confirmed: bool,
 }
 
 /// A frontstage step on one channel followed, with no customer-facing step between, by a
@@ -744,6 +748,8 @@ fn ping_pongs(uc: &UseCase, g: &View, start: usize, facts: &FlowFacts) -> Vec<Pi
                     edge: Edge { from: u, to: v, kind },
                     first: a,
                     second: b,
+                    // Without loops every walk is a simple path, and the search above is exact.
+                    confirmed: true,
                 });
             }
             if seen.insert(next) {
@@ -754,7 +760,12 @@ fn ping_pongs(uc: &UseCase, g: &View, start: usize, facts: &FlowFacts) -> Vec<Pi
     if !found.is_empty() {
         let mut budget = super::worst::WALK_SEARCH_BUDGET;
         let is_end = |s: usize| uc.steps[s].is_end();
-        if let Some(walks) = super::worst::Walks::new(start, &is_end, &g.succ, &mut budget)
+        let walks = super::worst::Walks::new(start, &is_end, &g.succ, &mut budget);
+        if walks.is_none() {
+            // Too many simple cycles to search the walks: every pair stays, as possible.
+            found.iter_mut().for_each(|p| p.confirmed = false);
+        }
+        if let Some(walks) = walks
             && !walks.acyclic()
         {
             found.retain_mut(|p| {
@@ -773,11 +784,15 @@ fn ping_pongs(uc: &UseCase, g: &View, start: usize, facts: &FlowFacts) -> Vec<Pi
                             edge,
                             first: a,
                             second: b,
+                            confirmed: true,
                         };
                         true
                     }
                     Some(_) => false,
-                    None => true,
+                    None => {
+                        p.confirmed = false;
+                        true
+                    }
                 }
             });
         }

@@ -16,6 +16,11 @@ declare_rule! {
     /// writes, field service checks, billing writes again, field service checks and passes it
     /// on).
     ///
+    /// Confirming that a walk round each loop at most once reads A, B, A, B is a search over
+    /// walks with a budget. When a use case's loops are too tangled for it, a pair found on some
+    /// walk is still reported, and the message says that it may bounce: a ping-pong is never
+    /// missed, but such a finding can be one the exact definition would not make.
+    ///
     /// ## Why is this bad?
     /// Ping-pong means neither team can finish the case: questions go back and forth, each
     /// round adds a queue, and the customer waits for teams that are waiting for each other.
@@ -51,12 +56,17 @@ impl Rule for PingPong {
         let (uc, flow) = cx.use_case(i);
         for p in &flow.flow.ping_pongs {
             let (a, b) = (team(cx, p.first), team(cx, p.second));
-            out.push(
-                Diagnostic::new(
-                    Self::META.id,
-                    edge_span(uc, &p.edge),
-                    format!("the case bounces between {a} and {b} ({a}, {b}, {a}, {b}): neither team can finish it, and the customer waits through every round"),
+            let message = if p.confirmed {
+                format!(
+                    "the case bounces between {a} and {b} ({a}, {b}, {a}, {b}): neither team can finish it, and the customer waits through every round"
                 )
+            } else {
+                format!(
+                    "the case may bounce between {a} and {b} ({a}, {b}, {a}, {b}): its loops are too tangled for casebook to confirm it going round each loop at most once; if it does, neither team can finish it"
+                )
+            };
+            out.push(
+                Diagnostic::new(Self::META.id, edge_span(uc, &p.edge), message)
                 .in_use_case(uc.id.value.clone())
                 .at_step(uc.steps[p.edge.from].id.value.clone())
                 .with_help(format!("give {a} or {b} what it needs to decide alone the first time (system access, a checklist), so the case goes back at most once")),
