@@ -36,7 +36,7 @@
 
 use crate::graph::flow::Edge;
 use crate::graph::{EdgeKind, FlowGraph};
-use crate::handbook::labels::{EN, FR, label};
+use crate::labels::{EN, FR, label};
 use crate::model::{CUSTOMER, Catalogue, Lane, UseCase};
 use std::fmt::Write;
 
@@ -82,10 +82,10 @@ pub struct LaneLabels {
 }
 
 impl LaneLabels {
-    /// English labels (from the handbook's English table).
+    /// English labels (from the English table of [`crate::labels`]).
     pub const ENGLISH: LaneLabels = LaneLabels::from_table(EN);
 
-    /// French labels (from the handbook's French table).
+    /// French labels (from the French table of [`crate::labels`]).
     pub const FRENCH: LaneLabels = LaneLabels::from_table(FR);
 
     const fn from_table(t: &[(&'static str, &'static str)]) -> LaneLabels {

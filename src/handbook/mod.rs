@@ -8,13 +8,13 @@
 
 pub mod charts;
 pub mod escape;
-pub mod labels;
 pub mod pages;
 pub mod search;
 pub mod templates;
 
 use crate::diagnostic::Severity;
 use crate::engine::Checked;
+use crate::labels;
 use crate::model::Date;
 use crate::rules::{self, Group};
 use std::path::{Path, PathBuf};
