@@ -11,6 +11,8 @@ use super::StepBox;
 use super::place::Rows;
 use super::route::Route;
 use crate::graph::flow::Edge;
+use std::cmp::Reverse;
+use std::collections::{BTreeSet, BinaryHeap, HashMap};
 
 /// The y of each edge's ports.
 #[derive(Clone, Debug, PartialEq)]
@@ -31,26 +33,100 @@ pub(super) fn ports(
     col: &[usize],
 ) -> Ports {
     let n = boxes.len();
-    // Ports: spread the edges over a box's side in the order of where they go, top to bottom.
-    let rank_out = |e: usize| -> usize {
-        let (u, v) = (edges[e].from, edges[e].to);
-        match routes[e] {
-            Route::Adjacent | Route::TargetRow => 2 * sub_of[v] + 1,
-            Route::SourceRow | Route::Vertical => 2 * sub_of[u] + 1,
-            Route::Band { band, .. } => 2 * band,
+    let mut ins_of: Vec<Vec<usize>> = vec![Vec::new(); n];
+    let mut outs_of: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (e, edge) in edges.iter().enumerate() {
+        if routes[e] != Route::Vertical {
+            ins_of[edge.to].push(e);
+            outs_of[edge.from].push(e);
         }
-    };
-    let rank_in = |e: usize| -> usize {
-        let (u, v) = (edges[e].from, edges[e].to);
-        match routes[e] {
-            Route::Adjacent | Route::SourceRow => 2 * sub_of[u] + 1,
-            Route::TargetRow | Route::Vertical => 2 * sub_of[v] + 1,
-            Route::Band { band, .. } => 2 * band,
+    }
+    let straight = straight_edges(n, edges, routes, sub_of);
+    let mut in_y = vec![0.0; edges.len()];
+    for (b, ins) in boxes.iter().zip(&mut ins_of) {
+        // Spread the edges over a box's side in the order of where they come from, top to bottom.
+        let rank_in = |e: usize| -> usize {
+            let (u, v) = (edges[e].from, edges[e].to);
+            match routes[e] {
+                Route::Adjacent | Route::SourceRow => 2 * sub_of[u] + 1,
+                Route::TargetRow | Route::Vertical => 2 * sub_of[v] + 1,
+                Route::Band { band, .. } => 2 * band,
+            }
+        };
+        ins.sort_by_key(|&e| (rank_in(e), std::cmp::Reverse(col[edges[e].from]), e));
+        let cy = b.y + b.h / 2.0;
+        let mut k = 0;
+        let m = ins.iter().filter(|&&e| !straight[e]).count();
+        for &e in ins.iter() {
+            if straight[e] {
+                in_y[e] = cy;
+            } else {
+                in_y[e] = spread(b.y + 4.0, cy - 4.0, k, m);
+                k += 1;
+            }
         }
-    };
-    // The centre of a box's sides is kept for one straight edge along its sub-lane each way;
-    // the other edges leave from the lower half and enter in the upper half. So an edge leaving
-    // a box never runs on top of one entering the next box of the sub-lane.
+    }
+    let entering = Entering::new(boxes, edges, routes, sub_of, col);
+    let mut out_y = vec![0.0; edges.len()];
+    for (i, b) in boxes.iter().enumerate() {
+        let rank_out = |e: usize| -> usize {
+            let (u, v) = (edges[e].from, edges[e].to);
+            match routes[e] {
+                Route::Adjacent | Route::TargetRow => 2 * sub_of[v] + 1,
+                Route::SourceRow | Route::Vertical => 2 * sub_of[u] + 1,
+                Route::Band { band, .. } => 2 * band,
+            }
+        };
+        let outs = &mut outs_of[i];
+        outs.sort_by_key(|&e| (rank_out(e), col[edges[e].to], e));
+        let own = 2 * sub_of[i] + 1;
+        let (ups, downs): (Vec<usize>, Vec<usize>) = outs
+            .iter()
+            .filter(|&&e| !straight[e])
+            .partition(|&&e| rank_out(e) < own);
+        // Edges going up leave from the upper half when nothing enters the gap after this box
+        // at the same height; otherwise every edge but the straight one leaves from the lower half.
+        let cy = b.y + b.h / 2.0;
+        let upper: Vec<f64> = ups
+            .iter()
+            .enumerate()
+            .map(|(k, _)| spread(b.y + 4.0, cy - 4.0, k, ups.len()))
+            .collect();
+        let clash = upper
+            .iter()
+            .any(|y| entering.after(i).any(|e| (y - in_y[e]).abs() < 2.0));
+        let use_upper = !clash && !ups.is_empty();
+        let lower_count = if use_upper {
+            downs.len()
+        } else {
+            ups.len() + downs.len()
+        };
+        let mut k = 0;
+        let mut up = 0;
+        for &e in outs.iter() {
+            if straight[e] {
+                out_y[e] = cy;
+            } else if use_upper && ups.get(up) == Some(&e) {
+                out_y[e] = upper[up];
+                up += 1;
+            } else {
+                out_y[e] = spread(cy + 4.0, b.y + b.h - 4.0, k, lower_count);
+                k += 1;
+            }
+        }
+    }
+    Ports { out_y, in_y }
+}
+
+/// The `k`-th of `m` points spread evenly between `lo` and `hi`.
+fn spread(lo: f64, hi: f64, k: usize, m: usize) -> f64 {
+    lo + (hi - lo) * (k as f64 + 0.5) / m as f64
+}
+
+/// The edges that keep the centre of a box's side: one straight edge along its sub-lane each
+/// way; the other edges leave from the lower half and enter in the upper half. So an edge
+/// leaving a box never runs on top of one entering the next box of the sub-lane.
+fn straight_edges(n: usize, edges: &[Edge], routes: &[Route], sub_of: &[usize]) -> Vec<bool> {
     let mut straight = vec![false; edges.len()];
     let (mut straight_out, mut straight_in) = (vec![false; n], vec![false; n]);
     for (e, edge) in edges.iter().enumerate() {
@@ -65,73 +141,54 @@ pub(super) fn ports(
             straight_in[v] = true;
         }
     }
-    let spread = |lo: f64, hi: f64, k: usize, m: usize| lo + (hi - lo) * (k as f64 + 0.5) / m as f64;
-    let mut out_y = vec![0.0; edges.len()];
-    let mut in_y = vec![0.0; edges.len()];
-    for (i, b) in boxes.iter().enumerate() {
-        let cy = b.y + b.h / 2.0;
-        let mut ins: Vec<usize> = (0..edges.len())
-            .filter(|&e| edges[e].to == i && routes[e] != Route::Vertical)
-            .collect();
-        ins.sort_by_key(|&e| (rank_in(e), std::cmp::Reverse(col[edges[e].from]), e));
-        let mut k = 0;
-        let m = ins.iter().filter(|&&e| !straight[e]).count();
-        for &e in &ins {
-            if straight[e] {
-                in_y[e] = cy;
-            } else {
-                in_y[e] = spread(b.y + 4.0, cy - 4.0, k, m);
-                k += 1;
+    straight
+}
+
+/// The edges that enter the gap after a box at the height of its sub-lane: every edge into a
+/// box of the same sub-lane in the next column, and the edges routed along the sub-lane from
+/// a source in the box's column.
+struct Entering<'a> {
+    sub_of: &'a [usize],
+    col: &'a [usize],
+    /// Per (sub-lane, column), the edges into its boxes.
+    into_cell: HashMap<(usize, usize), Vec<usize>>,
+    /// Per (target's sub-lane, source's column), the edges routed along the target's sub-lane.
+    along: HashMap<(usize, usize), Vec<usize>>,
+}
+
+impl<'a> Entering<'a> {
+    fn new(
+        boxes: &[StepBox],
+        edges: &[Edge],
+        routes: &[Route],
+        sub_of: &'a [usize],
+        col: &'a [usize],
+    ) -> Entering<'a> {
+        let mut into_cell: HashMap<(usize, usize), Vec<usize>> = HashMap::new();
+        let mut along: HashMap<(usize, usize), Vec<usize>> = HashMap::new();
+        debug_assert_eq!(boxes.len(), sub_of.len());
+        for (e, edge) in edges.iter().enumerate() {
+            let v = edge.to;
+            into_cell.entry((sub_of[v], col[v])).or_default().push(e);
+            if routes[e] == Route::TargetRow {
+                along.entry((sub_of[v], col[edge.from])).or_default().push(e);
             }
         }
-    }
-    for (i, b) in boxes.iter().enumerate() {
-        let cy = b.y + b.h / 2.0;
-        let mut outs: Vec<usize> = (0..edges.len())
-            .filter(|&e| edges[e].from == i && routes[e] != Route::Vertical)
-            .collect();
-        outs.sort_by_key(|&e| (rank_out(e), col[edges[e].to], e));
-        let own = 2 * sub_of[i] + 1;
-        let (ups, downs): (Vec<usize>, Vec<usize>) = outs
-            .iter()
-            .filter(|&&e| !straight[e])
-            .partition(|&&e| rank_out(e) < own);
-        // Edges going up leave from the upper half when nothing enters the gap after this box
-        // at the same height; otherwise every edge but the straight one leaves from the lower half.
-        let mut upper: Vec<f64> = ups
-            .iter()
-            .enumerate()
-            .map(|(k, _)| spread(b.y + 4.0, cy - 4.0, k, ups.len()))
-            .collect();
-        let entering: Vec<f64> = (0..edges.len())
-            .filter(|&e| {
-                let v = edges[e].to;
-                sub_of[v] == sub_of[i]
-                    && (col[v] == col[i] + 1
-                        || (routes[e] == Route::TargetRow && col[edges[e].from] == col[i]))
-            })
-            .map(|e| in_y[e])
-            .collect();
-        let clash = upper.iter().any(|y| entering.iter().any(|z| (y - z).abs() < 2.0));
-        let lower_count = if clash || ups.is_empty() {
-            upper.clear();
-            ups.len() + downs.len()
-        } else {
-            downs.len()
-        };
-        let mut k = 0;
-        for &e in &outs {
-            if straight[e] {
-                out_y[e] = cy;
-            } else if !upper.is_empty() && ups.contains(&e) {
-                out_y[e] = upper[ups.iter().position(|&u| u == e).expect("an up edge")];
-            } else {
-                out_y[e] = spread(cy + 4.0, b.y + b.h - 4.0, k, lower_count);
-                k += 1;
-            }
+        Entering {
+            sub_of,
+            col,
+            into_cell,
+            along,
         }
     }
-    Ports { out_y, in_y }
+
+    /// The edges entering the gap after box `i` at its sub-lane's height (some twice).
+    fn after(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
+        let (s, c) = (self.sub_of[i], self.col[i]);
+        let next = self.into_cell.get(&(s, c + 1)).into_iter().flatten();
+        let along = self.along.get(&(s, c)).into_iter().flatten();
+        next.chain(along).copied()
+    }
 }
 
 /// A vertical segment waiting for a slot in its gap.
@@ -203,7 +260,9 @@ pub(super) fn verticals(
 }
 
 /// First fit, gap by gap: each segment, by its top, takes the first slot where it keeps 4 units
-/// from every other segment.
+/// from every other segment. Segments come by their top, so a slot is free for a segment once
+/// the bottom of its last segment is 4 units above the top; a heap of the slots in use by their
+/// bottom hands them back in that order, and the free slot with the smallest number is taken.
 fn slots(vsegs: &[VSeg], ncols: usize) -> (Vec<usize>, Vec<[usize; 2]>) {
     let mut slot = vec![0usize; vsegs.len()];
     let mut slots_used = vec![[0usize; 2]; ncols + 1];
@@ -214,7 +273,10 @@ fn slots(vsegs: &[VSeg], ncols: usize) -> (Vec<usize>, Vec<[usize; 2]>) {
             .partial_cmp(&(y.gap, y.arrival, y.lo, y.hi, y.edge))
             .unwrap_or(std::cmp::Ordering::Equal)
     });
-    let mut taken: Vec<Vec<(f64, f64)>> = Vec::new();
+    // Slots in use, by the bottom of their last segment (smallest first).
+    let mut busy: BinaryHeap<Reverse<(Bottom, usize)>> = BinaryHeap::new();
+    let mut free: BTreeSet<usize> = BTreeSet::new();
+    let mut count = 0;
     let mut current = (usize::MAX, false);
     for &i in &by_gap {
         let s = &vsegs[i];
@@ -223,19 +285,44 @@ fn slots(vsegs: &[VSeg], ncols: usize) -> (Vec<usize>, Vec<[usize; 2]>) {
         }
         if (s.gap, s.arrival) != current {
             current = (s.gap, s.arrival);
-            taken.clear();
+            busy.clear();
+            free.clear();
+            count = 0;
         }
-        let k = taken
-            .iter()
-            .position(|t| t.iter().all(|&(a, b)| s.hi + 4.0 < a || b + 4.0 < s.lo))
-            .unwrap_or(taken.len());
-        if k == taken.len() {
-            taken.push(Vec::new());
+        while let Some(&Reverse((Bottom(b), k))) = busy.peek() {
+            if b + 4.0 < s.lo {
+                busy.pop();
+                free.insert(k);
+            } else {
+                break;
+            }
         }
-        taken[k].push((s.lo, s.hi));
+        let k = free.pop_first().unwrap_or_else(|| {
+            count += 1;
+            count - 1
+        });
+        busy.push(Reverse((Bottom(s.hi), k)));
         slot[i] = k;
         let used = &mut slots_used[s.gap][usize::from(s.arrival)];
         *used = (*used).max(k + 1);
     }
     (slot, slots_used)
+}
+
+/// The bottom of a segment, ordered (the coordinates are finite).
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Bottom(f64);
+
+impl Eq for Bottom {}
+
+impl PartialOrd for Bottom {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Bottom {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.total_cmp(&other.0)
+    }
 }

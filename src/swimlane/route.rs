@@ -10,6 +10,7 @@ use super::ports::{Ports, Verticals};
 use super::{HandoffKind, RoutedEdge, SLOT, SLOT_MARGIN, StepBox};
 use crate::graph::flow::Edge;
 use crate::graph::{EdgeKind, FlowGraph};
+use std::collections::{BTreeMap, HashMap};
 
 /// How an edge is routed, before coordinates exist.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -35,8 +36,48 @@ pub(super) struct Routes {
     pub tracks: Vec<usize>,
 }
 
-fn overlaps(list: &[(i64, i64)], (lo, hi): (i64, i64)) -> bool {
-    list.iter().any(|&(a, b)| a <= hi && lo <= b)
+/// Disjoint closed intervals (of half-columns), by their start: what a sub-lane or a track of a
+/// band already carries. Finding an overlap is a logarithmic look-up instead of a scan.
+#[derive(Clone, Debug, Default)]
+struct Intervals(BTreeMap<i64, i64>);
+
+impl Intervals {
+    /// True when `[lo, hi]` shares a point with an interval of the set. The intervals being
+    /// disjoint, only the last one starting at or before `hi` can reach `lo`.
+    fn overlaps(&self, (lo, hi): (i64, i64)) -> bool {
+        self.0.range(..=hi).next_back().is_some_and(|(_, &b)| lo <= b)
+    }
+
+    /// Adds `[lo, hi]`, which overlaps none of the set.
+    fn insert(&mut self, (lo, hi): (i64, i64)) {
+        self.0.insert(lo, hi);
+    }
+}
+
+/// Per sub-lane, how many of the columns before each column hold a box: whether a sub-lane is
+/// clear between two columns in constant time.
+struct Occupancy(Vec<Vec<usize>>);
+
+impl Occupancy {
+    fn new(cell: &[Vec<bool>]) -> Occupancy {
+        Occupancy(
+            cell.iter()
+                .map(|row| {
+                    let mut before = Vec::with_capacity(row.len() + 1);
+                    before.push(0);
+                    for &taken in row {
+                        before.push(before[before.len() - 1] + usize::from(taken));
+                    }
+                    before
+                })
+                .collect(),
+        )
+    }
+
+    /// True when no box of sub-lane `s` stands in columns `from..to`.
+    fn clear(&self, s: usize, from: usize, to: usize) -> bool {
+        from >= to || self.0[s][to] == self.0[s][from]
+    }
 }
 
 /// Decides how each edge runs, shortest edges first and loops last.
@@ -48,28 +89,29 @@ pub(super) fn choose(
     cell: &[Vec<bool>],
 ) -> Routes {
     let ns = cell.len();
+    let occupancy = Occupancy::new(cell);
     let mut order: Vec<usize> = (0..edges.len()).collect();
     order.sort_by_key(|&e| {
         let (u, v) = (edges[e].from, edges[e].to);
         (col[v] <= col[u], col[v].abs_diff(col[u]), u, v, e)
     });
-    let mut rows: Vec<Vec<(i64, i64)>> = vec![Vec::new(); ns];
-    let mut bands: Vec<Vec<Vec<(i64, i64)>>> = vec![Vec::new(); ns + 1];
+    let mut rows: Vec<Intervals> = vec![Intervals::default(); ns];
+    let mut bands: Vec<Vec<Intervals>> = vec![Vec::new(); ns + 1];
     let mut routes = vec![Route::Adjacent; edges.len()];
     for &e in &order {
         let (u, v) = (edges[e].from, edges[e].to);
         let (su, sv, cu, cv) = (sub_of[u], sub_of[v], col[u], col[v]);
-        let clear = |s: usize| (cu + 1..cv).all(|c| !cell[s][c]);
+        let clear = |s: usize| occupancy.clear(s, cu + 1, cv);
         let (cu2, cv2) = (2 * cu as i64, 2 * cv as i64);
         routes[e] = if stacked_from[v] == Some(u) && cv == cu {
             Route::Vertical
         } else if cv == cu + 1 {
             Route::Adjacent
-        } else if cv > cu && clear(su) && !overlaps(&rows[su], (cu2 + 1, cv2)) {
-            rows[su].push((cu2 + 1, cv2));
+        } else if cv > cu && clear(su) && !rows[su].overlaps((cu2 + 1, cv2)) {
+            rows[su].insert((cu2 + 1, cv2));
             Route::SourceRow
-        } else if cv > cu && clear(sv) && !overlaps(&rows[sv], (cu2 + 2, cv2 + 1)) {
-            rows[sv].push((cu2 + 2, cv2 + 1));
+        } else if cv > cu && clear(sv) && !rows[sv].overlaps((cu2 + 2, cv2 + 1)) {
+            rows[sv].insert((cu2 + 2, cv2 + 1));
             Route::TargetRow
         } else {
             let back = cv <= cu;
@@ -88,16 +130,16 @@ pub(super) fn choose(
                 .map(|&b| {
                     let t = bands[b]
                         .iter()
-                        .position(|t| !overlaps(t, span))
+                        .position(|t| !t.overlaps(span))
                         .unwrap_or(bands[b].len());
                     (b, t)
                 })
                 .min_by_key(|&(_, t)| t)
                 .expect("at least one candidate band");
             if track == bands[band].len() {
-                bands[band].push(Vec::new());
+                bands[band].push(Intervals::default());
             }
-            bands[band][track].push(span);
+            bands[band][track].insert(span);
             Route::Band { band, track }
         };
     }
@@ -170,19 +212,19 @@ pub(super) fn paths(
         }
     }
 
-    let handoff_of = |e: &Placed| {
-        flow.flow
-            .handoffs
-            .iter()
-            .find(|h| h.edge.from == e.from && h.edge.to == e.to && h.edge.kind == e.kind)
-            .map(|h| {
-                if h.cross_department {
-                    HandoffKind::CrossDepartment
-                } else {
-                    HandoffKind::Internal
-                }
-            })
-    };
+    // The first handoff listed for each edge, looked up by the edge.
+    let mut handoffs: HashMap<(usize, usize, EdgeKind), HandoffKind> = HashMap::new();
+    for h in &flow.flow.handoffs {
+        let kind = if h.cross_department {
+            HandoffKind::CrossDepartment
+        } else {
+            HandoffKind::Internal
+        };
+        handoffs
+            .entry((h.edge.from, h.edge.to, h.edge.kind))
+            .or_insert(kind);
+    }
+    let handoff_of = |e: &Placed| handoffs.get(&(e.from, e.to, e.kind)).copied();
     placed
         .iter()
         .enumerate()
