@@ -146,6 +146,8 @@ pub(crate) const EN: &[(&str, &str)] = &[
     ("otherwise", "otherwise"),
     ("on_failure_short", "on failure"),
     ("runs_lower", "runs"),
+    ("diagram_simplified_one", "simplified: {n} connection not drawn"),
+    ("diagram_simplified_many", "simplified: {n} connections not drawn"),
 ];
 
 /// The French table.
@@ -293,6 +295,11 @@ pub(crate) const FR: &[(&str, &str)] = &[
     ("otherwise", "sinon"),
     ("on_failure_short", "en cas d'échec"),
     ("runs_lower", "exécute"),
+    ("diagram_simplified_one", "simplifié : {n} liaison non dessinée"),
+    (
+        "diagram_simplified_many",
+        "simplifié : {n} liaisons non dessinées",
+    ),
 ];
 
 /// The label `key` of a table, at compile time (a missing key does not compile).

@@ -281,6 +281,9 @@ pub fn render_svg(cat: &Catalogue, uc: &UseCase, flow: &FlowGraph, labels: &Lane
         "start",
         " font-weight=\"bold\" fill=\"#222222\"",
     );
+    if l.omitted > 0 {
+        simplified_note(&mut out, &l, labels);
+    }
     lanes(&mut out, &l, labels);
     blueprint_lines(&mut out, &l, labels);
     edges(&mut out, &l, uc, &pre);
@@ -289,6 +292,18 @@ pub fn render_svg(cat: &Catalogue, uc: &UseCase, flow: &FlowGraph, labels: &Lane
     legend(&mut out, &l, labels, &pre);
     out.push_str("</svg>\n");
     out
+}
+
+/// The note on a simplified diagram, between the heading and the lanes.
+fn simplified_note(out: &mut String, l: &Layout, labels: &LaneLabels) {
+    let top = l.lanes.first().map_or(l.lanes_bottom, |f| f.y);
+    let _ = writeln!(
+        out,
+        "<text class=\"cb-simplified\" x=\"{}\" y=\"{}\" font-size=\"11\" font-weight=\"bold\" fill=\"{CROSS}\">{}</text>",
+        num(MARGIN),
+        num(top - 6.0),
+        escape(&labels.simplified(l.omitted))
+    );
 }
 
 /// The lanes, the sub-lanes and their captions, and the frame around them.
@@ -600,5 +615,21 @@ mod tests {
         assert_eq!(num(1.0), "1");
         assert_eq!(num(1.25), "1.3");
         assert_eq!(num(-0.01), "0");
+    }
+
+    #[test]
+    fn the_note_on_a_simplified_diagram_counts_in_both_languages() {
+        assert_eq!(
+            LaneLabels::ENGLISH.simplified(1),
+            "simplified: 1 connection not drawn"
+        );
+        assert_eq!(
+            LaneLabels::ENGLISH.simplified(40),
+            "simplified: 40 connections not drawn"
+        );
+        assert_eq!(
+            LaneLabels::FRENCH.simplified(2),
+            "simplifié : 2 liaisons non dessinées"
+        );
     }
 }

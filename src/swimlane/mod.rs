@@ -26,6 +26,12 @@
 //!    is free, the gap is widened and step 7 runs again (at most four rounds).
 //! 8. [`draw`]: the SVG.
 //!
+//! Every use case the loader accepts is drawn in bounded time. The phases cost about linear time
+//! in steps and edges, except routing and conditions, which grow with the edges that share a
+//! stretch of the diagram; so a use case of more than [`MAX_EDGES`] edges is drawn simplified:
+//! its boxes as usual, the shortest edges (forward ones first) up to the budget, and a note
+//! "simplified: N connections not drawn" (in the catalogue's language) above the lanes.
+//!
 //! Text widths are estimated (no font metrics): [`CHAR_EM`] em per character, generous for
 //! sans-serif fonts. Known limits: columns follow the flow, so a long linear use case is wide
 //! (the picture scrolls, or scales down when printed); sub-lanes keep the order of first
@@ -88,6 +94,10 @@ pub struct LaneLabels {
     pub runs: &'static str,
     /// The heading of the legend.
     pub legend: &'static str,
+    /// The note on a simplified diagram when one edge is not drawn (`{n}` is the number).
+    pub simplified_one: &'static str,
+    /// The note on a simplified diagram when several edges are not drawn (`{n}` is the number).
+    pub simplified_many: &'static str,
 }
 
 impl LaneLabels {
@@ -117,6 +127,8 @@ impl LaneLabels {
             on_failure: label(t, "on_failure_short"),
             runs: label(t, "runs_lower"),
             legend: label(t, "legend"),
+            simplified_one: label(t, "diagram_simplified_one"),
+            simplified_many: label(t, "diagram_simplified_many"),
         }
     }
 
@@ -137,6 +149,16 @@ impl LaneLabels {
         }
     }
 
+    /// The note on a diagram that leaves `omitted` edges out.
+    pub fn simplified(&self, omitted: usize) -> String {
+        let text = if omitted == 1 {
+            self.simplified_one
+        } else {
+            self.simplified_many
+        };
+        text.replace("{n}", &omitted.to_string())
+    }
+
     fn line(&self, line: LineKind) -> &'static str {
         match line {
             LineKind::Interaction => self.line_of_interaction,
@@ -148,6 +170,11 @@ impl LaneLabels {
 
 // Geometry, in SVG user units (pixels at 100 %). Text widths are estimated at `CHAR_EM` em per
 // character, a generous average for sans-serif fonts, so wrapped text fits its box.
+/// The most edges a diagram draws. Beyond it the drawing is simplified: the shortest edges
+/// (forward first) are drawn, the others only counted in a note, so that any use case is drawn
+/// in bounded time (routing and conditions cost more than linear time in the edges that share
+/// a stretch of the diagram). A use case this dense cannot be read edge by edge anyway.
+pub const MAX_EDGES: usize = 3_000;
 /// The estimated width of a character, in em.
 pub const CHAR_EM: f64 = 0.6;
 const MARGIN: f64 = 16.0;
@@ -211,6 +238,9 @@ pub struct Layout {
     pub lanes_bottom: f64,
     /// The top of the legend.
     pub legend_y: f64,
+    /// How many edges are not drawn: above [`MAX_EDGES`], only the shortest are, and the picture
+    /// says how many are missing. 0 for an ordinary diagram.
+    pub omitted: usize,
 }
 
 /// A lane of the diagram.
@@ -350,10 +380,15 @@ pub fn layout_with(cat: &Catalogue, uc: &UseCase, flow: &FlowGraph, labels: &Lan
     for i in 0..n {
         cell[sub_of[i]][col[i]] = true;
     }
+    let (edges, omitted) = route::within_budget(edges_of(flow, n), &col, MAX_EDGES);
+    let (mut outs, mut ins) = (vec![0; n], vec![0; n]);
+    for e in &edges {
+        outs[e.from] += 1;
+        ins[e.to] += 1;
+    }
     let mut boxes: Vec<StepBox> = (0..n)
-        .map(|i| place::step_box(cat, uc, flow, labels, i, sub_of[i], col[i]))
+        .map(|i| place::step_box(cat, uc, labels, i, sub_of[i], col[i], outs[i].max(ins[i])))
         .collect();
-    let edges = edges_of(flow, n);
     let route::Routes {
         route: routes,
         tracks,
@@ -403,7 +438,9 @@ pub fn layout_with(cat: &Catalogue, uc: &UseCase, flow: &FlowGraph, labels: &Lan
             gap_w[g] += LABEL_ROOM;
         }
     };
-    finish(uc, labels, rows, boxes, routed, content_x, diagram_right)
+    let mut layout = finish(uc, labels, rows, boxes, routed, content_x, diagram_right);
+    layout.omitted = omitted;
+    layout
 }
 
 /// Every edge of the flow graph, in step order and `next` order within a step.
@@ -447,6 +484,7 @@ fn finish(
         content_x,
         lanes_bottom,
         legend_y,
+        omitted: 0,
     };
     let extra = layout.heading.len().saturating_sub(1) as f64 * HEADING_LINE;
     if extra > 0.0 {

@@ -8,19 +8,19 @@ use super::{
     END_W, GAP_MIN, LABEL_ROOM, LANE_BOTTOM, LaneBand, LaneLabels, LineKind, MIN_BOX_H, PAD, SLOT,
     SLOT_MARGIN, StepBox, SubLane, TITLE_CHARS, TITLE_LINE, TRACK,
 };
-use crate::graph::FlowGraph;
 use crate::model::{Catalogue, Lane, UseCase};
 
-/// The box of step `i`: its wrapped text and size (placed later).
+/// The box of step `i`: its wrapped text and size (placed later), tall enough for `ports`
+/// edges on a side.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn step_box(
     cat: &Catalogue,
     uc: &UseCase,
-    flow: &FlowGraph,
     labels: &LaneLabels,
     i: usize,
     sub_lane: usize,
     column: usize,
+    ports: usize,
 ) -> StepBox {
     let s = &uc.steps[i];
     let end = s.is_end();
@@ -60,11 +60,6 @@ pub(super) fn step_box(
             + if extra > 0.0 { 3.0 } else { 0.0 };
         (BOX_W, h.max(MIN_BOX_H))
     };
-    let ports = flow
-        .succ
-        .get(i)
-        .map_or(0, Vec::len)
-        .max(flow.pred.get(i).map_or(0, Vec::len));
     let h = h.max(16.0 + 18.0 * ports as f64);
     StepBox {
         step: i,

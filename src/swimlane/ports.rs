@@ -326,3 +326,43 @@ impl Ord for Bottom {
         self.0.total_cmp(&other.0)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn seg(gap: usize, lo: f64, hi: f64, arrival: bool, edge: usize) -> VSeg {
+        VSeg {
+            gap,
+            lo,
+            hi,
+            arrival,
+            edge,
+        }
+    }
+
+    #[test]
+    fn segments_that_keep_their_distance_share_a_slot() {
+        let segs = [
+            seg(0, 0.0, 10.0, false, 0),
+            seg(0, 5.0, 20.0, false, 1),
+            seg(0, 15.0, 30.0, false, 2), // 5 below the first: its slot again
+            seg(0, 16.0, 40.0, true, 3),  // arrivals count from the other side
+            seg(1, 0.0, 0.2, false, 4),   // too short to need a slot
+            seg(1, 0.0, 50.0, false, 5),
+        ];
+        let (slot, used) = slots(&segs, 1);
+        assert_eq!(slot, vec![0, 1, 0, 0, 0, 0]);
+        assert_eq!(used, vec![[2, 1], [1, 0]]);
+    }
+
+    #[test]
+    fn a_slot_is_free_again_only_four_units_below_its_last_segment() {
+        let segs = [
+            seg(0, 0.0, 10.0, false, 0),
+            seg(0, 14.0, 20.0, false, 1),
+            seg(0, 14.5, 20.0, false, 2),
+        ];
+        assert_eq!(slots(&segs, 0).0, vec![0, 1, 0]);
+    }
+}

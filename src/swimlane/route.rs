@@ -80,6 +80,34 @@ impl Occupancy {
     }
 }
 
+/// The edges to draw when there are more than `budget`: the shortest forward ones first (the
+/// order in which routes are chosen), loops last, kept in their original order; and how many
+/// are left out. Routing and placing conditions cost more than linear time in the number of
+/// edges that share a stretch of the diagram, so a dense use case is drawn simplified rather
+/// than slowly.
+pub(super) fn within_budget(edges: Vec<Edge>, col: &[usize], budget: usize) -> (Vec<Edge>, usize) {
+    if edges.len() <= budget {
+        return (edges, 0);
+    }
+    let mut order: Vec<usize> = (0..edges.len()).collect();
+    order.sort_by_key(|&e| {
+        let (u, v) = (edges[e].from, edges[e].to);
+        (col[v] <= col[u], col[v].abs_diff(col[u]), u, v, e)
+    });
+    let mut keep = vec![false; edges.len()];
+    for &e in &order[..budget] {
+        keep[e] = true;
+    }
+    let omitted = edges.len() - budget;
+    let kept = edges
+        .into_iter()
+        .zip(keep)
+        .filter(|(_, k)| *k)
+        .map(|(e, _)| e)
+        .collect();
+    (kept, omitted)
+}
+
 /// Decides how each edge runs, shortest edges first and loops last.
 pub(super) fn choose(
     edges: &[Edge],
@@ -291,4 +319,55 @@ fn simplify(pts: Vec<(f64, f64)>) -> Vec<(f64, f64)> {
         out.push(p);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn edge(from: usize, to: usize, k: usize) -> Edge {
+        Edge {
+            from,
+            to,
+            kind: EdgeKind::Next(k),
+        }
+    }
+
+    #[test]
+    fn within_budget_keeps_the_shortest_forward_edges_in_their_order() {
+        // Columns 0, 1, 2, 3; a chain, a long forward edge and a loop.
+        let col = [0, 1, 2, 3];
+        let edges = vec![
+            edge(0, 1, 0),
+            edge(0, 3, 1),
+            edge(1, 2, 0),
+            edge(2, 3, 0),
+            edge(3, 0, 0),
+        ];
+        let (all, omitted) = within_budget(edges.clone(), &col, 5);
+        assert_eq!((all, omitted), (edges.clone(), 0));
+        let (kept, omitted) = within_budget(edges.clone(), &col, 3);
+        assert_eq!(omitted, 2);
+        assert_eq!(kept, vec![edges[0], edges[2], edges[3]]);
+    }
+
+    #[test]
+    fn intervals_find_overlaps_of_closed_ranges() {
+        let mut set = Intervals::default();
+        set.insert((2, 4));
+        set.insert((8, 9));
+        assert!(set.overlaps((4, 6)), "shares the end point");
+        assert!(set.overlaps((0, 2)));
+        assert!(set.overlaps((0, 20)), "covers both");
+        assert!(!set.overlaps((5, 7)));
+        assert!(!set.overlaps((10, 12)));
+    }
+
+    #[test]
+    fn occupancy_tells_whether_a_sub_lane_is_clear_between_columns() {
+        let o = Occupancy::new(&[vec![true, false, false, true, false]]);
+        assert!(o.clear(0, 1, 3));
+        assert!(!o.clear(0, 1, 4));
+        assert!(o.clear(0, 4, 4), "an empty range");
+    }
 }
