@@ -6,6 +6,7 @@
 use super::LaneLabels;
 use crate::graph::FlowGraph;
 use crate::model::{CUSTOMER, Catalogue, Lane, UseCase};
+use std::collections::HashMap;
 
 /// The rows of the diagram.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -21,6 +22,7 @@ pub(super) fn assign(cat: &Catalogue, uc: &UseCase, flow: &FlowGraph, labels: &L
     let n = uc.steps.len();
     let mut keys: Vec<(Lane, String, String)> = Vec::new();
     let mut key_of: Vec<Option<usize>> = vec![None; n];
+    let mut index: HashMap<(usize, String), usize> = HashMap::new();
     for (i, s) in uc.steps.iter().enumerate() {
         if s.is_end() {
             continue;
@@ -38,13 +40,10 @@ pub(super) fn assign(cat: &Catalogue, uc: &UseCase, flow: &FlowGraph, labels: &L
                 .map_or_else(|| actor.to_owned(), |t| t.name.clone());
             (actor.to_owned(), caption)
         };
-        let k = match keys.iter().position(|(l, k, _)| *l == lane && *k == key) {
-            Some(k) => k,
-            None => {
-                keys.push((lane, key, caption));
-                keys.len() - 1
-            }
-        };
+        let k = *index.entry((lane as usize, key.clone())).or_insert_with(|| {
+            keys.push((lane, key, caption));
+            keys.len() - 1
+        });
         key_of[i] = Some(k);
     }
     if keys.is_empty() {

@@ -123,20 +123,41 @@ pub(super) fn layering(flow: &FlowGraph, n: usize, back: &[Vec<bool>]) -> Layeri
     Layering { order, dag, dag_in }
 }
 
-/// Which cells of each sub-lane hold a box (or a vertical edge between stacked boxes).
-struct Cells(Vec<Vec<bool>>);
+/// Which cells of each sub-lane hold a box (or a vertical edge between stacked boxes). Per
+/// sub-lane, each cell points towards a free cell at or after it (a disjoint-set forest with
+/// path halving), so finding the first free cell after a column does not walk every taken
+/// one: a step fanning out to thousands of steps of one team stays linear.
+struct Cells(Vec<Vec<usize>>);
 
 impl Cells {
+    fn new(subs: usize) -> Cells {
+        Cells(vec![Vec::new(); subs])
+    }
+
+    /// The first free cell of sub-lane `s` at or after column `c`.
+    fn free_from(&mut self, s: usize, mut c: usize) -> usize {
+        let next = &mut self.0[s];
+        while c < next.len() && next[c] != c {
+            let up = next[c];
+            if up < next.len() {
+                next[c] = next[up];
+            }
+            c = up;
+        }
+        c
+    }
+
     fn taken(&self, s: usize, c: usize) -> bool {
-        self.0[s].get(c).copied().unwrap_or(false)
+        self.0[s].get(c).is_some_and(|&next| next != c)
     }
 
     fn take(&mut self, s: usize, c: usize) {
-        let row = &mut self.0[s];
-        if row.len() <= c {
-            row.resize(c + 1, false);
+        let next = &mut self.0[s];
+        if next.len() <= c + 1 {
+            let len = next.len();
+            next.extend(len..c + 2);
         }
-        row[c] = true;
+        next[c] = c + 1;
     }
 }
 
@@ -149,7 +170,7 @@ pub(super) fn columns(uc: &UseCase, flow: &FlowGraph, sub_of: &[usize], subs: us
     let group = |i: usize| unreachable(flow, i);
     let mut col = vec![0usize; n];
     let mut stacked_from = vec![None; n];
-    let mut cells = Cells(vec![Vec::new(); subs]);
+    let mut cells = Cells::new(subs);
     // The layers give the order; the columns only have to come after the predecessors' (the
     // unreachable steps after all the others).
     let mut min_col = vec![0usize; n];
@@ -174,9 +195,7 @@ pub(super) fn columns(uc: &UseCase, flow: &FlowGraph, sub_of: &[usize], subs: us
             }
             stacked_from[u] = Some(p);
         } else {
-            while cells.taken(sub_of[u], c) {
-                c += 1;
-            }
+            c = cells.free_from(sub_of[u], c);
         }
         cells.take(sub_of[u], c);
         col[u] = c;
