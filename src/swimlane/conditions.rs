@@ -443,3 +443,94 @@ impl Line {
             .map(move |j| self.spans[j].2)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A small deterministic generator of coordinates.
+    fn coordinates(seed: u64) -> impl FnMut(f64) -> f64 {
+        let mut x = seed;
+        move |scale| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x % 10_000) as f64 / 10_000.0 * scale
+        }
+    }
+
+    #[test]
+    fn the_segment_index_finds_every_segment_a_spot_crosses() {
+        let mut next = coordinates(0x2545_F491_4F6C_DD1D);
+        let mut index = Segments::default();
+        let mut ends = Vec::new();
+        for id in 0..400 {
+            let a = ((next(400.0)).round(), (next(400.0)).round());
+            let len = next(200.0);
+            let b = match id % 3 {
+                0 => (a.0 + len, a.1),
+                1 => (a.0, a.1 - len),
+                _ => (a.0 + 0.005, a.1 + len),
+            };
+            index.insert(id, a, b);
+            ends.push((a, b));
+        }
+        index.finish();
+        for _ in 0..400 {
+            let r = Rect {
+                x: next(420.0) - 10.0,
+                y: next(420.0) - 10.0,
+                w: next(120.0),
+                h: next(60.0),
+            };
+            let near: Vec<usize> = index.near(r).collect();
+            for (id, &(a, b)) in ends.iter().enumerate() {
+                if r.crossed_by(a, b) {
+                    assert!(near.contains(&id), "segment {id} {a:?}-{b:?} crosses {r:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_grid_finds_every_rectangle_a_spot_overlaps() {
+        let mut next = coordinates(0x9E37_79B9_7F4A_7C15);
+        let mut grid = Grid::default();
+        let rects: Vec<Rect> = (0..300)
+            .map(|_| Rect {
+                x: next(2000.0),
+                y: next(800.0),
+                w: next(300.0),
+                h: next(90.0),
+            })
+            .collect();
+        for (id, &r) in rects.iter().enumerate() {
+            grid.insert(id, r);
+        }
+        for _ in 0..300 {
+            let q = Rect {
+                x: next(2000.0),
+                y: next(800.0),
+                w: next(150.0),
+                h: next(60.0),
+            };
+            let near: Vec<usize> = grid.near(q).collect();
+            for (id, r) in rects.iter().enumerate() {
+                if r.overlaps(&q) {
+                    assert!(near.contains(&id));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn seven_spots_are_tried_along_each_segment_above_or_right_first() {
+        let horizontal = spots((0.0, 50.0), (300.0, 50.0), 80.0, 20.0);
+        assert_eq!(horizontal.len(), 7);
+        assert_eq!(horizontal[0].0.y, 27.0, "above the line");
+        assert_eq!(horizontal[0].1, 0.0);
+        let vertical = spots((100.0, 0.0), (100.0, 200.0), 80.0, 20.0);
+        assert_eq!(vertical.len(), 7);
+        assert_eq!(vertical[0].0.x, 104.0, "right of the line");
+    }
+}

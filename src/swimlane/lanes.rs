@@ -76,3 +76,22 @@ pub(super) fn assign(cat: &Catalogue, uc: &UseCase, flow: &FlowGraph, labels: &L
         list: subs,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::swimlane::testing::use_case;
+
+    #[test]
+    fn sub_lanes_follow_the_lanes_and_end_steps_their_first_predecessor() {
+        let (cat, flow) = use_case(
+            "  - id: ask\n    actor: customer\n    channel: phone\n    next: check\n  - id: check\n    actor: billing\n    next: answer\n  - id: answer\n    actor: contact-centre\n    channel: phone\n    next: [end, check]\n  - id: again\n    actor: billing\n    next: end\n  - id: end\n    end: done\n",
+        );
+        let s = assign(&cat, &cat.use_cases[0], &flow, &LaneLabels::ENGLISH);
+        let lanes: Vec<Lane> = s.list.iter().map(|(l, _)| *l).collect();
+        assert_eq!(lanes, vec![Lane::Customer, Lane::Frontstage, Lane::Backstage]);
+        assert_eq!(s.list[0].1, "Customer");
+        // ask, check, answer, again (billing again), end (after answer).
+        assert_eq!(s.of, vec![0, 2, 1, 2, 1]);
+    }
+}

@@ -241,3 +241,73 @@ fn stack_on(
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::swimlane::testing::use_case;
+
+    const LOOP: &str = "  - id: a\n    actor: billing\n    next: b\n  - id: b\n    actor: billing\n    next: c\n  - id: c\n    actor: billing\n    next: [a, end]\n  - id: orphan\n    actor: billing\n    next: end\n  - id: end\n    end: done\n";
+
+    #[test]
+    fn a_loop_is_broken_at_the_edge_that_closes_it() {
+        let (cat, flow) = use_case(LOOP);
+        let n = cat.use_cases[0].steps.len();
+        let back = back_edges(&flow, n);
+        assert_eq!(
+            back[2],
+            vec![true, false],
+            "c -> a closes the loop, c -> end does not"
+        );
+        assert!(
+            back.iter()
+                .enumerate()
+                .all(|(u, b)| u == 2 || b.iter().all(|x| !x))
+        );
+        let layering = layering(&flow, n, &back);
+        assert_eq!(
+            layering.order,
+            vec![0, 1, 2, 4, 3],
+            "by layer; the unreachable orphan last"
+        );
+        assert!(layering.dag[2].contains(&4) && !layering.dag[2].contains(&0));
+    }
+
+    #[test]
+    fn steps_take_the_first_free_cell_after_their_predecessors() {
+        let (cat, flow) = use_case(LOOP);
+        let uc = &cat.use_cases[0];
+        let sub_of = vec![0; uc.steps.len()];
+        let c = columns(uc, &flow, &sub_of, 1);
+        assert_eq!(
+            c.col,
+            vec![0, 1, 2, 4, 3],
+            "the orphan after every reachable step"
+        );
+        assert!(c.stacked_from.iter().all(Option::is_none));
+    }
+
+    #[test]
+    fn a_plain_handoff_goes_straight_below_its_source() {
+        let (cat, flow) = use_case(
+            "  - id: a\n    actor: contact-centre\n    channel: phone\n    next: b\n  - id: b\n    actor: billing\n    next: end\n  - id: end\n    end: done\n",
+        );
+        let uc = &cat.use_cases[0];
+        let c = columns(uc, &flow, &[0, 1, 1], 2);
+        assert_eq!(c.col, vec![0, 0, 1]);
+        assert_eq!(c.stacked_from, vec![None, Some(0), None]);
+    }
+
+    #[test]
+    fn free_cells_are_found_past_a_run_of_taken_ones() {
+        let mut cells = Cells::new(2);
+        for c in [0, 1, 2, 4] {
+            cells.take(0, c);
+        }
+        assert_eq!(cells.free_from(0, 0), 3);
+        assert_eq!(cells.free_from(0, 1), 3);
+        assert_eq!(cells.free_from(0, 4), 5);
+        assert_eq!(cells.free_from(1, 7), 7);
+        assert!(cells.taken(0, 4) && !cells.taken(0, 3) && !cells.taken(0, 99));
+    }
+}

@@ -574,3 +574,33 @@ impl EdgeLabel {
         }
     }
 }
+
+/// Small use cases for the phases' own tests.
+#[cfg(test)]
+mod testing {
+    use crate::graph::FlowGraph;
+    use crate::model::Catalogue;
+    use std::path::Path;
+
+    /// The test fixtures' organisation with one use case whose `steps:` are `steps` (YAML at
+    /// the indentation of a list item), and its flow graph.
+    pub fn use_case(steps: &str) -> (Catalogue, FlowGraph) {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/base");
+        for f in [
+            "casebook.yaml",
+            "channels.yaml",
+            "information.yaml",
+            "organisation.yaml",
+        ] {
+            std::fs::copy(base.join(f), dir.path().join(f)).expect("copy the base");
+        }
+        std::fs::create_dir(dir.path().join("use-cases")).expect("use-cases");
+        let yaml = format!("id: t\ntitle: T\ndomain: billing\nsteps:\n{steps}");
+        std::fs::write(dir.path().join("use-cases/t.yaml"), yaml).expect("write");
+        let cat = crate::load::load(dir.path()).expect("loads").catalogue;
+        assert_eq!(cat.use_cases.len(), 1, "the use case loads");
+        let flow = FlowGraph::build(&cat, &cat.use_cases[0]);
+        (cat, flow)
+    }
+}

@@ -241,3 +241,24 @@ pub(super) fn boundary_lines(lanes: &[LaneBand]) -> Vec<BoundaryLine> {
     }
     lines
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gaps_hold_their_slots_and_room_for_a_condition() {
+        let w = gap_widths(&[[0, 0], [3, 2], [1, 0]], &[false, false, true]);
+        assert_eq!(w[0], GAP_MIN);
+        assert_eq!(w[1], 2.0 * SLOT_MARGIN + 5.0 * SLOT + 8.0);
+        assert_eq!(w[2], 2.0 * SLOT_MARGIN + SLOT + LABEL_ROOM);
+    }
+
+    #[test]
+    fn columns_follow_their_gaps_from_the_left() {
+        let (gap_x, col_x, right) = columns_x(&[10.0, 20.0, 30.0], 100.0);
+        assert_eq!(gap_x, vec![100.0, 110.0 + BOX_W, 130.0 + 2.0 * BOX_W]);
+        assert_eq!(col_x, vec![110.0, 130.0 + BOX_W]);
+        assert_eq!(right, 160.0 + 2.0 * BOX_W);
+    }
+}
