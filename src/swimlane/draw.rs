@@ -3,8 +3,8 @@
 
 use super::{
     ARROW, CAPTION_FONT, CAPTION_LINE, CHANNEL_FONT, CHANNEL_LINE, HEADER_W, HEADING_FONT, HEADING_LINE,
-    HandoffKind, LABEL_FONT, LABEL_LINE, LEGEND_ROW, LaneLabels, Layout, MARGIN, PAD, RoutedEdge, TITLE_FONT,
-    TITLE_LINE, layout_with, text_width,
+    HandoffKind, LABEL_FONT, LABEL_LINE, LEGEND_ROW, LaneLabels, Layout, MARGIN, PAD, RoutedEdge, StepBox,
+    TITLE_FONT, TITLE_LINE, layout_with, text_width,
 };
 use crate::graph::{EdgeKind, FlowGraph};
 use crate::model::{Catalogue, Lane, UseCase};
@@ -440,68 +440,9 @@ fn boxes(out: &mut String, l: &Layout, uc: &UseCase, labels: &LaneLabels) {
         let class = if b.end { "cb-step cb-end" } else { "cb-step" };
         let _ = writeln!(out, "<g class=\"{class}\"><title>{}</title>", escape(&tip));
         if b.end {
-            let _ = writeln!(
-                out,
-                "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"{r}\" ry=\"{r}\" fill=\"#e8f5e9\" stroke=\"#2e7d32\" stroke-width=\"1.5\"/>",
-                num(b.x),
-                num(b.y),
-                num(b.w),
-                num(b.h),
-                r = num((b.h / 2.0).min(17.0))
-            );
-            let first = b.y + PAD + TITLE_FONT - 1.0;
-            text_block(
-                out,
-                b.x + b.w / 2.0,
-                first,
-                TITLE_LINE,
-                &b.lines,
-                TITLE_FONT,
-                "middle",
-                " fill=\"#1b5e20\"",
-            );
+            end_pill(out, b);
         } else {
-            let _ = writeln!(
-                out,
-                "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"4\" ry=\"4\" fill=\"#ffffff\" stroke=\"#555555\" stroke-width=\"1.2\"/>",
-                num(b.x),
-                num(b.y),
-                num(b.w),
-                num(b.h)
-            );
-            if b.calls.is_some() {
-                let _ = writeln!(
-                    out,
-                    "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"2\" ry=\"2\" fill=\"none\" stroke=\"#555555\" stroke-width=\"0.8\"/>",
-                    num(b.x + 3.0),
-                    num(b.y + 3.0),
-                    num(b.w - 6.0),
-                    num(b.h - 6.0)
-                );
-            }
-            let first = b.y + PAD + TITLE_FONT - 1.0;
-            text_block(
-                out,
-                b.x + PAD,
-                first,
-                TITLE_LINE,
-                &b.lines,
-                TITLE_FONT,
-                "start",
-                " fill=\"#111111\"",
-            );
-            let mut y = b.y + PAD + b.lines.len() as f64 * TITLE_LINE + 3.0 + CHANNEL_FONT;
-            for extra in [&b.channel, &b.calls].into_iter().flatten() {
-                let _ = writeln!(
-                    out,
-                    "<text x=\"{}\" y=\"{}\" font-size=\"{}\" font-style=\"italic\" fill=\"#555555\">{}</text>",
-                    num(b.x + PAD),
-                    num(y),
-                    num(CHANNEL_FONT),
-                    escape(extra)
-                );
-                y += CHANNEL_LINE;
-            }
+            step_rect(out, b);
         }
         out.push_str("</g>\n");
         if b.moment_of_truth {
@@ -511,6 +452,75 @@ fn boxes(out: &mut String, l: &Layout, uc: &UseCase, labels: &LaneLabels) {
             let cx = b.x + b.w - if b.moment_of_truth { 34.0 } else { 12.0 };
             warning(out, cx, b.y, 8.5, labels.fail_point);
         }
+    }
+}
+
+/// An end step: a green pill with its label centred.
+fn end_pill(out: &mut String, b: &StepBox) {
+    let _ = writeln!(
+        out,
+        "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"{r}\" ry=\"{r}\" fill=\"#e8f5e9\" stroke=\"#2e7d32\" stroke-width=\"1.5\"/>",
+        num(b.x),
+        num(b.y),
+        num(b.w),
+        num(b.h),
+        r = num((b.h / 2.0).min(17.0))
+    );
+    let first = b.y + PAD + TITLE_FONT - 1.0;
+    text_block(
+        out,
+        b.x + b.w / 2.0,
+        first,
+        TITLE_LINE,
+        &b.lines,
+        TITLE_FONT,
+        "middle",
+        " fill=\"#1b5e20\"",
+    );
+}
+
+/// An ordinary step: a box with its title, channel and the use case it runs (a double border).
+fn step_rect(out: &mut String, b: &StepBox) {
+    let _ = writeln!(
+        out,
+        "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"4\" ry=\"4\" fill=\"#ffffff\" stroke=\"#555555\" stroke-width=\"1.2\"/>",
+        num(b.x),
+        num(b.y),
+        num(b.w),
+        num(b.h)
+    );
+    if b.calls.is_some() {
+        let _ = writeln!(
+            out,
+            "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"2\" ry=\"2\" fill=\"none\" stroke=\"#555555\" stroke-width=\"0.8\"/>",
+            num(b.x + 3.0),
+            num(b.y + 3.0),
+            num(b.w - 6.0),
+            num(b.h - 6.0)
+        );
+    }
+    let first = b.y + PAD + TITLE_FONT - 1.0;
+    text_block(
+        out,
+        b.x + PAD,
+        first,
+        TITLE_LINE,
+        &b.lines,
+        TITLE_FONT,
+        "start",
+        " fill=\"#111111\"",
+    );
+    let mut y = b.y + PAD + b.lines.len() as f64 * TITLE_LINE + 3.0 + CHANNEL_FONT;
+    for extra in [&b.channel, &b.calls].into_iter().flatten() {
+        let _ = writeln!(
+            out,
+            "<text x=\"{}\" y=\"{}\" font-size=\"{}\" font-style=\"italic\" fill=\"#555555\">{}</text>",
+            num(b.x + PAD),
+            num(y),
+            num(CHANNEL_FONT),
+            escape(extra)
+        );
+        y += CHANNEL_LINE;
     }
 }
 
