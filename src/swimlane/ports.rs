@@ -42,8 +42,39 @@ pub(super) fn ports(
         }
     }
     let straight = straight_edges(n, edges, routes, sub_of);
+    let ends = Ends {
+        edges,
+        routes,
+        sub_of,
+        col,
+        straight: &straight,
+    };
+    let in_y = in_ports(boxes, &mut ins_of, &ends);
+    let out_y = out_ports(boxes, &mut outs_of, &ends, &in_y);
+    Ports { out_y, in_y }
+}
+
+/// What the placement of ports reads about the edges.
+struct Ends<'a> {
+    edges: &'a [Edge],
+    routes: &'a [Route],
+    sub_of: &'a [usize],
+    col: &'a [usize],
+    straight: &'a [bool],
+}
+
+/// Where each edge enters its target: spread over the upper half of the left side in the order
+/// of where the edges come from, top to bottom; the straight edge in the middle.
+fn in_ports(boxes: &[StepBox], ins_of: &mut [Vec<usize>], ends: &Ends) -> Vec<f64> {
+    let Ends {
+        edges,
+        routes,
+        sub_of,
+        col,
+        straight,
+    } = *ends;
     let mut in_y = vec![0.0; edges.len()];
-    for (b, ins) in boxes.iter().zip(&mut ins_of) {
+    for (b, ins) in boxes.iter().zip(ins_of.iter_mut()) {
         // Spread the edges over a box's side in the order of where they come from, top to bottom.
         let rank_in = |e: usize| -> usize {
             let (u, v) = (edges[e].from, edges[e].to);
@@ -66,6 +97,20 @@ pub(super) fn ports(
             }
         }
     }
+    in_y
+}
+
+/// Where each edge leaves its source: spread over the lower half of the right side in the
+/// order of where the edges go; edges going up from the upper half when nothing enters the gap
+/// after the box at the same height; the straight edge in the middle.
+fn out_ports(boxes: &[StepBox], outs_of: &mut [Vec<usize>], ends: &Ends, in_y: &[f64]) -> Vec<f64> {
+    let Ends {
+        edges,
+        routes,
+        sub_of,
+        col,
+        straight,
+    } = *ends;
     let entering = Entering::new(boxes, edges, routes, sub_of, col);
     let mut out_y = vec![0.0; edges.len()];
     for (i, b) in boxes.iter().enumerate() {
@@ -115,7 +160,7 @@ pub(super) fn ports(
             }
         }
     }
-    Ports { out_y, in_y }
+    out_y
 }
 
 /// The `k`-th of `m` points spread evenly between `lo` and `hi`.

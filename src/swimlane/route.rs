@@ -240,8 +240,25 @@ pub(super) fn paths(
         }
     }
 
-    // The first handoff listed for each edge, looked up by the edge.
-    let mut handoffs: HashMap<(usize, usize, EdgeKind), HandoffKind> = HashMap::new();
+    let handoffs = handoff_kinds(flow);
+    placed
+        .iter()
+        .enumerate()
+        .map(|(e, p)| RoutedEdge {
+            from: p.from,
+            to: p.to,
+            kind: p.kind,
+            points: simplify(polyline(p, boxes, band_y[e])),
+            handoff: handoffs.get(&(p.from, p.to, p.kind)).copied(),
+            back: p.back,
+            label: None,
+        })
+        .collect()
+}
+
+/// The first handoff listed for each edge, by the edge.
+fn handoff_kinds(flow: &FlowGraph) -> HashMap<(usize, usize, EdgeKind), HandoffKind> {
+    let mut handoffs = HashMap::new();
     for h in &flow.flow.handoffs {
         let kind = if h.cross_department {
             HandoffKind::CrossDepartment
@@ -252,50 +269,41 @@ pub(super) fn paths(
             .entry((h.edge.from, h.edge.to, h.edge.kind))
             .or_insert(kind);
     }
-    let handoff_of = |e: &Placed| handoffs.get(&(e.from, e.to, e.kind)).copied();
-    placed
-        .iter()
-        .enumerate()
-        .map(|(e, p)| {
-            let (bu, bv) = (&boxes[p.from], &boxes[p.to]);
-            let (start, end) = if p.route == Route::Vertical {
-                let x = bu.x + bu.w / 2.0;
-                if bu.y < bv.y {
-                    ((x, bu.y + bu.h), (x, bv.y))
-                } else {
-                    ((x, bu.y), (x, bv.y + bv.h))
-                }
-            } else {
-                ((bu.x + bu.w, p.out_y), (bv.x, p.in_y))
-            };
-            let mut pts = vec![start];
-            match p.route {
-                Route::Vertical => {}
-                Route::Band { .. } => {
-                    pts.extend([
-                        (p.x_out, p.out_y),
-                        (p.x_out, band_y[e]),
-                        (p.x_in, band_y[e]),
-                        (p.x_in, p.in_y),
-                    ]);
-                }
-                _ if (p.out_y - p.in_y).abs() >= 0.5 => {
-                    pts.extend([(p.x_out, p.out_y), (p.x_in, p.in_y)]);
-                }
-                _ => {}
-            }
-            pts.push(end);
-            RoutedEdge {
-                from: p.from,
-                to: p.to,
-                kind: p.kind,
-                points: simplify(pts),
-                handoff: handoff_of(p),
-                back: p.back,
-                label: None,
-            }
-        })
-        .collect()
+    handoffs
+}
+
+/// The corners of an edge's route, from its source's side to its target's (`band_y`: the y of
+/// its track when it runs on a band).
+fn polyline(p: &Placed, boxes: &[StepBox], band_y: f64) -> Vec<(f64, f64)> {
+    let (bu, bv) = (&boxes[p.from], &boxes[p.to]);
+    let (start, end) = if p.route == Route::Vertical {
+        let x = bu.x + bu.w / 2.0;
+        if bu.y < bv.y {
+            ((x, bu.y + bu.h), (x, bv.y))
+        } else {
+            ((x, bu.y), (x, bv.y + bv.h))
+        }
+    } else {
+        ((bu.x + bu.w, p.out_y), (bv.x, p.in_y))
+    };
+    let mut pts = vec![start];
+    match p.route {
+        Route::Vertical => {}
+        Route::Band { .. } => {
+            pts.extend([
+                (p.x_out, p.out_y),
+                (p.x_out, band_y),
+                (p.x_in, band_y),
+                (p.x_in, p.in_y),
+            ]);
+        }
+        _ if (p.out_y - p.in_y).abs() >= 0.5 => {
+            pts.extend([(p.x_out, p.out_y), (p.x_in, p.in_y)]);
+        }
+        _ => {}
+    }
+    pts.push(end);
+    pts
 }
 
 /// Drops repeated and collinear points.
