@@ -304,7 +304,7 @@ impl<'g> View<'g> {
                 graph.add_edge(nodes[u], nodes[v], ());
             }
         }
-        let sccs: Vec<Vec<usize>> = petgraph::algo::tarjan_scc(&graph)
+        let sccs: Vec<Vec<usize>> = super::scc::tarjan_scc(&graph)
             .into_iter()
             .map(|c| {
                 let mut c: Vec<usize> = c.into_iter().map(|x| x.index()).collect();

@@ -197,7 +197,7 @@ fn worst_path_within(
             pg.add_edge(nodes[u], nodes[g.edges[e].1], ());
         }
     }
-    let mut comps: Vec<Component> = petgraph::algo::tarjan_scc(&pg)
+    let mut comps: Vec<Component> = super::scc::tarjan_scc(&pg)
         .into_iter()
         .rev()
         .map(|c| {

@@ -468,3 +468,48 @@ fn a_long_chain_of_team_changes_and_many_items() {
     let given_elsewhere = (0..STEPS).filter(|i| TEAMS[i % TEAMS.len()] != "billing").count();
     assert_eq!(silos.len(), given_elsewhere, "{silos:?}");
 }
+
+/// A use case that is a chain of 18,000 steps (about as many as the loader's budget of YAML
+/// nodes lets a file hold): the recursive search of strongly connected components went one call
+/// deeper per step and overflowed a worker thread's stack, aborting the whole run. Through the
+/// binary, since an overflow aborts the process.
+#[test]
+fn a_chain_of_eighteen_thousand_steps_is_checked() {
+    const STEPS: usize = 18_000;
+    let mut y = head("endless");
+    for i in 0..STEPS {
+        let _ = writeln!(
+            y,
+            "  - {{id: s{i}, title: Step {i}, actor: billing, next: s{}}}",
+            i + 1
+        );
+    }
+    let _ = writeln!(y, "  - {{id: s{STEPS}, end: resolved}}");
+    let laid = base();
+    let path = laid.root().join("use-cases/endless.yaml");
+    std::fs::create_dir_all(path.parent().expect("a folder")).expect("create folder");
+    std::fs::write(&path, y).expect("write file");
+    let out = crate::support::casebook()
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+            "--today",
+            "2026-11-22",
+        ])
+        .arg("--catalogue")
+        .arg(laid.root())
+        .timeout(std::time::Duration::from_secs(300))
+        .output()
+        .expect("run casebook");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("a JSON report");
+    assert_eq!(report["summary"]["use_cases"], 1);
+}
