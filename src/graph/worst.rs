@@ -162,25 +162,7 @@ fn worst_path_within(
         }
     }
 
-    // The steps a walk from the start to an end can visit.
-    let mut forward = vec![false; n];
-    let mut stack = vec![start];
-    while let Some(u) = stack.pop() {
-        if !std::mem::replace(&mut forward[u], true) {
-            stack.extend(g.out[u].iter().map(|&e| g.edges[e].1));
-        }
-    }
-    let mut back: Vec<Vec<usize>> = vec![Vec::new(); n];
-    for &(u, v, _, _) in &g.edges {
-        back[v].push(u);
-    }
-    let mut useful = vec![false; n];
-    let mut stack: Vec<usize> = (0..n).filter(|&s| forward[s] && is_end(s)).collect();
-    while let Some(v) = stack.pop() {
-        if forward[v] && !std::mem::replace(&mut useful[v], true) {
-            stack.extend(back[v].iter().copied());
-        }
-    }
+    let useful = on_some_walk(n, start, is_end, |u| g.out[u].iter().map(|&e| g.edges[e].1));
     if !useful[start] {
         return None;
     }
@@ -387,6 +369,35 @@ fn worst_path_within(
         handoffs,
         tangle: None,
     })
+}
+
+/// The steps some walk from `start` to an end step can visit: reachable from the start along
+/// `targets`, and able to reach an end from there (the edges out of end steps left out).
+fn on_some_walk<I: Iterator<Item = usize>>(
+    n: usize,
+    start: usize,
+    is_end: &dyn Fn(usize) -> bool,
+    targets: impl Fn(usize) -> I,
+) -> Vec<bool> {
+    let mut forward = vec![false; n];
+    let mut back: Vec<Vec<usize>> = vec![Vec::new(); n];
+    let mut stack = vec![start];
+    while let Some(u) = stack.pop() {
+        if !std::mem::replace(&mut forward[u], true) {
+            for v in targets(u) {
+                back[v].push(u);
+                stack.push(v);
+            }
+        }
+    }
+    let mut useful = vec![false; n];
+    let mut stack: Vec<usize> = (0..n).filter(|&s| forward[s] && is_end(s)).collect();
+    while let Some(v) = stack.pop() {
+        if !std::mem::replace(&mut useful[v], true) {
+            stack.extend(back[v].iter().copied());
+        }
+    }
+    useful
 }
 
 /// The budgeted searches inside one component.
@@ -613,25 +624,7 @@ impl Walks {
                 }
             }
         }
-        // Steps a walk from the start to an end can visit.
-        let mut forward = vec![false; n];
-        let mut stack = vec![start];
-        while let Some(u) = stack.pop() {
-            if !std::mem::replace(&mut forward[u], true) {
-                stack.extend(out[u].iter().map(|&(v, _)| v));
-            }
-        }
-        let mut back: Vec<Vec<usize>> = vec![Vec::new(); n];
-        for (u, list) in out.iter().enumerate() {
-            list.iter().for_each(|&(v, _)| back[v].push(u));
-        }
-        let mut useful = vec![false; n];
-        let mut stack: Vec<usize> = (0..n).filter(|&s| forward[s] && ends[s]).collect();
-        while let Some(v) = stack.pop() {
-            if forward[v] && !std::mem::replace(&mut useful[v], true) {
-                stack.extend(back[v].iter().copied());
-            }
-        }
+        let useful = on_some_walk(n, start, &|s| ends[s], |u| out[u].iter().map(|&(v, _)| v));
         for (u, list) in out.iter_mut().enumerate() {
             list.retain(|&(v, _)| useful[u] && useful[v]);
         }
