@@ -3,6 +3,7 @@
 mod bad_input;
 mod cli;
 mod e2e;
+mod fuzz;
 mod handbook;
 mod properties;
 mod render;
