@@ -8,7 +8,10 @@ use std::path::Path;
 
 /// Writes the catalogue into `root` (which must exist): `files * steps` findings in all.
 pub fn write(root: &Path, files: usize, steps: usize) -> std::io::Result<()> {
-    std::fs::write(root.join("casebook.yaml"), "name: Many findings\nlanguage: en\n")?;
+    std::fs::write(
+        root.join("casebook.yaml"),
+        "name: Many findings\nlanguage: en\nrules:\n  unused-definition: off\n",
+    )?;
     std::fs::write(
         root.join("organisation.yaml"),
         "departments:\n  - id: service\n    name: Service\n    teams:\n      - id: contact-centre\n        name: Contact centre\n        lane: frontstage\n",

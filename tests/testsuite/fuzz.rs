@@ -537,12 +537,12 @@ fn worker() {
             let new = save(&case, &files, &failure);
             eprintln!("fuzz-worker: {failure} (new: {new})");
             if failure.starts_with("hang") {
-                println!("fuzz-worker inputs={} failures={failures}", n + 1);
+                println!("\nfuzz-worker inputs={} failures={failures}", n + 1);
                 std::process::exit(3);
             }
         }
     }
-    println!("fuzz-worker inputs={count} failures={failures}");
+    println!("\nfuzz-worker inputs={count} failures={failures}");
 }
 
 /// The long run: batches of cases in child processes until `CASEBOOK_FUZZ_SECS` have passed
@@ -582,7 +582,10 @@ fn long_run() {
             .output()
             .expect("run a worker");
         let stdout = String::from_utf8_lossy(&out.stdout);
-        let stats = stdout.lines().find_map(|l| l.strip_prefix("fuzz-worker "));
+        // libtest may print `test fuzz::worker ... ` before it on the same line.
+        let stats = stdout
+            .lines()
+            .find_map(|l| l.split_once("fuzz-worker ").map(|(_, s)| s));
         let field = |name: &str| -> u64 {
             stats
                 .and_then(|s| s.split(' ').find_map(|kv| kv.strip_prefix(name)))

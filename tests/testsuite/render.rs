@@ -398,3 +398,36 @@ fn github_properties_escape_their_separators_and_paths_keep_one_line() {
         "{line}"
     );
 }
+
+#[path = "../../benches/findings_catalogue/mod.rs"]
+mod findings_catalogue;
+
+/// The fastest of three runs of `f`.
+fn fastest(f: impl Fn() -> String) -> std::time::Duration {
+    (0..3)
+        .map(|_| {
+            let start = std::time::Instant::now();
+            std::hint::black_box(f());
+            start.elapsed()
+        })
+        .min()
+        .unwrap()
+}
+
+#[test]
+fn the_human_report_grows_with_the_findings_not_with_findings_times_file_size() {
+    // 6,000 findings in two files of 3,000 steps (~240 KB each). Whole files given to the
+    // snippet renderer for every finding made this quadratic; benches/report.rs measures
+    // 20,000 findings in release. The bound is loose: a ratio to JSON on the same machine.
+    let dir = tempfile::tempdir().unwrap();
+    findings_catalogue::write(dir.path(), 2, 3_000).unwrap();
+    let today = Date::parse("2026-11-22").expect("a date");
+    let report = check(dir.path(), CheckOptions { today }).expect("loads").report;
+    assert_eq!(report.diagnostics.len(), 6_000);
+    let json = fastest(|| render::json(&report));
+    let human = fastest(|| render::human(&report, false));
+    assert!(
+        human < json * 8 + std::time::Duration::from_millis(500),
+        "human {human:?} against json {json:?}"
+    );
+}
