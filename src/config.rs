@@ -5,6 +5,7 @@ use crate::diagnostic::Severity;
 use crate::model::Located;
 use crate::source::Span;
 use std::collections::BTreeMap;
+use std::ops::RangeInclusive;
 
 /// The handbook's language.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -16,6 +17,35 @@ pub enum Language {
     Fr,
 }
 
+/// A numeric option of a rule, with the values casebook.yaml's schema allows.
+#[derive(Clone, Debug)]
+pub struct RuleOption {
+    /// The rule id.
+    pub rule: &'static str,
+    /// The option's name.
+    pub name: &'static str,
+    /// The values allowed (the schema's `minimum` and `maximum`).
+    pub range: RangeInclusive<i64>,
+}
+
+/// Every numeric option a rule reads. The loader keeps an option only when it is listed here
+/// and in range: anything else the schema has reported, and no rule ever sees it.
+pub const RULE_OPTIONS: &[RuleOption] = &[
+    RuleOption {
+        rule: "handoff-budget",
+        name: "max",
+        range: 0..=1000,
+    },
+    RuleOption {
+        rule: "satisfaction-gap",
+        name: "min_gap",
+        range: 1..=4,
+    },
+];
+
+/// The review periods allowed, in months, in casebook.yaml and on a use case (as in the schemas).
+pub const REVIEW_MONTHS: RangeInclusive<i64> = 1..=120;
+
 /// One entry of `rules:`.
 #[derive(Clone, Debug)]
 pub struct RuleSetting {
@@ -23,7 +53,7 @@ pub struct RuleSetting {
     pub id: Located<String>,
     /// The severity, when set.
     pub severity: Option<Severity>,
-    /// Numeric options (`max`, `min_gap`).
+    /// Numeric options (`max`, `min_gap`), each within its [`RULE_OPTIONS`] range.
     pub options: BTreeMap<String, i64>,
 }
 
@@ -36,7 +66,7 @@ pub struct Settings {
     pub description: Option<String>,
     /// Language of the handbook's labels.
     pub language: Language,
-    /// Default review period in months.
+    /// Default review period in months, within [`REVIEW_MONTHS`].
     pub review_every_months: Option<u32>,
     /// A folder of templates overriding the handbook's, relative to the catalogue.
     pub templates: Option<Located<String>>,
@@ -52,8 +82,15 @@ impl Settings {
         self.review_every_months.unwrap_or(12)
     }
 
-    /// A numeric option of a rule, or its default.
+    /// A numeric option of a rule, or its default. Only options of [`RULE_OPTIONS`] are ever
+    /// read from casebook.yaml: a rule that asks for another always gets its default.
     pub fn option(&self, rule: &str, name: &str, default: i64) -> i64 {
+        debug_assert!(
+            RULE_OPTIONS
+                .iter()
+                .any(|o| o.rule == rule && o.name == name && o.range.contains(&default)),
+            "`{rule}: {{ {name}: {default} }}` is not in RULE_OPTIONS"
+        );
         self.rules
             .get(rule)
             .and_then(|r| r.options.get(name))

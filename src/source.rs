@@ -3,7 +3,11 @@
 //!
 //! Everything downstream refers to text by [`Span`] (a file id and a byte range); only the
 //! renderers turn spans into lines and columns, through this module.
+//!
+//! It also holds the one way casebook reads a file of the catalogue, [`read_regular_file`]: a
+//! regular file only, never through a symbolic link, and never more than a given number of bytes.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// Identifies a file in a [`SourceDb`].
@@ -154,9 +158,154 @@ pub fn relative_path(root: &Path, path: &Path) -> String {
         .join("/")
 }
 
+/// Why [`read_regular_file`] read nothing.
+#[derive(Debug)]
+pub enum ReadError {
+    /// Nothing is there.
+    Missing,
+    /// A symbolic link: casebook follows none inside the catalogue.
+    Link,
+    /// Something other than a regular file: what it is (`a folder`, `a named pipe (FIFO)`...).
+    NotRegular(&'static str),
+    /// More bytes than the cap; the size when the file said it up front.
+    TooLarge(Option<u64>),
+    /// Any other error of the operating system.
+    Io(std::io::Error),
+}
+
+impl std::fmt::Display for ReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReadError::Missing => f.write_str("it does not exist"),
+            ReadError::Link => f.write_str("it is a symbolic link, which casebook does not follow"),
+            ReadError::NotRegular(what) => write!(f, "it is {what}, not a regular file"),
+            ReadError::TooLarge(_) => f.write_str("it is too large"),
+            ReadError::Io(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+/// What a file system entry is, for messages (`a folder`, `a named pipe (FIFO)`...).
+pub fn describe_file_type(t: std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "a named pipe (FIFO)";
+        } else if t.is_char_device() || t.is_block_device() {
+            return "a device";
+        } else if t.is_socket() {
+            return "a socket";
+        }
+    }
+    if t.is_symlink() {
+        "a symbolic link"
+    } else if t.is_dir() {
+        "a folder"
+    } else if t.is_file() {
+        "a file"
+    } else {
+        "a special file"
+    }
+}
+
+/// Reads the regular file at `path`, refusing anything else and anything longer than `max` bytes.
+///
+/// The entry is first looked at without following a link (`lstat`), so a link, a folder, a named
+/// pipe or a device is refused without being opened. It is then opened with `O_NOFOLLOW` (a link
+/// put there since is refused) and `O_NONBLOCK` (a pipe put there since does not block the
+/// open), the opened handle is checked to be a regular file, and at most `max + 1` bytes are read
+/// from it: the cap holds while reading, whatever the metadata said.
+pub fn read_regular_file(path: &Path, max: u64) -> Result<Vec<u8>, ReadError> {
+    let kind_of = |meta: &std::fs::Metadata| -> Result<(), ReadError> {
+        let t = meta.file_type();
+        if t.is_symlink() {
+            Err(ReadError::Link)
+        } else if !t.is_file() {
+            Err(ReadError::NotRegular(describe_file_type(t)))
+        } else if meta.len() > max {
+            Err(ReadError::TooLarge(Some(meta.len())))
+        } else {
+            Ok(())
+        }
+    };
+    match path.symlink_metadata() {
+        Ok(meta) => kind_of(&meta)?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(ReadError::Missing),
+        Err(e) => return Err(ReadError::Io(e)),
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use rustix::fs::OFlags;
+        use std::os::unix::fs::OpenOptionsExt;
+        let flags = OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::NOCTTY;
+        options.custom_flags(flags.bits() as i32);
+    }
+    let file = match options.open(path) {
+        Ok(file) => file,
+        Err(e) => {
+            // O_NOFOLLOW fails with ELOOP (EMLINK on some systems) when a link was put there.
+            return Err(match path.symlink_metadata() {
+                Ok(meta) if meta.file_type().is_symlink() => ReadError::Link,
+                _ if e.kind() == std::io::ErrorKind::NotFound => ReadError::Missing,
+                _ => ReadError::Io(e),
+            });
+        }
+    };
+    kind_of(&file.metadata().map_err(ReadError::Io)?)?;
+    let mut bytes = Vec::new();
+    file.take(max.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(ReadError::Io)?;
+    if bytes.len() as u64 > max {
+        return Err(ReadError::TooLarge(None));
+    }
+    Ok(bytes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_regular_files_are_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.yaml");
+        std::fs::write(&file, "id: a\n").unwrap();
+        assert_eq!(read_regular_file(&file, 100).unwrap(), b"id: a\n");
+        assert!(matches!(
+            read_regular_file(&dir.path().join("none.yaml"), 100),
+            Err(ReadError::Missing)
+        ));
+        assert!(matches!(
+            read_regular_file(dir.path(), 100),
+            Err(ReadError::NotRegular("a folder"))
+        ));
+        assert!(matches!(
+            read_regular_file(&file, 5),
+            Err(ReadError::TooLarge(Some(6)))
+        ));
+        #[cfg(unix)]
+        {
+            let link = dir.path().join("link.yaml");
+            std::os::unix::fs::symlink(&file, &link).unwrap();
+            assert!(matches!(read_regular_file(&link, 100), Err(ReadError::Link)));
+        }
+    }
+
+    /// Files of /proc say they are empty and are not: the cap must hold while reading.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn the_cap_holds_while_reading_whatever_the_size_said() {
+        let maps = Path::new("/proc/self/maps");
+        assert_eq!(std::fs::metadata(maps).unwrap().len(), 0);
+        assert!(matches!(
+            read_regular_file(maps, 10),
+            Err(ReadError::TooLarge(None))
+        ));
+    }
 
     #[test]
     fn line_col_counts_characters() {

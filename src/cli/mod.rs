@@ -4,6 +4,8 @@
 use anyhow::{Context as _, Result, bail};
 use casebook::diagnostic::Severity;
 use casebook::diagnostic::render::{self, Format, RenderOptions};
+use casebook::handbook::Notice;
+use casebook::handbook::output::name_some;
 use casebook::load::FileKind;
 use casebook::model::Date;
 use casebook::rules::{self, REGISTRY};
@@ -30,11 +32,20 @@ enum Command {
     /// Load, validate and analyse the catalogue; print diagnostics.
     Check(CheckArgs),
     /// Check, then generate the staff handbook (HTML).
+    ///
+    /// The handbook is built beside --out and swapped in only when complete, in one atomic step
+    /// where the system allows. casebook never deletes a file it did not write: it refuses an
+    /// --out that is the root, home or current folder, the catalogue, a parent of one of them,
+    /// or inside the catalogue's use-cases/; it replaces a folder only when it is empty or a handbook it built (the
+    /// .casebook-handbook file lists what that build wrote). A second build to the same --out
+    /// waits for the first.
     Build {
-        /// Where the handbook's HTML lands.
+        /// Where the handbook's HTML lands: a new or empty folder, or a handbook casebook built.
         #[arg(long, default_value = "book/build", value_name = "DIR")]
         out: PathBuf,
-        /// Write into a non-empty folder that casebook did not create.
+        /// Move files that casebook did not write (a CNAME, notes) from the previous handbook
+        /// into the new one, instead of refusing. Nothing is ever deleted: a folder casebook did
+        /// not build is refused even with --force, and so is a file of the same name as a new page.
         #[arg(long)]
         force: bool,
         /// The date used for "due for review", YYYY-MM-DD (default: today).
@@ -218,7 +229,7 @@ fn build(root: &Path, out: PathBuf, force: bool, today: Option<Date>) -> Result<
         progress: std::io::stderr().is_terminal(),
         templates,
     };
-    match casebook::handbook::build(&checked, &options) {
+    match casebook::handbook::build_with_notices(&checked, &options, &mut print_notice) {
         Ok(index) => {
             let s = checked.report.summary;
             println!(
@@ -243,6 +254,39 @@ fn build(root: &Path, out: PathBuf, force: bool, today: Option<Date>) -> Result<
             Ok(ExitCode::from(1))
         }
         Err(e) => Err(e.into()),
+    }
+}
+
+/// Tells what the build wants known, on standard error.
+fn print_notice(notice: Notice) {
+    match notice {
+        Notice::Waiting(out) => eprintln!(
+            "casebook: another build is writing to {}; waiting for it to finish",
+            out.display()
+        ),
+        Notice::LeftoverRemoved(folder) => {
+            eprintln!(
+                "casebook: removed {}, left by an interrupted build",
+                folder.display()
+            )
+        }
+        Notice::LeftoverKept { folder, foreign } => eprintln!(
+            "casebook: {} is left from an interrupted build and holds files casebook did not write ({}); move them where they belong, then delete the folder",
+            folder.display(),
+            name_some(&foreign)
+        ),
+        Notice::Carried(entries) => eprintln!(
+            "casebook: moved {} that casebook did not write from the previous handbook into the new one: {}",
+            match entries.len() {
+                1 => "1 entry".to_owned(),
+                n => format!("{n} entries"),
+            },
+            name_some(&entries)
+        ),
+        Notice::NoLock(out) => eprintln!(
+            "casebook: warning: the filesystem of {} cannot lock files; do not run two builds to it at once",
+            out.display()
+        ),
     }
 }
 

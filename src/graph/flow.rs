@@ -704,7 +704,7 @@ fn longest_duration(uc: &UseCase, g: &View, start: usize) -> Option<u64> {
         .map(|c| {
             c.iter()
                 .map(|&s| uc.steps[s].duration.as_ref().map_or(0, |d| d.value.minutes))
-                .sum()
+                .fold(0, u64::saturating_add)
         })
         .collect();
     if weight.iter().all(|&w| w == 0) {
@@ -717,8 +717,10 @@ fn longest_duration(uc: &UseCase, g: &View, start: usize) -> Option<u64> {
         for &u in &g.sccs[c] {
             for &(v, _) in &g.succ[u] {
                 let d = g.scc_of[v];
-                if d != c && best[d].is_none_or(|b| here + weight[d] > b) {
-                    best[d] = Some(here + weight[d]);
+                // Durations are bounded when read; saturating keeps any sum total all the same.
+                let through = here.saturating_add(weight[d]);
+                if d != c && best[d].is_none_or(|b| through > b) {
+                    best[d] = Some(through);
                 }
             }
         }

@@ -3,12 +3,12 @@
 //!
 //! The build reads only a checked model. It writes everything into a staging folder beside the
 //! output and swaps it in only when complete, so a failed build leaves the previous handbook in
-//! place; it writes into an existing folder only when that folder carries its marker file (or
-//! with `--force`).
+//! place. What it may replace, and how, is [`output`]'s business: never a file it did not write.
 
 pub mod charts;
 pub mod escape;
 pub mod labels;
+pub mod output;
 pub mod pages;
 pub mod search;
 pub mod templates;
@@ -17,11 +17,9 @@ use crate::diagnostic::Severity;
 use crate::engine::Checked;
 use crate::model::Date;
 use crate::rules::{self, Group};
+pub use output::{MARKER, Notice};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
-
-/// The file that marks a folder as a handbook casebook wrote.
-pub const MARKER: &str = ".casebook-handbook";
 
 /// Why the handbook was not built.
 #[derive(Debug, thiserror::Error)]
@@ -29,12 +27,72 @@ pub enum BuildError {
     /// The catalogue has format errors: the model cannot be trusted.
     #[error("the catalogue has {0} format errors; fix them first (`casebook check`)")]
     Untrustworthy(usize),
+    /// `--out` names a folder a handbook must never replace.
+    #[error(
+        "refusing --out {}: it is {what}; give the handbook a folder of its own (new, empty, or a handbook casebook built)",
+        out.display()
+    )]
+    Protected {
+        /// `--out` as given.
+        out: PathBuf,
+        /// What the folder is, e.g. "the current folder".
+        what: String,
+    },
+    /// `--out` is not a folder.
+    #[error("--out {} is {}; --out must be a folder (it is made if missing)", .0.display(), .1)]
+    NotAFolder(PathBuf, &'static str),
     /// The output folder exists, is not empty, and casebook did not create it.
-    #[error("{0} is not empty and was not created by casebook; choose another --out or use --force")]
+    #[error(
+        "{} is not empty and is not a handbook casebook built (it has no {MARKER} file); casebook never replaces such a folder, even with --force: choose a new or empty folder for --out",
+        .0.display()
+    )]
     NotOurs(PathBuf),
+    /// The output folder's marker has no manifest (an older casebook, or written by hand).
+    #[error(
+        "{} was built by an earlier casebook, which did not record the files it wrote, so your files cannot be told from its own; delete the folder yourself (keep what you added) and build again",
+        .0.display()
+    )]
+    NoManifest(PathBuf),
+    /// The previous handbook holds files casebook did not write, and `--force` was not given.
+    #[error(
+        "{} holds files the previous build did not write: {}; move them away, or use --force to move them into the new handbook",
+        out.display(), output::name_some(entries)
+    )]
+    Foreign {
+        /// `--out` as given.
+        out: PathBuf,
+        /// The foreign entries, relative to it.
+        entries: Vec<String>,
+    },
+    /// A file casebook did not write is where the new handbook puts one of its own.
+    #[error(
+        "{entry} in {} was not written by casebook, and the new handbook has a file of that name; move it away and build again",
+        out.display()
+    )]
+    Collision {
+        /// `--out` as given.
+        out: PathBuf,
+        /// The entry, relative to it.
+        entry: String,
+    },
+    /// Moving a file casebook did not write into the new handbook failed.
+    #[error(
+        "the new handbook is in place, but {entry} could not be moved into it; it is still in {}",
+        kept.display()
+    )]
+    CarryFailed {
+        /// The entry, relative to the handbook.
+        entry: String,
+        /// Where it is.
+        kept: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
     /// Reading or writing a file failed.
-    #[error("{path}: {source}")]
+    #[error("cannot {what} {}", path.display())]
     Io {
+        /// What was being done, e.g. "write".
+        what: &'static str,
         /// The file or folder.
         path: PathBuf,
         /// Why.
@@ -50,6 +108,7 @@ pub enum BuildError {
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> BuildError + '_ {
     move |source| BuildError::Io {
+        what: "write",
         path: path.to_owned(),
         source,
     }
@@ -60,7 +119,8 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> BuildError + '_ {
 pub struct BuildOptions {
     /// The output folder.
     pub out: PathBuf,
-    /// Write into a non-empty folder casebook did not create.
+    /// Move files that casebook did not write from the previous handbook into the new one,
+    /// instead of refusing. Never deletes anything, and never replaces a folder without the marker.
     pub force: bool,
     /// The date for "due for review".
     pub today: Date,
@@ -170,6 +230,16 @@ pub fn run_mdbook(checked: &Checked, dir: &Path) -> Result<PathBuf, BuildError> 
 
 /// Builds the handbook of a checked catalogue into `options.out`; returns the path of its index.
 pub fn build(checked: &Checked, options: &BuildOptions) -> Result<PathBuf, BuildError> {
+    build_with_notices(checked, options, &mut |_| {})
+}
+
+/// [`build`], telling `notice` what the user should know: a wait for another build, files carried
+/// over, staging folders of killed builds removed or kept.
+pub fn build_with_notices(
+    checked: &Checked,
+    options: &BuildOptions,
+    notice: &mut dyn FnMut(Notice),
+) -> Result<PathBuf, BuildError> {
     let format_errors = checked
         .report
         .diagnostics
@@ -181,60 +251,60 @@ pub fn build(checked: &Checked, options: &BuildOptions) -> Result<PathBuf, Build
     if format_errors > 0 {
         return Err(BuildError::Untrustworthy(format_errors));
     }
-    let out = &options.out;
-    let ours = out.join(MARKER).is_file();
-    if out.exists() {
-        let empty = out.is_dir() && std::fs::read_dir(out).map_err(io(out))?.next().is_none();
-        if !(ours || empty || options.force) || !out.is_dir() {
-            return Err(BuildError::NotOurs(out.clone()));
-        }
+    let target = output::target(&options.out, catalogue_folder(checked).as_deref())?;
+    // Refuse before taking the lock or making anything, then look again under the lock.
+    output::inspect(&target, false)?;
+    std::fs::create_dir_all(&target.parent).map_err(|source| BuildError::Io {
+        what: "create",
+        path: target.parent.clone(),
+        source,
+    })?;
+    let lock = output::lock(&target, notice)?;
+    // Without a lock another build may be writing its staging folder: leave them all.
+    if lock.held() {
+        output::remove_leftovers(&target, notice)?;
     }
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
-        _ => PathBuf::from("."),
+    if let output::State::Handbook { foreign } = output::inspect(&target, true)?
+        && !foreign.is_empty()
+        && !options.force
+    {
+        return Err(BuildError::Foreign {
+            out: options.out.clone(),
+            entries: foreign,
+        });
+    }
+    let staging = output::Staging::create(&target)?;
+    write_source(checked, &staging.path, options)?;
+    let spinner = if options.progress {
+        let s = indicatif::ProgressBar::new_spinner();
+        s.set_message("mdBook: HTML pages and search index");
+        s.enable_steady_tick(std::time::Duration::from_millis(120));
+        s
+    } else {
+        indicatif::ProgressBar::hidden()
     };
-    std::fs::create_dir_all(&parent).map_err(io(&parent))?;
-    let name = out
-        .file_name()
-        .map_or_else(|| "book".into(), |n| n.to_string_lossy().into_owned());
-    let staging = parent.join(format!(".{name}.casebook-staging-{}", std::process::id()));
-    if staging.exists() {
-        std::fs::remove_dir_all(&staging).map_err(io(&staging))?;
+    let html = run_mdbook(checked, &staging.path);
+    spinner.finish_and_clear();
+    let html = html?;
+    let state = output::inspect(&target, true)?;
+    let carried = output::swap(&target, &staging, &html, &state, options.force)?;
+    if !carried.is_empty() {
+        notice(Notice::Carried(carried));
     }
-    std::fs::create_dir_all(&staging).map_err(io(&staging))?;
-    let result = write_source(checked, &staging, options).and_then(|_| {
-        let spinner = if options.progress {
-            let s = indicatif::ProgressBar::new_spinner();
-            s.set_message("mdBook: HTML pages and search index");
-            s.enable_steady_tick(std::time::Duration::from_millis(120));
-            s
-        } else {
-            indicatif::ProgressBar::hidden()
-        };
-        let html = run_mdbook(checked, &staging);
-        spinner.finish_and_clear();
-        html
-    });
-    let html = match result {
-        Ok(html) => html,
-        Err(e) => {
-            let _ = std::fs::remove_dir_all(&staging);
-            return Err(e);
-        }
-    };
-    std::fs::write(
-        html.join(MARKER),
-        "This folder was generated by `casebook build`; it is replaced by the next build.\n",
-    )
-    .map_err(io(&html))?;
-    let old = parent.join(format!(".{name}.casebook-old-{}", std::process::id()));
-    if out.exists() {
-        std::fs::rename(out, &old).map_err(io(out))?;
-    }
-    std::fs::rename(&html, out).map_err(io(out))?;
-    let _ = std::fs::remove_dir_all(&staging);
-    if old.exists() {
-        let _ = std::fs::remove_dir_all(&old);
-    }
-    Ok(out.join("index.html"))
+    staging.finish(notice)?;
+    Ok(options.out.join("index.html"))
+}
+
+/// The catalogue's folder: where its casebook.yaml was read.
+fn catalogue_folder(checked: &Checked) -> Option<PathBuf> {
+    checked
+        .report
+        .sources
+        .iter()
+        .find(|(_, f)| f.rel_path == "casebook.yaml")
+        .and_then(|(_, f)| f.disk_path.parent())
+        .map(|p| match p.as_os_str().is_empty() {
+            true => PathBuf::from("."),
+            false => p.to_owned(),
+        })
 }

@@ -1,8 +1,16 @@
 //! The handbook's Tera templates: embedded in the binary from `templates/`, each overridable by a
 //! file of the same name in the folder named by `templates:` in casebook.yaml.
+//!
+//! The folder and its files are read like the catalogue's: no symbolic link is followed (a
+//! template linked to `/etc/passwd` would publish it), only regular files are read, and each at
+//! most [`MAX_TEMPLATE_BYTES`].
 
 use super::escape::escape_markdown;
+use crate::source::{ReadError, describe_file_type, read_regular_file};
 use std::path::Path;
+
+/// A template larger than this is refused (the shipped ones are a few kilobytes).
+pub const MAX_TEMPLATE_BYTES: u64 = 1024 * 1024;
 
 /// Every template, by name, as shipped.
 pub const EMBEDDED: &[(&str, &str)] = &[
@@ -20,17 +28,42 @@ pub const EMBEDDED: &[(&str, &str)] = &[
 ];
 
 /// Builds the Tera instance: Markdown autoescaping with [`escape_markdown`], and the embedded
-/// templates replaced by those found in `overrides`.
+/// templates replaced by those found in `overrides`, which must be a folder (not a link to one).
 pub fn load(overrides: Option<&Path>) -> Result<tera::Tera, String> {
+    if let Some(dir) = overrides {
+        match dir.symlink_metadata() {
+            Ok(meta) if meta.is_dir() => {}
+            Ok(meta) => {
+                return Err(format!(
+                    "the templates folder {} is {}, not a folder; casebook follows no symbolic link",
+                    dir.display(),
+                    describe_file_type(meta.file_type())
+                ));
+            }
+            Err(e) => return Err(format!("the templates folder {}: {e}", dir.display())),
+        }
+    }
     let mut tera = tera::Tera::new();
     tera.set_escape_fn(escape_markdown);
     tera.autoescape_on([".md"]);
     for (name, text) in EMBEDDED {
         let custom = match overrides.map(|dir| dir.join(name)) {
-            Some(path) if path.is_file() => Some(
-                std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?,
-            ),
-            _ => None,
+            Some(path) => match read_regular_file(&path, MAX_TEMPLATE_BYTES) {
+                Ok(bytes) => Some(
+                    String::from_utf8(bytes)
+                        .map_err(|_| format!("template {}: not UTF-8 text", path.display()))?,
+                ),
+                Err(ReadError::Missing) => None,
+                Err(ReadError::TooLarge(_)) => {
+                    return Err(format!(
+                        "template {}: larger than the {} MiB casebook reads",
+                        path.display(),
+                        MAX_TEMPLATE_BYTES / 1048576
+                    ));
+                }
+                Err(e) => return Err(format!("template {} is not read: {e}", path.display())),
+            },
+            None => None,
         };
         tera.add_raw_template(name, custom.as_deref().unwrap_or(text))
             .map_err(|e| format!("template {name}: {e}"))?;

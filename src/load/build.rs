@@ -4,10 +4,22 @@
 //! field of the wrong type is simply left out, and the rest of the file still counts.
 
 use super::yaml::{Node, NodeKind};
-use crate::config::{Language, RuleSetting, Settings};
+use crate::config::{Language, REVIEW_MONTHS, RULE_OPTIONS, RuleSetting, Settings};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::*;
 use crate::source::{FileId, Span};
+use std::ops::RangeInclusive;
+
+/// The value of a whole number, as JSON Schema counts them: `3` and `3.0` are both 3. Larger
+/// numbers than `i64` holds come from the YAML as floats and are refused here.
+fn whole(node: &Node) -> Option<i64> {
+    match node.kind {
+        NodeKind::Int(i) => Some(i),
+        // 2^63 is exactly representable; every integral float below it fits an i64.
+        NodeKind::Float(f) if f.fract() == 0.0 && f.abs() < 9_223_372_036_854_775_808.0 => Some(f as i64),
+        _ => None,
+    }
+}
 
 /// Turns nodes into model values for one file, remembering the file id.
 pub struct Builder {
@@ -56,11 +68,15 @@ impl Builder {
         (v.kind == NodeKind::Bool(true)).then(|| self.span(v))
     }
 
-    fn int(&self, node: &Node, key: &str) -> Option<i64> {
-        match node.get(key)?.kind {
-            NodeKind::Int(i) => Some(i),
-            _ => None,
-        }
+    /// The whole number at `key` when it lies in `range`, the schema's `minimum` and `maximum`:
+    /// a number outside is left out, as a value of the wrong type is, so no rule computes with it.
+    fn bounded(&self, node: &Node, key: &str, range: RangeInclusive<i64>) -> Option<i64> {
+        whole(node.get(key)?).filter(|i| range.contains(i))
+    }
+
+    fn review_months(&self, node: &Node) -> Option<u32> {
+        self.bounded(node, "review_every_months", REVIEW_MONTHS)
+            .and_then(|i| u32::try_from(i).ok())
     }
 
     fn allow(&self, node: &Node) -> Allow {
@@ -83,9 +99,7 @@ impl Builder {
                 Some("fr") => Language::Fr,
                 _ => Language::En,
             },
-            review_every_months: self
-                .int(node, "review_every_months")
-                .and_then(|i| u32::try_from(i).ok()),
+            review_every_months: self.review_months(node),
             span: Some(self.span(node)),
             templates: self.string(node, "templates"),
             ..Settings::default()
@@ -109,12 +123,14 @@ impl Builder {
                     NodeKind::Str(s) => setting.severity = Severity::parse(s),
                     NodeKind::Map(opts) => {
                         for (k, v) in opts {
-                            match (&v.kind, k.name.as_str()) {
-                                (NodeKind::Str(s), "severity") => setting.severity = Severity::parse(s),
-                                (NodeKind::Int(i), name) => {
-                                    setting.options.insert(name.to_owned(), *i);
-                                }
-                                _ => {}
+                            if let (NodeKind::Str(s), "severity") = (&v.kind, k.name.as_str()) {
+                                setting.severity = Severity::parse(s);
+                            } else if let Some(i) = whole(v).filter(|i| {
+                                RULE_OPTIONS
+                                    .iter()
+                                    .any(|o| o.rule == key.name && o.name == k.name && o.range.contains(i))
+                            }) {
+                                setting.options.insert(k.name.clone(), i);
                             }
                         }
                     }
@@ -196,19 +212,19 @@ impl Builder {
         let id = self.string(node, "id")?;
         let reviewed = self
             .string(node, "reviewed")
-            .and_then(|s| match Date::parse(&s.value) {
-                Some(d) => Some(Located::new(d, s.span)),
-                None => {
-                    if s.value.len() == 10 {
-                        // The schema checked the shape; this is an impossible date such as 2023-02-30.
-                        self.diagnostics.push(
-                            Diagnostic::new("schema", s.span, format!("`{}` is not a real date", s.value))
-                                .in_use_case(id.value.clone())
-                                .with_help("check the month and the day"),
-                        );
-                    }
+            .and_then(|s| match Date::read(&s.value) {
+                Ok(d) => Some(Located::new(d, s.span)),
+                Err(DateError::Day) => {
+                    // The schema checked the form and the year; this is an impossible date such as 2023-02-30.
+                    self.diagnostics.push(
+                        Diagnostic::new("schema", s.span, format!("`{}` is not a real date", s.value))
+                            .in_use_case(id.value.clone())
+                            .with_help("check the month and the day"),
+                    );
                     None
                 }
+                // The schema's pattern has reported it.
+                Err(DateError::Form | DateError::Year) => None,
             });
         let steps = self
             .items(node, "steps")
@@ -223,9 +239,7 @@ impl Builder {
             owner: self.string(node, "owner"),
             status: node.get("status").and_then(Node::as_str).and_then(Status::parse),
             reviewed,
-            review_every_months: self
-                .int(node, "review_every_months")
-                .and_then(|i| u32::try_from(i).ok()),
+            review_every_months: self.review_months(node),
             persona: self.text(node, "persona"),
             trigger: self.text(node, "trigger"),
             outcome: self.text(node, "outcome"),
@@ -283,9 +297,8 @@ impl Builder {
         };
         let satisfaction = node.get("satisfaction").map(|n| {
             let score = |k| {
-                self.int(n, k)
+                self.bounded(n, k, Satisfaction::SCORES)
                     .and_then(|i| u8::try_from(i).ok())
-                    .filter(|s| (1..=5).contains(s))
             };
             Located::new(
                 Satisfaction {

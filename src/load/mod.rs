@@ -2,6 +2,11 @@
 //! file's failure never stopping the others), check it against its JSON Schema, and build the
 //! typed [`Catalogue`]. Produces `yaml-syntax`, `schema` and `stray-file` diagnostics; no
 //! semantic rule runs here.
+//!
+//! Only regular files are read, never through a symbolic link, and never more than
+//! [`yaml::MAX_FILE_BYTES`] of one (see [`read_regular_file`]): a link could lead out of the
+//! catalogue (and publish `/etc/passwd` in the handbook), a named pipe would block the check, a
+//! device would never end. Each such entry is a located finding and the other files are checked.
 
 pub mod build;
 pub mod schema;
@@ -9,7 +14,9 @@ pub mod yaml;
 
 use crate::diagnostic::Diagnostic;
 use crate::model::{Catalogue, UseCase};
-use crate::source::{FileId, SourceDb, SourceFile, Span, relative_path};
+use crate::source::{
+    FileId, ReadError, SourceDb, SourceFile, Span, describe_file_type, read_regular_file, relative_path,
+};
 use build::Builder;
 use rayon::prelude::*;
 pub use schema::FileKind;
@@ -22,8 +29,9 @@ pub enum LoadError {
     /// The folder does not exist or has no casebook.yaml.
     #[error("{0} is not a casebook catalogue: no casebook.yaml there (use --catalogue DIR)")]
     NotACatalogue(String),
-    /// The folder or a required file could not be read.
-    #[error("cannot read {path}: {source}")]
+    /// The folder or a required file could not be read. (The OS error is the source, which
+    /// `anyhow` prints after the message: it is not repeated in the message.)
+    #[error("cannot read {path}")]
     Io {
         /// What could not be read.
         path: String,
@@ -51,7 +59,7 @@ struct Found {
     disk_path: PathBuf,
     kind: Option<FileKind>,
     /// Why the file is not read and what to do, when it is not.
-    stray: Option<(&'static str, &'static str)>,
+    stray: Option<(String, &'static str)>,
 }
 
 enum Parsed {
@@ -69,11 +77,11 @@ struct FileResult {
 
 /// Loads the catalogue in `root`.
 pub fn load(root: &Path) -> Result<Loaded, LoadError> {
-    let settings_path = root.join("casebook.yaml");
-    if !settings_path.is_file() {
+    // Whatever stands there (a link, a pipe) makes the folder a catalogue; reading it reports it.
+    if root.join("casebook.yaml").symlink_metadata().is_err() {
         return Err(LoadError::NotACatalogue(root.display().to_string()));
     }
-    let found = discover(root)?;
+    let (found, use_cases_folder) = discover(root)?;
     let results: Vec<FileResult> = found
         .into_par_iter()
         .enumerate()
@@ -101,6 +109,12 @@ pub fn load(root: &Path) -> Result<Loaded, LoadError> {
     if catalogue.settings.span.is_none() {
         catalogue.settings.span = Some(Span::file_start(FileId(0)));
     }
+    if let Some(d) = use_cases_folder.finding() {
+        diagnostics.push(d);
+    }
+    if let Some(dir) = &catalogue.settings.templates {
+        diagnostics.extend(check_templates(root, dir));
+    }
     catalogue.reindex();
     Ok(Loaded {
         sources,
@@ -109,7 +123,51 @@ pub fn load(root: &Path) -> Result<Loaded, LoadError> {
     })
 }
 
-fn discover(root: &Path) -> Result<Vec<Found>, LoadError> {
+/// The state of the `use-cases/` folder, when it gives no use case to check.
+enum UseCasesFolder {
+    /// At least one use-case file was found.
+    Fine,
+    /// There is no `use-cases` entry; `near` is a folder whose name is close to it.
+    Missing { near: Option<String> },
+    /// `use-cases` is a link, a file, a pipe...: what it is.
+    NotAFolder(&'static str),
+    /// The folder holds no `.yaml` or `.yml` file.
+    Empty,
+}
+
+impl UseCasesFolder {
+    /// The finding, located at the start of casebook.yaml (file 0), the catalogue's root file.
+    fn finding(&self) -> Option<Diagnostic> {
+        let at = Span::file_start(FileId(0));
+        let start = "start one with `casebook new ID --domain DOMAIN`";
+        let (message, help) = match self {
+            UseCasesFolder::Fine => return None,
+            UseCasesFolder::Missing { near: Some(near) } => (
+                "the catalogue has no `use-cases/` folder, so no use case was checked".to_owned(),
+                format!("rename `{near}/` to `use-cases/`"),
+            ),
+            UseCasesFolder::Missing { near: None } => (
+                "the catalogue has no `use-cases/` folder, so no use case was checked".to_owned(),
+                format!("create it and {start}"),
+            ),
+            UseCasesFolder::NotAFolder(what) => (
+                format!("`use-cases` is {what}, not a folder, so no use case was checked"),
+                if *what == "a symbolic link" {
+                    "replace the link with the folder itself: casebook follows no link inside the catalogue, so that nothing outside it is checked or published".to_owned()
+                } else {
+                    format!("make `use-cases/` a folder holding one .yaml file per use case; {start}")
+                },
+            ),
+            UseCasesFolder::Empty => (
+                "`use-cases/` holds no use case (no .yaml or .yml file), so nothing was checked".to_owned(),
+                start.to_owned(),
+            ),
+        };
+        Some(Diagnostic::new("schema", at, message).with_help(help))
+    }
+}
+
+fn discover(root: &Path) -> Result<(Vec<Found>, UseCasesFolder), LoadError> {
     let mut found = Vec::new();
     for (name, kind, required) in [
         ("casebook.yaml", FileKind::Casebook, true),
@@ -118,7 +176,8 @@ fn discover(root: &Path) -> Result<Vec<Found>, LoadError> {
         ("information.yaml", FileKind::Information, false),
     ] {
         let disk_path = root.join(name);
-        if required || disk_path.exists() {
+        // Not `exists()`, which follows links: a dangling link is found, and reported.
+        if required || disk_path.symlink_metadata().is_ok() {
             found.push(Found {
                 rel_path: name.to_owned(),
                 disk_path,
@@ -128,10 +187,46 @@ fn discover(root: &Path) -> Result<Vec<Found>, LoadError> {
         }
     }
     let dir = root.join("use-cases");
-    if dir.is_dir() {
-        walk(root, &dir, 0, &mut found)?;
-    }
-    Ok(found)
+    let folder = match dir.symlink_metadata() {
+        Ok(meta) if meta.is_dir() => {
+            let before = found.len();
+            walk(root, &dir, 0, &mut found)?;
+            if found[before..].iter().any(|f| f.kind == Some(FileKind::UseCase)) {
+                UseCasesFolder::Fine
+            } else {
+                UseCasesFolder::Empty
+            }
+        }
+        Ok(meta) => UseCasesFolder::NotAFolder(describe_file_type(meta.file_type())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => UseCasesFolder::Missing {
+            near: misnamed_use_cases(root),
+        },
+        Err(source) => {
+            return Err(LoadError::Io {
+                path: dir.display().to_string(),
+                source,
+            });
+        }
+    };
+    Ok((found, folder))
+}
+
+/// A folder of the catalogue whose name is close to `use-cases` (`use-case`, `Use-Cases`...).
+fn misnamed_use_cases(root: &Path) -> Option<String> {
+    let folders: Vec<String> = std::fs::read_dir(root)
+        .ok()?
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    let lower: Vec<String> = folders
+        .iter()
+        .map(|f| f.to_lowercase().replace('_', "-"))
+        .collect();
+    let near = crate::suggest::closest("use-cases", lower.iter().map(String::as_str))
+        .or_else(|| lower.iter().map(String::as_str).find(|f| *f == "use-cases"))?;
+    let i = lower.iter().position(|f| f == near)?;
+    Some(folders[i].clone())
 }
 
 fn walk(root: &Path, dir: &Path, depth: usize, out: &mut Vec<Found>) -> Result<(), LoadError> {
@@ -156,7 +251,7 @@ fn walk(root: &Path, dir: &Path, depth: usize, out: &mut Vec<Found>) -> Result<(
         let yaml = name.ends_with(".yaml") || name.ends_with(".yml");
         let stray = if file_type.is_symlink() {
             Some((
-                "it is a symbolic link, which casebook does not follow",
+                "it is a symbolic link, which casebook does not follow".to_owned(),
                 "replace the link with the file itself, or move it out of use-cases/",
             ))
         } else if file_type.is_dir() {
@@ -165,12 +260,17 @@ fn walk(root: &Path, dir: &Path, depth: usize, out: &mut Vec<Found>) -> Result<(
                 continue;
             }
             Some((
-                "the folder is nested too deeply; casebook reads 16 levels under use-cases/",
+                "the folder is nested too deeply; casebook reads 16 levels under use-cases/".to_owned(),
                 "move its use cases to a shallower folder",
+            ))
+        } else if !file_type.is_file() {
+            Some((
+                format!("it is {}, not a regular file", describe_file_type(file_type)),
+                "casebook reads regular files only: move it out of use-cases/",
             ))
         } else if !yaml {
             Some((
-                "only .yaml and .yml files are read in use-cases/",
+                "only .yaml and .yml files are read in use-cases/".to_owned(),
                 "move it out of use-cases/, or give a use case the .yaml extension",
             ))
         } else {
@@ -212,9 +312,9 @@ fn read_one(file: FileId, found: Found) -> FileResult {
         );
     }
     let kind = found.kind.expect("non-stray files have a kind");
-    let size = match std::fs::metadata(&found.disk_path) {
-        Ok(m) => m.len(),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+    let bytes = match read_regular_file(&found.disk_path, yaml::MAX_FILE_BYTES) {
+        Ok(bytes) => bytes,
+        Err(ReadError::Missing) => {
             return fail(
                 result,
                 Diagnostic::new(
@@ -228,33 +328,47 @@ fn read_one(file: FileId, found: Found) -> FileResult {
                 )),
             );
         }
-        Err(e) => {
+        Err(e @ (ReadError::Link | ReadError::NotRegular(_))) => {
+            // Found as a regular file by `walk`, a use case replaced since is a stray file; a
+            // top-level file that is not a regular file is missing, like an absent one.
+            let (rule, help) = match (&e, kind) {
+                (_, FileKind::UseCase) => ("stray-file", "move it out of use-cases/".to_owned()),
+                (ReadError::Link, _) => (
+                    "schema",
+                    "replace the link with the file itself: casebook follows no link inside the catalogue, so that nothing outside it is checked or published".to_owned(),
+                ),
+                _ => (
+                    "schema",
+                    format!(
+                        "make it a regular file; `casebook schema {}` prints what it holds",
+                        kind.name()
+                    ),
+                ),
+            };
+            result.source.stray = kind == FileKind::UseCase;
             return fail(
                 result,
-                Diagnostic::new("yaml-syntax", start, format!("cannot read the file: {e}")),
+                Diagnostic::new(rule, start, format!("`{}` is not read: {e}", found.rel_path))
+                    .with_help(help),
             );
         }
-    };
-    if size > yaml::MAX_FILE_BYTES {
-        return fail(
-            result,
-            Diagnostic::new(
-                "yaml-syntax",
-                start,
-                format!(
-                    "the file is {:.1} MiB, more than the {} MiB casebook reads",
+        Err(ReadError::TooLarge(size)) => {
+            let cap = yaml::MAX_FILE_BYTES / 1048576;
+            let message = match size {
+                Some(size) => format!(
+                    "the file is {:.1} MiB, more than the {cap} MiB casebook reads",
                     size as f64 / 1048576.0,
-                    yaml::MAX_FILE_BYTES / 1048576
                 ),
-            )
-            .with_help(
-                "a use case is a few kilobytes: split the file, or check that it is the file you meant",
-            ),
-        );
-    }
-    let bytes = match std::fs::read(&found.disk_path) {
-        Ok(b) => b,
-        Err(e) => {
+                None => format!("the file is more than the {cap} MiB casebook reads"),
+            };
+            return fail(
+                result,
+                Diagnostic::new("yaml-syntax", start, message).with_help(
+                    "a use case is a few kilobytes: split the file, or check that it is the file you meant",
+                ),
+            );
+        }
+        Err(ReadError::Io(e)) => {
             return fail(
                 result,
                 Diagnostic::new("yaml-syntax", start, format!("cannot read the file: {e}")),
@@ -321,4 +435,118 @@ fn read_one(file: FileId, found: Found) -> FileResult {
         _ => Parsed::Config(node),
     };
     result
+}
+
+/// Checks `templates:` of casebook.yaml: a folder inside the catalogue, reached without a link,
+/// holding no link. `casebook build` would otherwise refuse it, or silently use the built-in
+/// templates for a folder that is not there, or publish what a link points at.
+fn check_templates(root: &Path, dir: &crate::model::Located<String>) -> Vec<Diagnostic> {
+    use std::path::Component;
+    let value = &dir.value;
+    let finding =
+        |message: String, help: &str| Diagnostic::new("schema", dir.span, message).with_help(help.to_owned());
+    let no_link = "casebook follows no link inside the catalogue, so that nothing outside it is published: put the templates themselves there";
+    let rel = Path::new(value.as_str());
+    if value.is_empty() || value.starts_with(['/', '\\']) {
+        return Vec::new(); // The schema refuses it already.
+    }
+    if value.trim().is_empty()
+        || rel
+            .components()
+            .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir))
+    {
+        return vec![finding(
+            format!("`templates: {value}` must name a folder inside the catalogue"),
+            "write a path relative to the catalogue folder, without `..`, e.g. `templates: templates`",
+        )];
+    }
+    // Each step of the path, without following a link.
+    let mut here = root.to_path_buf();
+    for part in rel.components() {
+        let Component::Normal(part) = part else {
+            continue;
+        };
+        here.push(part);
+        let shown = relative_path(root, &here);
+        match here.symlink_metadata() {
+            Ok(meta) if meta.is_dir() => {}
+            Ok(meta) if meta.file_type().is_symlink() => {
+                return vec![finding(
+                    format!(
+                        "`templates: {value}`: `{shown}` is a symbolic link, which casebook does not follow"
+                    ),
+                    no_link,
+                )];
+            }
+            Ok(meta) => {
+                return vec![finding(
+                    format!(
+                        "`templates: {value}`: `{shown}` is {}, not a folder",
+                        describe_file_type(meta.file_type())
+                    ),
+                    "name the folder that holds the templates",
+                )];
+            }
+            Err(_) => {
+                return vec![finding(
+                    format!(
+                        "`templates: {value}` names no folder of the catalogue: `{shown}` does not exist"
+                    ),
+                    "create the folder, correct the path, or remove `templates:` to use the built-in templates",
+                )];
+            }
+        }
+    }
+    // The templates are files directly in the folder; none of its entries may be a link.
+    let Ok(entries) = std::fs::read_dir(&here) else {
+        return vec![finding(
+            format!("`templates: {value}`: the folder cannot be read"),
+            "check its permissions",
+        )];
+    };
+    let mut out: Vec<(String, Diagnostic)> = entries
+        .filter_map(Result::ok)
+        .filter_map(|e| {
+            let t = e.file_type().ok()?;
+            let shown = relative_path(root, &e.path());
+            if t.is_symlink() {
+                Some(finding(
+                    format!(
+                        "`templates: {value}`: `{shown}` is a symbolic link, which casebook does not follow"
+                    ),
+                    no_link,
+                ))
+            } else if !t.is_file() && !t.is_dir() {
+                Some(finding(
+                    format!(
+                        "`templates: {value}`: `{shown}` is {}, not a regular file",
+                        describe_file_type(t)
+                    ),
+                    "remove it from the templates folder",
+                ))
+            } else {
+                None
+            }
+            .map(|d| (shown, d))
+        })
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out.into_iter().map(|(_, d)| d).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_os_error_is_printed_once() {
+        let err = LoadError::Io {
+            path: "catalogue/use-cases".to_owned(),
+            source: std::io::Error::from_raw_os_error(13),
+        };
+        let shown = format!("{:#}", anyhow::Error::from(err));
+        let os = std::io::Error::from_raw_os_error(13).to_string();
+        assert_eq!(shown.matches(&os).count(), 1, "{shown}");
+        assert!(shown.starts_with("cannot read catalogue/use-cases: "), "{shown}");
+    }
 }

@@ -217,9 +217,21 @@ fn field_name(path: &[LocationSegment<'_>]) -> String {
     }
 }
 
+/// The most characters of a value a message quotes.
+const MAX_QUOTE_CHARS: usize = 80;
+
+/// `s`, cut to [`MAX_QUOTE_CHARS`] characters, with `…` when cut: a message never quotes a
+/// whole file. (Line breaks and control characters are the renderers' to escape.)
+fn quote(s: &str) -> String {
+    match s.char_indices().nth(MAX_QUOTE_CHARS) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_owned(),
+    }
+}
+
 fn show_value(v: &serde_json::Value) -> String {
     match v {
-        serde_json::Value::String(s) => format!("`{s}`"),
+        serde_json::Value::String(s) => format!("`{}`", quote(s)),
         serde_json::Value::Null => "nothing".to_owned(),
         serde_json::Value::Bool(_) => format!("`{v}` (a yes/no value)"),
         serde_json::Value::Number(_) => format!("`{v}` (a number)"),
@@ -308,7 +320,7 @@ fn describe(
             } else {
                 format!("in {field}")
             };
-            (key_span, format!("unknown field `{name}` {where_}"))
+            (key_span, format!("unknown field `{}` {where_}", quote(&name)))
         }
         ValidationErrorKind::Type { kind } => {
             let expected = format!("{kind:?}")
@@ -365,8 +377,10 @@ fn describe(
                         .to_owned(),
                 );
                 format!("{value} is not a duration (in {field})")
-            } else if pattern.contains("[0-9]{4}-") {
-                help = Some("write the date as YYYY-MM-DD, e.g. `2026-03-14`".to_owned());
+            } else if pattern.contains("-[0-9]{2}-[0-9]{2}$") {
+                help = Some(
+                    "write the date as YYYY-MM-DD, in a year from 1900 to 2200, e.g. `2026-03-14`".to_owned(),
+                );
                 format!("{value} is not a date (in {field})")
             } else if pattern.contains("off|info") {
                 help = Some("use `off`, `info`, `warning` or `error`".to_owned());
@@ -441,6 +455,17 @@ fn key_of(root: &Node, path: &[LocationSegment<'_>], file: FileId) -> Option<Spa
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_quotes_are_cut_on_a_character_boundary() {
+        assert_eq!(quote("short"), "short");
+        assert_eq!(quote("two\nlines"), "two\nlines");
+        let long = "é".repeat(200);
+        let cut = quote(&long);
+        assert_eq!(cut.chars().count(), MAX_QUOTE_CHARS + 1);
+        assert!(cut.ends_with('…'));
+        assert_eq!(quote(&"x".repeat(MAX_QUOTE_CHARS)), "x".repeat(MAX_QUOTE_CHARS));
+    }
 
     #[test]
     fn every_embedded_schema_compiles() {

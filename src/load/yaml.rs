@@ -226,6 +226,8 @@ pub struct YamlError {
     pub message: String,
     /// Why a budget refused the file, when that is the cause.
     pub help: Option<String>,
+    /// The parser's own message, without its location.
+    raw: String,
 }
 
 fn options() -> serde_saphyr::Options {
@@ -260,8 +262,98 @@ pub fn parse(text: &str) -> Result<Node, YamlError> {
     }
     match serde_saphyr::from_str_with_options::<Spanned<Node>>(text, options()) {
         Ok(node) => Ok(Node::from_spanned(node)),
-        Err(err) => Err(describe(&err)),
+        Err(err) => Err(relocate(text, describe(&err))),
     }
+}
+
+/// Moves an error the parser reports past its cause back to the cause: a tab is reported at the
+/// start of the scalar before it (often the line above), and a `[` or `{` left open is reported
+/// as an illegal `:` or a missing `,` on the next line.
+fn relocate(text: &str, mut err: YamlError) -> YamlError {
+    let Some((line, column)) = err.line_col else {
+        return err;
+    };
+    let at = offset_of(text, line, column);
+    if err.raw.contains("tab") {
+        if let Some(tab) = culprit_tab(text, at) {
+            err.line_col = Some(line_col_of(text, tab));
+        }
+    } else if err.raw.contains("illegal placement of ':'") || err.raw.contains("did not find expected ',' or")
+    {
+        // Parse the text before the error's line alone: if a bracket is open there, and the
+        // error's line is not indented into it (so cannot continue it), the bracket is the cause.
+        let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+        if line_start == 0 {
+            return err;
+        }
+        let Err(before) =
+            serde_saphyr::from_str_with_options::<Spanned<Node>>(&text[..line_start], options())
+        else {
+            return err;
+        };
+        let opened = describe(&before);
+        if let Some((open_line, _)) = opened.line_col
+            && opened.raw.starts_with("unclosed bracket")
+            && open_line < line
+            && indent(text, line) <= indent(text, open_line)
+        {
+            return opened;
+        }
+    }
+    err
+}
+
+/// The tab a "found a tab" error at byte `at` is about: the tab just before `at`, or else the
+/// first tab after `at` in the indentation of a line, or else the first tab after `at`.
+fn culprit_tab(text: &str, at: usize) -> Option<usize> {
+    let before = &text[..at];
+    if before.ends_with('\t') {
+        return Some(before.trim_end_matches('\t').len());
+    }
+    let rest = &text[at..];
+    let mut line_start = true;
+    for (i, c) in rest.char_indices() {
+        match c {
+            '\t' if line_start => return Some(at + i),
+            '\n' => line_start = true,
+            ' ' => {}
+            _ => line_start = false,
+        }
+    }
+    rest.find('\t').map(|i| at + i)
+}
+
+/// The number of leading spaces and tabs of 1-based line `line`.
+fn indent(text: &str, line: u64) -> usize {
+    text.lines()
+        .nth(line.saturating_sub(1) as usize)
+        .map_or(0, |l| l.len() - l.trim_start_matches([' ', '\t']).len())
+}
+
+/// The byte offset of a 1-based line and character column, clamped to the text.
+fn offset_of(text: &str, line: u64, column: u64) -> usize {
+    let mut start = 0;
+    for _ in 1..line {
+        match text[start..].find('\n') {
+            Some(i) => start += i + 1,
+            None => return text.len(),
+        }
+    }
+    let rest = &text[start..];
+    start
+        + rest
+            .char_indices()
+            .take_while(|&(_, c)| c != '\n')
+            .nth(column.saturating_sub(1) as usize)
+            .map_or_else(|| rest.find('\n').unwrap_or(rest.len()), |(i, _)| i)
+}
+
+/// The 1-based line and character column of a byte offset.
+fn line_col_of(text: &str, offset: usize) -> (u64, u64) {
+    let before = &text[..offset];
+    let line = before.matches('\n').count() as u64 + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, before[line_start..].chars().count() as u64 + 1)
 }
 
 fn describe(err: &serde_saphyr::Error) -> YamlError {
@@ -310,6 +402,14 @@ fn describe(err: &serde_saphyr::Error) -> YamlError {
             format!("duplicate key `{key}`: a key may appear only once in a mapping"),
             Some("remove or rename one of them; YAML would silently keep only one value".to_owned()),
         )
+    } else if let Some(bracket) = raw.strip_prefix("unclosed bracket ") {
+        let close = if bracket.contains('{') { '}' } else { ']' };
+        (
+            format!("invalid YAML: {raw}"),
+            Some(format!(
+                "close it with `{close}`, or put the value in quotes if the bracket is part of the text"
+            )),
+        )
     } else if lower.contains("tab") {
         (
             format!("invalid YAML: {raw}"),
@@ -328,6 +428,7 @@ fn describe(err: &serde_saphyr::Error) -> YamlError {
         line_col,
         message,
         help,
+        raw,
     }
 }
 

@@ -172,45 +172,75 @@ pub struct Date {
     pub day: u32,
 }
 
+/// Why a text is not a [`Date`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DateError {
+    /// Not `YYYY-MM-DD` (four, two and two digits).
+    Form,
+    /// A year outside [`Date::YEARS`].
+    Year,
+    /// A month or day that does not exist, such as 2023-02-30.
+    Day,
+}
+
 impl Date {
-    /// Parses `YYYY-MM-DD`, refusing impossible dates.
+    /// The years a date may have. The schema's pattern for dates says the same; a review in
+    /// another year is a typo, and the bound keeps all date arithmetic far from overflowing.
+    pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
+
+    /// Parses `YYYY-MM-DD` with a year in [`Date::YEARS`], refusing impossible dates.
     pub fn parse(s: &str) -> Option<Date> {
-        let mut parts = s.split('-');
-        let year: i32 = parts.next()?.parse().ok()?;
-        let month: u32 = parts.next()?.parse().ok()?;
-        let day: u32 = parts.next()?.parse().ok()?;
-        if parts.next().is_some() || !(1..=12).contains(&month) {
-            return None;
-        }
-        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-        let days = [
-            31,
-            if leap { 29 } else { 28 },
-            31,
-            30,
-            31,
-            30,
-            31,
-            31,
-            30,
-            31,
-            30,
-            31,
-        ];
-        (1..=days[month as usize - 1])
-            .contains(&day)
-            .then_some(Date { year, month, day })
+        Date::read(s).ok()
     }
 
-    /// The date `months` later, clamped to the end of the month.
-    pub fn add_months(self, months: u32) -> Date {
-        let total = self.year * 12 + self.month as i32 - 1 + months as i32;
-        let (year, month) = (total.div_euclid(12), total.rem_euclid(12) as u32 + 1);
-        let mut day = self.day;
-        while Date::parse(&format!("{year:04}-{month:02}-{day:02}")).is_none() {
-            day -= 1;
+    /// Parses `YYYY-MM-DD` like [`Date::parse`], saying why a text is not a date.
+    pub fn read(s: &str) -> Result<Date, DateError> {
+        let b = s.as_bytes();
+        let form = b.len() == 10
+            && b.iter().enumerate().all(|(i, c)| {
+                if i == 4 || i == 7 {
+                    *c == b'-'
+                } else {
+                    c.is_ascii_digit()
+                }
+            });
+        if !form {
+            return Err(DateError::Form);
         }
-        Date { year, month, day }
+        // Four and two ASCII digits: these parse.
+        let number = |r: std::ops::Range<usize>| s[r].parse::<u32>().map_err(|_| DateError::Form);
+        let (year, month, day) = (number(0..4)? as i32, number(5..7)?, number(8..10)?);
+        if !Date::YEARS.contains(&year) {
+            return Err(DateError::Year);
+        }
+        if !(1..=12).contains(&month) || !(1..=days_in_month(year, month)).contains(&day) {
+            return Err(DateError::Day);
+        }
+        Ok(Date { year, month, day })
+    }
+
+    /// The date `months` later, clamped to the end of the month. Constant time for any
+    /// `months`; a year beyond `i32::MAX` saturates.
+    pub fn add_months(self, months: u32) -> Date {
+        let total = i64::from(self.year) * 12 + i64::from(self.month) - 1 + i64::from(months);
+        let year = i32::try_from(total.div_euclid(12)).unwrap_or(i32::MAX);
+        let month = total.rem_euclid(12) as u32 + 1;
+        Date {
+            year,
+            month,
+            day: self.day.min(days_in_month(year, month)),
+        }
+    }
+}
+
+/// The number of days of `month` (1 to 12) in `year`.
+fn days_in_month(year: i32, month: u32) -> u32 {
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    match month {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
     }
 }
 
@@ -228,10 +258,19 @@ pub struct Duration {
 }
 
 impl Duration {
-    /// Parses `30m`, `4h`, `2d`, `1w`.
+    /// The most digits the number of a duration may have, as in the schema's pattern: at most
+    /// 999,999 weeks, so that a sum over any catalogue's steps stays far below `u64::MAX`.
+    pub const MAX_DIGITS: usize = 6;
+
+    /// Parses `30m`, `4h`, `2d`, `1w`: one to [`Duration::MAX_DIGITS`] digits and a unit.
     pub fn parse(s: &str) -> Option<Duration> {
         let unit = s.chars().last()?;
-        let n: u64 = s[..s.len() - unit.len_utf8()].parse().ok()?;
+        let digits = &s[..s.len() - unit.len_utf8()];
+        if !(1..=Duration::MAX_DIGITS).contains(&digits.len()) || !digits.bytes().all(|b| b.is_ascii_digit())
+        {
+            return None;
+        }
+        let n: u64 = digits.parse().ok()?;
         let per = match unit {
             'm' => 1,
             'h' => 60,
@@ -252,6 +291,11 @@ pub struct Satisfaction {
     pub staff: Option<u8>,
     /// Management's score.
     pub management: Option<u8>,
+}
+
+impl Satisfaction {
+    /// The scores a rater may give, as in the schema.
+    pub const SCORES: std::ops::RangeInclusive<i64> = 1..=5;
 }
 
 /// An `allow:` list with its reason.
@@ -520,6 +564,46 @@ mod tests {
         assert!(Duration::parse("2x").is_none());
         assert!(Duration::parse("").is_none());
         assert!(Duration::parse("2é").is_none());
+    }
+
+    #[test]
+    fn dates_and_durations_are_bounded_as_the_schema_says() {
+        assert_eq!(Date::read("1900-01-01").map(|d| d.year), Ok(1900));
+        assert_eq!(Date::read("2200-12-31").map(|d| d.year), Ok(2200));
+        assert_eq!(Date::read("1899-12-31"), Err(DateError::Year));
+        assert_eq!(Date::read("2201-01-01"), Err(DateError::Year));
+        assert_eq!(Date::read("2023-02-29"), Err(DateError::Day));
+        assert_eq!(Date::read("2024-00-10"), Err(DateError::Day));
+        for form in [
+            "2024-1-01",
+            "+024-01-01",
+            "2147483647-12-31",
+            "2024-01-01 ",
+            "２０２４-01-01",
+            "",
+        ] {
+            assert_eq!(Date::read(form), Err(DateError::Form), "{form}");
+        }
+        assert_eq!(Duration::parse("999999w").unwrap().minutes, 999_999 * 2_400);
+        for bad in ["1000000m", "0000001m", "+5m", "-5m", "18446744073709551615w", "m"] {
+            assert!(Duration::parse(bad).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn adding_months_takes_constant_time_and_never_overflows() {
+        let d = Date::parse("2200-12-31").unwrap();
+        assert_eq!(d.add_months(120).to_string(), "2210-12-31");
+        assert_eq!(d.add_months(2).to_string(), "2201-02-28");
+        let far = d.add_months(u32::MAX);
+        assert_eq!((far.year, far.month, far.day), (357_916_142, 3, 31));
+        let saturated = Date {
+            year: i32::MAX,
+            month: 12,
+            day: 31,
+        }
+        .add_months(u32::MAX);
+        assert_eq!(saturated.year, i32::MAX);
     }
 }
 

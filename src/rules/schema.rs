@@ -6,6 +6,13 @@ declare_rule! {
     /// type, an unknown field, a missing required field, an id that is not a slug, a bad date
     /// or duration, an empty or missing file.
     ///
+    /// It also reports a catalogue laid out wrongly: a symbolic link or special file (a named
+    /// pipe, a device) in place of `casebook.yaml`, `organisation.yaml`, `channels.yaml` or
+    /// `information.yaml` (casebook reads regular files only and follows no link inside the
+    /// catalogue); no use case to check (no `use-cases/` folder, a misnamed one, a file or link in
+    /// its place, or a folder without any `.yaml` file), at the top of casebook.yaml; and a
+    /// `templates:` folder that is outside the catalogue, missing, a link, or holds a link.
+    ///
     /// ## Why is this bad?
     /// casebook and the handbook rely on the fields having the meaning the format gives them. A
     /// misspelt field (`nxt:` for `next:`) would otherwise be silently ignored and the flow

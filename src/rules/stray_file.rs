@@ -3,8 +3,10 @@ use super::{declare_rule, documented_only};
 declare_rule! {
     /// ## What it does
     /// Reports a file under `use-cases/` that casebook does not read: a file without the
-    /// `.yaml` or `.yml` extension, a symbolic link, or a folder nested more than 16 levels deep.
-    /// Hidden files (starting with a dot) are ignored silently.
+    /// `.yaml` or `.yml` extension, a symbolic link (casebook follows no link inside the
+    /// catalogue), something that is not a regular file (a named pipe, a device, a socket), or a
+    /// folder nested more than 16 levels deep. Hidden files (starting with a dot) are ignored
+    /// silently.
     ///
     /// ## Why is this bad?
     /// A use case saved as `invoice-dispute.yaml.txt` or `invoice-dispute.yam` looks present in
@@ -21,7 +23,7 @@ declare_rule! {
         id: "stray-file",
         group: Format,
         severity: Warning,
-        summary: "a file under use-cases/ that casebook does not read (not .yaml/.yml, a link, or too deep)",
+        summary: "a file under use-cases/ that casebook does not read (not .yaml/.yml, a link, not a regular file, or too deep)",
     }
 }
 documented_only!(StrayFile);

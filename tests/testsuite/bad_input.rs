@@ -62,13 +62,92 @@ outcome: Something is done.
 fn syntax_error() {
     let text = format!("{GOOD_HEAD}steps:\n  - id: call\n    title: [unclosed\n    actor: customer\n");
     let (_l, checked) = check_with("use-cases/bad.yaml", text.as_bytes());
-    let (d, line, _) = the_finding(&checked, "yaml-syntax", "use-cases/bad.yaml");
-    assert!(d.message.starts_with("invalid YAML:"), "{}", d.message);
-    assert!(
-        (10..=12).contains(&line),
-        "points near the unclosed bracket, not at line {line}"
-    );
+    let (d, line, column) = the_finding(&checked, "yaml-syntax", "use-cases/bad.yaml");
+    // At the bracket left open, not at the `:` of the next line where the parser noticed.
+    assert_eq!((line, column), (10, 12));
+    assert_eq!(d.message, "invalid YAML: unclosed bracket '['");
     assert_eq!(d.severity, Severity::Error);
+}
+
+#[test]
+fn an_unclosed_bracket_or_brace_points_at_itself() {
+    for (text, at) in [
+        // A flow sequence of `next` left open, the next step below it.
+        (
+            format!("{GOOD_HEAD}steps:\n  - id: call\n    next: [a, b\n  - id: a\n    end: done\n"),
+            (10, 11),
+        ),
+        // A flow mapping left open before a top-level key.
+        (
+            format!("{GOOD_HEAD}persona: {{name: x\nsteps:\n  - id: done\n    end: done\n"),
+            (8, 10),
+        ),
+        // Left open on the last line.
+        (format!("{GOOD_HEAD}steps: [a, b\n"), (8, 8)),
+    ] {
+        let (_l, checked) = check_with("use-cases/bad.yaml", text.as_bytes());
+        let (d, line, column) = the_finding(&checked, "yaml-syntax", "use-cases/bad.yaml");
+        assert_eq!((line, column), at, "{text}");
+        assert!(
+            d.message.starts_with("invalid YAML: unclosed bracket"),
+            "{}",
+            d.message
+        );
+    }
+}
+
+#[test]
+fn a_flow_sequence_continued_on_an_indented_line_keeps_its_own_error() {
+    // The `[` is closed on the next line: the error is there, not at the bracket.
+    let text = format!("{GOOD_HEAD}steps: [a,\n  b c: d: e]\n");
+    let (_l, checked) = check_with("use-cases/bad.yaml", text.as_bytes());
+    let (_, line, _) = the_finding(&checked, "yaml-syntax", "use-cases/bad.yaml");
+    assert_eq!(line, 9);
+}
+
+#[test]
+fn a_tab_in_the_indentation_points_at_the_tab() {
+    for (text, at) in [
+        // After a plain scalar: the parser reports the start of `call` on the line above.
+        (
+            format!("{GOOD_HEAD}steps:\n  - id: call\n\ttitle: x\n    actor: customer\n"),
+            (10, 1),
+        ),
+        // After spaces.
+        (
+            format!("{GOOD_HEAD}steps:\n  - id: call\n  \t  title: x\n"),
+            (10, 3),
+        ),
+        // After a quoted scalar: the parser reports the column after the tab.
+        ("id: bad\ntitle: \"a\"\n\tdomain: billing\n".to_owned(), (3, 1)),
+        // A tab inside a value is fine; the one in the indentation below is the error.
+        ("id: bad\ntitle: a\tb\n\tdomain: billing\n".to_owned(), (3, 1)),
+    ] {
+        let (_l, checked) = check_with("use-cases/bad.yaml", text.as_bytes());
+        let (d, line, column) = the_finding(&checked, "yaml-syntax", "use-cases/bad.yaml");
+        assert_eq!((line, column), at, "{text:?}");
+        assert!(d.message.contains("tab"), "{}", d.message);
+        assert_eq!(
+            d.help.as_deref(),
+            Some("YAML indents with spaces only: replace the tab with spaces")
+        );
+    }
+}
+
+#[test]
+fn a_long_bad_value_is_quoted_short() {
+    let long = "x".repeat(5000);
+    let text = GOOD_HEAD.replace("status: draft", &format!("status: {long}"))
+        + "steps:\n  - id: done\n    end: done\n";
+    let (_l, checked) = check_with("use-cases/bad.yaml", text.as_bytes());
+    let (d, line, column) = the_finding(&checked, "schema", "use-cases/bad.yaml");
+    assert_eq!((line, column), (5, 9));
+    assert!(
+        d.message.contains(&format!("`{}…`", "x".repeat(80))),
+        "{}",
+        d.message
+    );
+    assert!(d.message.len() < 300, "{} bytes: {}", d.message.len(), d.message);
 }
 
 #[test]

@@ -189,8 +189,8 @@ fn hostile_text_is_shown_and_never_runs() {
 }
 
 #[test]
-fn a_foreign_non_empty_folder_is_refused_unless_forced() {
-    let cat = catalogue(&[]);
+fn a_foreign_non_empty_folder_is_refused_even_when_forced() {
+    let cat = catalogue(&["handbook/hostile"]);
     let out = tempfile::tempdir().unwrap();
     let target = out.path().join("docs");
     std::fs::create_dir_all(&target).unwrap();
@@ -203,14 +203,19 @@ fn a_foreign_non_empty_folder_is_refused_unless_forced() {
         "nothing was touched"
     );
     let checked = casebook::check(cat.path(), CheckOptions { today: today() }).unwrap();
-    build(
+    let err = build(
         &checked,
         &BuildOptions {
             force: true,
             ..options(&target)
         },
     )
-    .unwrap();
+    .unwrap_err();
+    assert!(matches!(err, BuildError::NotOurs(_)), "{err}");
+    assert_eq!(std::fs::read_to_string(target.join("notes.txt")).unwrap(), "mine");
+    // Once the user has moved the file away, the empty folder is built into.
+    std::fs::remove_file(target.join("notes.txt")).unwrap();
+    build_into(cat.path(), &target).unwrap();
     assert!(target.join(MARKER).is_file() && target.join("index.html").is_file());
     // A folder with the marker is rebuilt without --force.
     build_into(cat.path(), &target).unwrap();
