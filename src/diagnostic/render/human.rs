@@ -156,10 +156,18 @@ impl LineIndex {
         });
         // The line of an offset: the last that starts at or before it (past the end: the last).
         let line_of = |x: usize| starts.partition_point(|&s| s <= x) - 1;
-        let (mut lo, mut hi) = (usize::MAX, 0);
+        let (mut lo, mut hi, mut max_end) = (usize::MAX, 0, 0);
         for span in spans {
             lo = lo.min(line_of(span.start));
             hi = hi.max(line_of(span.end));
+            max_end = max_end.max(span.end);
+        }
+        // annotate-snippets sizes the line-number margin from the text before the furthest span
+        // end, not counting a final newline: for spans that all end where the first line starts,
+        // the whole file gives one line fewer than the excerpt would. Start a line earlier (it
+        // is not shown: it has no annotation) so that the margin is the same as before.
+        if lo > 0 && max_end == starts[lo] {
+            lo -= 1;
         }
         let start = starts[lo];
         let end = starts.get(hi + 1).copied().unwrap_or(text.len());
@@ -219,4 +227,112 @@ impl Excerpt<'_> {
 
 fn is_c1(c: char) -> bool {
     ('\u{80}'..='\u{9f}').contains(&c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::human;
+    use crate::diagnostic::{Diagnostic, Report};
+    use crate::source::{SourceDb, SourceFile, Span};
+    use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
+    use proptest::prelude::*;
+
+    /// One diagnostic as the human renderer drew it before excerpts: the whole file given to
+    /// annotate-snippets (labels in the same file only; no help).
+    fn whole_file(report: &Report, d: &Diagnostic) -> String {
+        let file = report.sources.get(d.span.file);
+        let text = file.text.as_str();
+        let clamp = |x: u32| (x as usize).min(text.len());
+        let mut snippet = Snippet::source(text)
+            .path(file.rel_path.as_str())
+            .annotation(AnnotationKind::Primary.span(clamp(d.span.start)..clamp(d.span.end)));
+        for label in &d.labels {
+            snippet = snippet.annotation(
+                AnnotationKind::Context
+                    .span(clamp(label.span.start)..clamp(label.span.end))
+                    .label(label.message.as_str()),
+            );
+        }
+        let title = Level::ERROR.primary_title(d.message.as_str()).id(d.rule);
+        format!("{}\n\n", Renderer::plain().render(&[title.element(snippet)]))
+    }
+
+    /// Texts of a few lines: empty lines, CRLF, multi-byte characters, with or without a final
+    /// newline.
+    fn text() -> impl Strategy<Value = String> {
+        let line = prop::sample::select(vec![
+            "",
+            "a",
+            "  - id: x",
+            "key: value",
+            "\té",
+            "€€ x: y",
+            "x\r",
+            "   ",
+            "# comment",
+            "zz: [1, 2]",
+        ]);
+        (prop::collection::vec(line, 1..120), any::<bool>()).prop_map(|(lines, last)| {
+            let mut t = lines.join("\n");
+            if last {
+                t.push('\n');
+            }
+            t
+        })
+    }
+
+    /// A span on character boundaries, possibly empty, possibly at the very end; for odd `a` and
+    /// `b`, an end is a line's start or end (where off-by-one-line mistakes happen).
+    fn span(text: &str, a: usize, b: usize) -> (u32, u32) {
+        let all: Vec<usize> = (0..=text.len()).filter(|&i| text.is_char_boundary(i)).collect();
+        let edges: Vec<usize> = (0..=text.len())
+            .filter(|&i| {
+                i == 0 || i == text.len() || text.as_bytes()[i - 1] == b'\n' || text.as_bytes()[i] == b'\n'
+            })
+            .collect();
+        let pick = |n: usize| {
+            let from = if n % 2 == 1 { &edges } else { &all };
+            from[(n / 2) % from.len()]
+        };
+        let (x, y) = (pick(a), pick(b));
+        (x.min(y) as u32, x.max(y) as u32)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 1000, failure_persistence: None, ..ProptestConfig::default() })]
+
+        #[test]
+        fn excerpts_render_exactly_as_whole_files(
+            text in text(),
+            spans in prop::collection::vec((any::<usize>(), any::<usize>(), 0usize..4), 1..6),
+        ) {
+            // An empty file is shown as a bare place, as before: nothing to compare.
+            prop_assume!(!text.is_empty());
+            let mut sources = SourceDb::default();
+            let id = sources.add(SourceFile::new("f.yaml".into(), "f.yaml".into(), text.clone()));
+            let mut diagnostics = Vec::new();
+            for chunk in spans.chunks(2) {
+                let (mut start, mut end) = span(&text, chunk[0].0, chunk[0].1);
+                if chunk[0].2 == 3 {
+                    // An empty span where a line starts (YAML errors point there).
+                    let starts: Vec<u32> = std::iter::once(0)
+                        .chain(text.match_indices('\n').map(|(i, _)| i as u32 + 1))
+                        .collect();
+                    start = starts[chunk[0].0 % starts.len()];
+                    end = start;
+                }
+                let mut d = Diagnostic::new("schema", Span { file: id, start, end }, "msg");
+                for (a, b, _) in &chunk[1..] {
+                    let (start, end) = span(&text, *a, *b);
+                    d = d.with_label(Span { file: id, start, end }, "label");
+                }
+                diagnostics.push(d);
+            }
+            let report = Report::new(sources, diagnostics, Vec::new());
+            let expected: String = report.diagnostics.iter().map(|d| whole_file(&report, d)).collect();
+            let shown = human(&report, false);
+            let body = &shown[..shown.rfind("casebook: ").unwrap()];
+            prop_assert_eq!(body, expected.as_str());
+        }
+    }
 }
