@@ -349,7 +349,7 @@ fn write(root: &Path, files: &[(String, Vec<u8>)]) {
 
 /// Checks the catalogue in `root` on another thread and verifies the properties of the module
 /// doc. `Err` says what went wrong; a hang leaves the thread behind (the caller decides).
-fn run_case(root: &Path, timeout: Duration) -> Result<(), String> {
+fn run_case(root: &Path, timeout: Duration) -> Result<Parsed, String> {
     let (tx, rx) = std::sync::mpsc::channel();
     let root = root.to_path_buf();
     std::thread::Builder::new()
@@ -372,7 +372,12 @@ fn run_case(root: &Path, timeout: Duration) -> Result<(), String> {
     }
 }
 
-fn verify(root: &Path) -> Result<(), String> {
+/// Whether every file of a case was still YAML (no `yaml-syntax` finding): such cases reach the
+/// schema, the model, the graphs and the rules, not just the parser.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Parsed(bool);
+
+fn verify(root: &Path) -> Result<Parsed, String> {
     let today = Date::parse("2026-11-22").expect("a date");
     let checked = check(root, CheckOptions { today }).map_err(|e| format!("load error: {e}"))?;
     let report = &checked.report;
@@ -402,7 +407,9 @@ fn verify(root: &Path) -> Result<(), String> {
             Format::Junit => {}
         }
     }
-    Ok(())
+    Ok(Parsed(
+        !report.diagnostics.iter().any(|d| d.rule == "yaml-syntax"),
+    ))
 }
 
 fn located(report: &Report) -> Result<(), String> {
@@ -511,7 +518,7 @@ fn save(case: &Case, files: &[(String, Vec<u8>)], failure: &str) -> bool {
 }
 
 /// The long run's worker, in a child process: `CASEBOOK_FUZZ_WORKER=SEED:COUNT` runs COUNT cases
-/// from SEED, saves failures, and prints `fuzz-worker inputs=N failures=M`. On a hang it saves the
+/// from SEED, saves failures, and prints `fuzz-worker inputs=N failures=M parsed=P`. On a hang it saves the
 /// case and exits with status 3 (the hung thread cannot be stopped otherwise).
 #[test]
 #[ignore = "the long run's worker; run by long_run"]
@@ -527,7 +534,7 @@ fn worker() {
     let mut runner = TestRunner::new_with_rng(Config::default(), rng);
     let strategy = case();
     let dir = tempfile::tempdir().unwrap();
-    let mut failures = 0;
+    let (mut failures, mut parsed) = (0, 0);
     for n in 0..count {
         let case = strategy.new_tree(&mut runner).expect("a case").current();
         let files = files(&case);
@@ -535,17 +542,23 @@ fn worker() {
         write(&root, &files);
         let result = run_case(&root, Duration::from_secs(10));
         let _ = std::fs::remove_dir_all(&root);
+        if result == Ok(Parsed(true)) {
+            parsed += 1;
+        }
         if let Err(failure) = result {
             failures += 1;
             let new = save(&case, &files, &failure);
             eprintln!("fuzz-worker: {failure} (new: {new})");
             if failure.starts_with("hang") {
-                println!("\nfuzz-worker inputs={} failures={failures}", n + 1);
+                println!(
+                    "\nfuzz-worker inputs={} failures={failures} parsed={parsed}",
+                    n + 1
+                );
                 std::process::exit(3);
             }
         }
     }
-    println!("\nfuzz-worker inputs={count} failures={failures}");
+    println!("\nfuzz-worker inputs={count} failures={failures} parsed={parsed}");
 }
 
 /// The long run: batches of cases in child processes until `CASEBOOK_FUZZ_SECS` have passed
@@ -568,7 +581,7 @@ fn long_run() {
         |s| s.parse().expect("a seed"),
     );
     let start = Instant::now();
-    let (mut inputs, mut failures, mut hangs, mut batches) = (0u64, 0u64, 0u64, 0u64);
+    let (mut inputs, mut failures, mut hangs, mut batches, mut parsed) = (0u64, 0u64, 0u64, 0u64, 0u64);
     let exe = std::env::current_exe().expect("the test binary");
     while start.elapsed() < Duration::from_secs(secs) {
         let out = std::process::Command::new(&exe)
@@ -597,18 +610,19 @@ fn long_run() {
         };
         inputs += field("inputs=");
         failures += field("failures=");
+        parsed += field("parsed=");
         if out.status.code() == Some(3) {
             hangs += 1;
         }
         batches += 1;
         seed = seed.wrapping_add(1);
         eprintln!(
-            "fuzz: {:.0} s, {batches} batches, {inputs} inputs, {failures} failures ({hangs} hangs), next seed {seed}",
+            "fuzz: {:.0} s, {batches} batches, {inputs} inputs ({parsed} still YAML), {failures} failures ({hangs} hangs), next seed {seed}",
             start.elapsed().as_secs_f64()
         );
     }
     println!(
-        "fuzz long run: {:.0} s wall, {inputs} inputs, {failures} failures ({hangs} hangs); findings in {}",
+        "fuzz long run: {:.0} s wall, {inputs} inputs ({parsed} still YAML), {failures} failures ({hangs} hangs); findings in {}",
         start.elapsed().as_secs_f64(),
         findings_dir().display()
     );
