@@ -533,6 +533,11 @@ fn worker() {
     let rng = TestRng::from_seed(proptest::test_runner::RngAlgorithm::ChaCha, &bytes);
     let mut runner = TestRunner::new_with_rng(Config::default(), rng);
     let strategy = case();
+    // CASEBOOK_FUZZ_TIMEOUT_MS (default 10 s): a tiny value makes every case a "hang", which
+    // tests the run's handling of hangs.
+    let timeout = Duration::from_millis(
+        std::env::var("CASEBOOK_FUZZ_TIMEOUT_MS").map_or(10_000, |s| s.parse().expect("milliseconds")),
+    );
     let dir = tempfile::tempdir().unwrap();
     let (mut failures, mut parsed) = (0, 0);
     for n in 0..count {
@@ -540,7 +545,7 @@ fn worker() {
         let files = files(&case);
         let root = dir.path().join(n.to_string());
         write(&root, &files);
-        let result = run_case(&root, Duration::from_secs(10));
+        let result = run_case(&root, timeout);
         let _ = std::fs::remove_dir_all(&root);
         if result == Ok(Parsed(true)) {
             parsed += 1;
@@ -554,6 +559,8 @@ fn worker() {
                     "\nfuzz-worker inputs={} failures={failures} parsed={parsed}",
                     n + 1
                 );
+                // `exit` runs no destructor: remove the temporary folder first.
+                let _ = std::fs::remove_dir_all(dir.path());
                 std::process::exit(3);
             }
         }
