@@ -4,9 +4,11 @@
 //! files and a few of its use cases, one of the files mutated: bit flips, truncations, splices
 //! from other files, lines deleted, repeated or re-indented (duplicate keys), hostile tokens
 //! inserted (anchors, aliases, merge keys, deep nesting, huge numbers and dates, control
-//! characters, byte-order marks), values replaced; sometimes the mutated use case also gets a
-//! hostile file name. Each case is written to a temporary folder, checked with
-//! [`casebook::check`] and rendered in every format, and must:
+//! characters, byte-order marks), values replaced by tokens or by other lines' values; sometimes
+//! the mutated use case also gets a hostile file name. Each case is written to a temporary
+//! folder, checked with
+//! [`casebook::check`], rendered in every format, its metrics computed (`stats`) and its use cases
+//! drawn (`graph`: DOT, Mermaid, SVG), and must:
 //!
 //! - not panic, and finish within a time bound;
 //! - locate every diagnostic (and label) inside its file's text, on character boundaries;
@@ -21,6 +23,7 @@
 use casebook::diagnostic::Report;
 use casebook::diagnostic::render::{self, Format, RenderOptions};
 use casebook::model::Date;
+use casebook::visual::GraphFormat;
 use casebook::{CheckOptions, check};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
@@ -163,6 +166,9 @@ enum Edit {
     Nest(usize, u16, bool),
     /// Repeats the whole text `n` times (duplicate keys everywhere, bigger files).
     RepeatAll(u8),
+    /// Puts the value of another line in place of a line's value: still YAML, and ids land in
+    /// other places (`next:` to another step, loops, an actor where a channel was).
+    CopyValue(usize, usize),
 }
 
 fn edit() -> impl Strategy<Value = Edit> {
@@ -180,6 +186,7 @@ fn edit() -> impl Strategy<Value = Edit> {
         3 => (any::<usize>(), token).prop_map(|(l, t)| Edit::ReplaceValue(l, t)),
         1 => (any::<usize>(), 1u16..2000, any::<bool>()).prop_map(|(l, d, m)| Edit::Nest(l, d, m)),
         1 => (2u8..4).prop_map(Edit::RepeatAll),
+        4 => (any::<usize>(), any::<usize>()).prop_map(|(a, b)| Edit::CopyValue(a, b)),
     ]
 }
 
@@ -309,6 +316,12 @@ fn apply(mut text: Vec<u8>, edits: &[Edit]) -> Vec<u8> {
                 }
             }
             Edit::RepeatAll(n) => text = text.repeat(n as usize),
+            Edit::CopyValue(a, b) => {
+                if let (Some((s, e2)), Some((s2, e3))) = (value_range(&text, a), value_range(&text, b)) {
+                    let value = text[s2..e3].to_vec();
+                    text.splice(s..e2, value);
+                }
+            }
             Edit::FlipBit(..) => {}
         }
     }
@@ -382,6 +395,17 @@ fn verify(root: &Path) -> Result<Parsed, String> {
     let checked = check(root, CheckOptions { today }).map_err(|e| format!("load error: {e}"))?;
     let report = &checked.report;
     located(report)?;
+    // What else reads the checked model: the metrics of `stats` and the graphs of `graph`
+    // (DOT, Mermaid, the handbook's swimlane SVG) of every use case.
+    let metrics = casebook::metrics::compute(&checked.catalogue, &checked.facts);
+    serde_json::from_str::<serde_json::Value>(&casebook::metrics::to_json(&metrics))
+        .map_err(|e| format!("stats JSON does not parse: {e}"))?;
+    let _ = casebook::metrics::to_table(&metrics);
+    for (uc, flow) in checked.catalogue.use_cases.iter().zip(&checked.facts.flows) {
+        for format in [GraphFormat::Dot, GraphFormat::Mermaid, GraphFormat::Svg] {
+            let _ = casebook::visual::render(&checked.catalogue, uc, flow, format);
+        }
+    }
     let options = RenderOptions {
         color: false,
         path_prefix: "catalogue/".into(),
@@ -474,6 +498,10 @@ fn edits_apply_as_described() {
     assert_eq!(apply(t("a: 1\n"), &[Edit::ReplaceValue(0, 2)]), t("a: \u{7}\n"));
     assert_eq!(apply(t("ab"), &[Edit::FlipBit(0, 0), Edit::Truncate(1)]), t("`"));
     assert_eq!(apply(t("ab"), &[Edit::RepeatAll(2)]), t("abab"));
+    assert_eq!(
+        apply(t("a: 1\nb: xy\n"), &[Edit::CopyValue(0, 1)]),
+        t("a: xy\nb: xy\n")
+    );
 }
 
 /// Where the long run saves failing cases.
