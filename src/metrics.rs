@@ -20,14 +20,17 @@ pub struct UseCaseMetrics {
     pub status: Option<&'static str>,
     /// Steps, end steps excluded.
     pub steps: usize,
-    /// Handoff edges.
+    /// Handoff edges (a second `next` entry to the same step counts once).
     pub handoffs: usize,
     /// Handoff edges between teams of one department.
     pub internal_handoffs: usize,
     /// Handoff edges between departments.
     pub cross_department_handoffs: usize,
-    /// Handoffs on the worst start-to-end path (each loop once).
-    pub worst_path_handoffs: usize,
+    /// Handoffs on the worst path: a walk from the start to an end that goes round each loop at
+    /// most once (`graph::worst`); `None` when no end step can be reached.
+    pub worst_path_handoffs: Option<usize>,
+    /// False when `worst_path_handoffs` is an upper bound (loops too tangled to search).
+    pub worst_path_exact: bool,
     /// Teams acting in it (ids, sorted).
     pub teams: Vec<String>,
     /// Departments acting in it (ids, sorted).
@@ -115,7 +118,8 @@ pub fn compute(cat: &Catalogue, facts: &Facts) -> Metrics {
             .filter_map(|s| s.channel.as_ref())
             .map(|c| c.value.as_str())
             .collect();
-        for h in &f.handoffs {
+        let counted: Vec<_> = f.counted_handoffs().collect();
+        for h in &counted {
             team_m[h.from_team][h.to_team] += 1;
             dept_m[cat.teams[h.from_team].department][cat.teams[h.to_team].department] += 1;
         }
@@ -126,16 +130,17 @@ pub fn compute(cat: &Catalogue, facts: &Facts) -> Metrics {
         for c in &channels {
             *channel_rank.entry((*c).to_owned()).or_insert(0) += 1;
         }
-        let cross = f.handoffs.iter().filter(|h| h.cross_department).count();
+        let cross = counted.iter().filter(|h| h.cross_department).count();
         use_cases.push(UseCaseMetrics {
             id: uc.id.value.clone(),
             domain: uc.domain.clone(),
             status: uc.status.map(|s| s.as_str()),
             steps: uc.steps.iter().filter(|s| !s.is_end()).count(),
-            handoffs: f.handoffs.len(),
-            internal_handoffs: f.handoffs.len() - cross,
+            handoffs: counted.len(),
+            internal_handoffs: counted.len() - cross,
             cross_department_handoffs: cross,
-            worst_path_handoffs: f.worst.as_ref().map_or(0, |w| w.handoffs.len()),
+            worst_path_handoffs: f.worst.as_ref().map(|w| w.count),
+            worst_path_exact: f.worst.as_ref().is_none_or(|w| w.exact),
             teams: team_ids,
             departments: departments.into_iter().map(str::to_owned).collect(),
             channels: channels.into_iter().map(str::to_owned).collect(),
@@ -191,6 +196,15 @@ pub fn to_json(m: &Metrics) -> String {
     s
 }
 
+/// The worst path as a table cell: `3`, `≤12` for an upper bound, `-` when no end is reachable.
+pub fn worst_cell(u: &UseCaseMetrics) -> String {
+    match (u.worst_path_handoffs, u.worst_path_exact) {
+        (None, _) => "-".to_owned(),
+        (Some(n), true) => n.to_string(),
+        (Some(n), false) => format!("≤{n}"),
+    }
+}
+
 /// The metrics as plain-text tables for a terminal.
 pub fn to_table(m: &Metrics) -> String {
     let mut out = String::new();
@@ -217,7 +231,7 @@ pub fn to_table(m: &Metrics) -> String {
             u.steps,
             u.handoffs,
             u.cross_department_handoffs,
-            u.worst_path_handoffs,
+            worst_cell(u),
             u.teams.len(),
             u.departments.len(),
             u.channels.len(),

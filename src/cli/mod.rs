@@ -53,6 +53,10 @@ enum Command {
         today: Option<Date>,
     },
     /// Print the metrics: per use case and catalogue-wide handoff matrices.
+    ///
+    /// `worst` is the most handoffs on a walk from the start to an end that goes round each loop
+    /// at most once; `≤N` is an upper bound (loops too tangled to search exactly; JSON:
+    /// `worst_path_exact: false`), `-` means no end can be reached (JSON: `null`).
     Stats {
         /// Output format.
         #[arg(long, value_enum, default_value = "table")]

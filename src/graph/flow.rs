@@ -3,14 +3,18 @@
 //! repeat asks and loops left open. Each returns facts (steps, edges, items); the rules of the
 //! `flow` and `experience` groups turn them into diagnostics.
 //!
-//! No analysis enumerates paths. Complexity, with V steps, E edges, I items, T teams:
+//! No analysis enumerates paths (the worst path and ping-pong search simple cycles, within a
+//! budget). Complexity, with V steps, E edges, I items, T teams:
 //! - availability and team knowledge: forward data-flow to a fixed point (a "must" analysis,
 //!   intersection over predecessors), O((V + E) · I · T / 64) per pass, passes bounded by the
 //!   loop nesting depth + 2;
 //! - repeat asks: the same, as a "may" analysis (union);
-//! - worst path and longest duration: dynamic programming over the condensation (SCCs), each
-//!   cycle taken once, O(V + E);
-//! - ping-pong: a search over states (step, last two teams, length of the A/B run), O((V + E) · T²);
+//! - worst path: see [`super::worst`] (walks that go round each simple cycle at most once; exact
+//!   within a search budget, an upper bound beyond it);
+//! - longest duration: dynamic programming over the condensation (SCCs), each component's
+//!   durations counted once, O(V + E);
+//! - ping-pong: a search over states (step, last two teams, length of the A/B run), O((V + E) · T²),
+//!   confirmed on the worst path's walks when there are cycles;
 //! - channel switches: a search from each frontstage step through unseen steps, O(V · (V + E)).
 
 use super::{EdgeKind, FlowGraph};
@@ -114,12 +118,7 @@ pub struct SiloGap {
     pub givers: Vec<usize>,
 }
 
-/// The start-to-end path with the most handoffs (each cycle taken at most once).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct WorstPath {
-    /// The handoffs on it, in path order (those inside a loop in step order).
-    pub handoffs: Vec<Handoff>,
-}
+pub use super::worst::WorstPath;
 
 /// Work bouncing A, B, A, B between two teams.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -131,6 +130,10 @@ pub struct PingPong {
     pub first: usize,
     /// Team B.
     pub second: usize,
+    /// False when the loops were too tangled to confirm, within the walk search's budget, that
+    /// a walk round each loop at most once reads A, B, A, B: the pair is then reported as
+    /// possible (never missed), which is a bound, not a finding of the exact definition.
+    pub confirmed: bool,
 }
 
 /// A frontstage step on one channel followed, with no customer-facing step between, by a
@@ -165,7 +168,7 @@ pub struct FlowFacts {
     pub gaps: Vec<InformationGap>,
     /// Needed items that do not reach the receiving team.
     pub silos: Vec<SiloGap>,
-    /// The worst path by handoffs, when an end step is reachable.
+    /// The worst path by handoffs ([`super::worst`]), when an end step is reachable.
     pub worst: Option<WorstPath>,
     /// A/B/A/B patterns, one per pair of teams.
     pub ping_pongs: Vec<PingPong>,
@@ -180,6 +183,16 @@ pub struct FlowFacts {
 }
 
 impl FlowFacts {
+    /// The handoffs that count, in step order: one per pair of steps. A second `next` entry to
+    /// the same step (reported by `duplicate-branch`) is the same way on, not another handoff;
+    /// the per-entry rules (what each entry carries) still read [`FlowFacts::handoffs`].
+    pub fn counted_handoffs(&self) -> impl Iterator<Item = &Handoff> + '_ {
+        let mut seen = HashSet::new();
+        self.handoffs
+            .iter()
+            .filter(move |h| seen.insert((h.edge.from, h.edge.to)))
+    }
+
     /// The teams acting in the use case (indexes into `Catalogue::teams`), sorted, once each.
     pub fn teams(&self) -> Vec<usize> {
         let mut teams: Vec<usize> = self
@@ -291,7 +304,7 @@ impl<'g> View<'g> {
                 graph.add_edge(nodes[u], nodes[v], ());
             }
         }
-        let sccs: Vec<Vec<usize>> = petgraph::algo::tarjan_scc(&graph)
+        let sccs: Vec<Vec<usize>> = super::scc::tarjan_scc(&graph)
             .into_iter()
             .map(|c| {
                 let mut c: Vec<usize> = c.into_iter().map(|x| x.index()).collect();
@@ -349,9 +362,9 @@ pub fn analyse(cat: &Catalogue, uc: &UseCase, graph: &FlowGraph) -> FlowFacts {
     let available = availability(uc, g, &items, start, &order);
     facts.gaps = information_gaps(uc, g, &items, start, &available);
     facts.silos = silo_gaps(cat, uc, g, &items, start, &order, &available, &facts);
-    facts.worst = worst_path(uc, g, start, &facts.handoffs);
+    facts.worst = super::worst::worst_path(start, &|s| uc.steps[s].is_end(), &g.succ, &facts.handoffs);
     facts.longest_minutes = longest_duration(uc, g, start);
-    facts.ping_pongs = ping_pongs(g, start, &facts);
+    facts.ping_pongs = ping_pongs(uc, g, start, &facts);
     facts.switches = channel_switches(cat, uc, g, &facts);
     facts.repeats = repeat_asks(uc, g, &items, &order, &facts);
     facts.open_loops = open_loops(cat, uc, g);
@@ -637,64 +650,6 @@ fn leads_to(g: &View, from: usize, to: usize) -> bool {
     false
 }
 
-/// Dynamic programming over the condensation: the path from the start to an end step with the
-/// most handoffs, each strongly connected component contributing its internal handoffs once.
-fn worst_path(uc: &UseCase, g: &View, start: usize, handoffs: &[Handoff]) -> Option<WorstPath> {
-    let comps = g.sccs.len();
-    let is_handoff: HashSet<Edge> = handoffs.iter().map(|h| h.edge).collect();
-    let by_edge: HashMap<Edge, Handoff> = handoffs.iter().map(|h| (h.edge, *h)).collect();
-    let mut internal: Vec<Vec<Handoff>> = vec![Vec::new(); comps];
-    for h in handoffs {
-        if g.scc_of[h.edge.from] == g.scc_of[h.edge.to] {
-            internal[g.scc_of[h.edge.from]].push(*h);
-        }
-    }
-    let mut best: Vec<Option<usize>> = vec![None; comps];
-    let mut back: Vec<Option<Edge>> = vec![None; comps];
-    let s0 = g.scc_of[start];
-    best[s0] = Some(internal[s0].len());
-    // `sccs` is in reverse topological order: walk it backwards.
-    for c in (0..comps).rev() {
-        let Some(here) = best[c] else { continue };
-        for &u in &g.sccs[c] {
-            for &(v, kind) in &g.succ[u] {
-                let d = g.scc_of[v];
-                if d == c {
-                    continue;
-                }
-                let edge = Edge { from: u, to: v, kind };
-                let cand = here + usize::from(is_handoff.contains(&edge)) + internal[d].len();
-                if best[d].is_none_or(|b| cand > b) {
-                    best[d] = Some(cand);
-                    back[d] = Some(edge);
-                }
-            }
-        }
-    }
-    let end = (0..uc.steps.len())
-        .filter(|&s| uc.steps[s].is_end())
-        .filter_map(|s| best[g.scc_of[s]].map(|b| (b, std::cmp::Reverse(s))))
-        .max()?
-        .1
-        .0;
-    let mut chain = Vec::new();
-    let mut c = g.scc_of[end];
-    loop {
-        chain.extend(internal[c].iter().rev().copied());
-        match back[c] {
-            Some(e) => {
-                if let Some(h) = by_edge.get(&e) {
-                    chain.push(*h);
-                }
-                c = g.scc_of[e.from];
-            }
-            None => break,
-        }
-    }
-    chain.reverse();
-    Some(WorstPath { handoffs: chain })
-}
-
 /// The longest expected duration from the start to an end step, each cycle taken once.
 fn longest_duration(uc: &UseCase, g: &View, start: usize) -> Option<u64> {
     let comps = g.sccs.len();
@@ -731,44 +686,115 @@ fn longest_duration(uc: &UseCase, g: &View, start: usize) -> Option<u64> {
         .max()
 }
 
-/// Searches the states (step, previous team, current team, length of the alternating run) for a
-/// run A, B, A, B. Customer and end steps leave the state unchanged.
-fn ping_pongs(g: &View, start: usize, facts: &FlowFacts) -> Vec<PingPong> {
-    type State = (usize, Option<usize>, Option<usize>, u8);
+/// The state of the search for A, B, A, B: previous team, current team, length of the
+/// alternating run (customer and end steps leave it unchanged).
+type Alternation = (Option<usize>, Option<usize>, u8);
+
+/// Ping-pong on the worst-path walks ([`super::worst`]: from the start to an end, round each
+/// simple cycle at most once). A search over the states (step, [`Alternation`]) finds the pairs
+/// of teams that alternate on some walk from the start that can still reach an end; without a
+/// cycle every walk is a simple path and that is exact. With cycles, each pair is confirmed by
+/// a search of the worst-path walks themselves, which also gives the handoff reported; where
+/// that search runs out of budget, the pair found by the first search is kept (it may need a
+/// loop taken twice: a sound over-approximation, never a miss).
+fn ping_pongs(uc: &UseCase, g: &View, start: usize, facts: &FlowFacts) -> Vec<PingPong> {
+    type State = (usize, Alternation);
     let who = |s: usize| facts.who[s].unwrap_or(Who::Nobody);
-    let step_into = |(_, a, b, k): State, v: usize| -> State {
+    let step_into = |(a, b, k): Alternation, v: usize| -> Alternation {
         match who(v) {
-            Who::Team(t) if Some(t) == b => (v, a, b, k),
-            Who::Team(t) if Some(t) == a && k >= 2 => (v, b, Some(t), (k + 1).min(4)),
-            Who::Team(t) => (v, b, Some(t), if b.is_some() { 2 } else { 1 }),
-            _ => (v, a, b, k),
+            Who::Team(t) if Some(t) == b => (a, b, k),
+            Who::Team(t) if Some(t) == a && k >= 2 => (b, Some(t), (k + 1).min(4)),
+            Who::Team(t) => (b, Some(t), if b.is_some() { 2 } else { 1 }),
+            _ => (a, b, k),
         }
     };
-    let first = step_into((start, None, None, 0), start);
+    // The steps from which an end can be reached along `next` entries.
+    let n = uc.steps.len();
+    let mut can_end = vec![false; n];
+    let mut stack: Vec<usize> = (0..n).filter(|&s| uc.steps[s].is_end()).collect();
+    while let Some(v) = stack.pop() {
+        if !std::mem::replace(&mut can_end[v], true) {
+            stack.extend(
+                g.pred[v]
+                    .iter()
+                    .map(|&(p, _)| p)
+                    .filter(|&p| !uc.steps[p].is_end()),
+            );
+        }
+    }
+    if !can_end[start] {
+        return Vec::new();
+    }
+    let first: State = (start, step_into((None, None, 0), start));
     let mut seen: HashSet<State> = HashSet::from([first]);
     let mut queue = VecDeque::from([first]);
     let mut found: Vec<PingPong> = Vec::new();
     let mut pairs: HashSet<(usize, usize)> = HashSet::new();
     while let Some(state) = queue.pop_front() {
         let u = state.0;
-        for &(v, kind) in &g.succ[u] {
-            let next = step_into(state, v);
+        if uc.steps[u].is_end() {
+            continue;
+        }
+        for &(v, kind) in g.succ[u].iter().filter(|&&(v, _)| can_end[v]) {
+            let next = (v, step_into(state.1, v));
             // The run completes on entering a step of B, whether straight from A's step (a
             // handoff) or from a customer step in between.
-            if next.3 == 4
-                && state.3 == 3
-                && let (Some(a), Some(b)) = (next.1, next.2)
+            if next.1.2 == 4
+                && state.1.2 == 3
+                && let (Some(a), Some(b)) = (next.1.0, next.1.1)
                 && pairs.insert((a.min(b), a.max(b)))
             {
                 found.push(PingPong {
                     edge: Edge { from: u, to: v, kind },
                     first: a,
                     second: b,
+                    // Without loops every walk is a simple path, and the search above is exact.
+                    confirmed: true,
                 });
             }
             if seen.insert(next) {
                 queue.push_back(next);
             }
+        }
+    }
+    if !found.is_empty() {
+        let mut budget = super::worst::WALK_SEARCH_BUDGET;
+        let is_end = |s: usize| uc.steps[s].is_end();
+        let walks = super::worst::Walks::new(start, &is_end, &g.succ, &mut budget);
+        if walks.is_none() {
+            // Too many simple cycles to search the walks: every pair stays, as possible.
+            found.iter_mut().for_each(|p| p.confirmed = false);
+        }
+        if let Some(walks) = walks
+            && !walks.acyclic()
+        {
+            found.retain_mut(|p| {
+                let pair = (p.first.min(p.second), p.first.max(p.second));
+                let done = |&(a, b, k): &Alternation| {
+                    k == 4 && a.zip(b).is_some_and(|(a, b)| (a.min(b), a.max(b)) == pair)
+                };
+                match walks.find(
+                    (None, None, 0),
+                    &|&s: &Alternation, v| step_into(s, v),
+                    &done,
+                    &mut budget,
+                ) {
+                    Some(Some((edge, (Some(a), Some(b), _)))) => {
+                        *p = PingPong {
+                            edge,
+                            first: a,
+                            second: b,
+                            confirmed: true,
+                        };
+                        true
+                    }
+                    Some(_) => false,
+                    None => {
+                        p.confirmed = false;
+                        true
+                    }
+                }
+            });
         }
     }
     found.sort_by_key(|p| (p.edge.from, p.edge.to));

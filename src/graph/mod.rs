@@ -9,12 +9,14 @@
 //! strongly connected components use Tarjan's algorithm (linear).
 
 pub mod flow;
+pub mod scc;
+pub mod worst;
 
 use crate::model::{Catalogue, UseCase};
-use petgraph::algo::tarjan_scc;
 use petgraph::stable_graph::{NodeIndex, StableDiGraph};
 use petgraph::visit::{Dfs, EdgeRef, IntoEdgeReferences, Reversed};
 use rayon::prelude::*;
+use scc::tarjan_scc;
 
 /// Why an edge exists.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

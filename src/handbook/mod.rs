@@ -7,7 +7,6 @@
 
 pub mod charts;
 pub mod escape;
-pub mod labels;
 pub mod output;
 pub mod pages;
 pub mod search;
@@ -15,6 +14,7 @@ pub mod templates;
 
 use crate::diagnostic::Severity;
 use crate::engine::Checked;
+use crate::labels;
 use crate::model::Date;
 use crate::rules::{self, Group};
 pub use output::{MARKER, Notice};

@@ -369,7 +369,7 @@ impl Builder<'_> {
         json!({
             "title": uc.title, "id": uc.id.value, "link": self.uc_link(uc, prefix),
             "status": self.status(uc), "owner": owner, "handoffs": m.handoffs,
-            "cross": m.cross_department_handoffs, "worst": m.worst_path_handoffs, "teams": m.teams.len(),
+            "cross": m.cross_department_handoffs, "worst": crate::metrics::worst_cell(m), "teams": m.teams.len(),
             "channels": channels.join(", "),
         })
     }

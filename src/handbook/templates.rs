@@ -70,3 +70,31 @@ pub fn load(overrides: Option<&Path>) -> Result<tera::Tera, String> {
     }
     Ok(tera)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Language;
+
+    #[test]
+    fn every_label_a_template_uses_exists() {
+        let en = crate::labels::table(Language::En);
+        for (name, text) in EMBEDDED {
+            let mut rest = *text;
+            while let Some(i) = rest.find("t.") {
+                let key: String = rest[i + 2..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_lowercase() || *c == '_')
+                    .collect();
+                let boundary = i == 0 || !rest.as_bytes()[i - 1].is_ascii_alphanumeric();
+                if boundary && !key.is_empty() {
+                    assert!(
+                        en.contains_key(key.as_str()),
+                        "template {name} uses unknown label t.{key}"
+                    );
+                }
+                rest = &rest[i + 2..];
+            }
+        }
+    }
+}

@@ -1,12 +1,18 @@
-use super::{Context, Rule, RuleMeta, declare_rule, edge_span, team};
+use super::{Context, Rule, RuleMeta, at_step, declare_rule, edge_span, step_name, team};
 use crate::diagnostic::Diagnostic;
 
 declare_rule! {
     /// ## What it does
-    /// Counts the handoffs (a step of one team followed by a step of another team) on every
-    /// path from the start to an end step, each loop taken at most once, and reports the worst
-    /// path when it has more than `max` handoffs (default 3). The finding points at the first
-    /// handoff over the budget and lists the whole chain; the handoffs of a loop are grouped.
+    /// Counts the handoffs (a step of one team followed by a step of another team) on the walks
+    /// from the start to an end step that go round each loop at most once, and reports the worst
+    /// one when it has more than `max` handoffs (default 3). Going round a loop once counts every
+    /// handoff on the way round: `write` (one team), `check` (another), back to `write`, then
+    /// `check` again and on to the end has 3 handoffs. Precisely: the walk's edges are a simple
+    /// path plus distinct simple cycles, each way round a loop taken at most once; a second
+    /// `next` entry to the same step counts once. The finding points at the first handoff over
+    /// the budget and lists the handoffs in walk order. Where the loops are too tangled to follow
+    /// every way round (casebook searches within a fixed budget), the count is an upper bound and
+    /// the message says so.
     ///
     /// ## Why is this bad?
     /// Every handoff is a queue, a re-read of the case and a chance to lose information. Long
@@ -42,47 +48,61 @@ impl Rule for HandoffBudget {
         let (uc, flow) = cx.use_case(i);
         let max = cx.catalogue.settings.option(Self::META.id, "max", 3).max(0) as usize;
         let Some(worst) = &flow.flow.worst else { return };
-        if worst.handoffs.len() <= max {
+        if worst.count <= max {
             return;
         }
-        let over = &worst.handoffs[max];
-        // The handoffs in path order; those inside one loop (each counted once, whatever the
-        // number of rounds) are grouped, as they are not one straight path.
-        let mut chain: Vec<String> = Vec::new();
-        let mut k = 0;
-        while k < worst.handoffs.len() {
-            let h = &worst.handoffs[k];
-            let c = flow.scc_of[h.edge.from];
-            let name = |h: &crate::graph::flow::Handoff| {
-                format!("{} → {}", team(cx, h.from_team), team(cx, h.to_team))
-            };
-            if c != flow.scc_of[h.edge.to] {
-                chain.push(name(h));
-                k += 1;
-                continue;
-            }
-            let looped: Vec<String> = worst.handoffs[k..]
-                .iter()
-                .take_while(|h| flow.scc_of[h.edge.from] == c && flow.scc_of[h.edge.to] == c)
-                .map(name)
-                .collect();
-            k += looped.len();
-            chain.push(format!("in a loop, once each: ({})", looped.join(", ")));
+        let help = "let one team finish more of the case (access, authority), merge steps, or accept it with `allow: [handoff-budget]` and a reason";
+        let Some(over) = worst.handoffs.get(max).filter(|_| worst.exact) else {
+            // An upper bound: the loops are too tangled to follow every way round.
+            let at = worst.tangle.unwrap_or(0);
+            out.push(
+                at_step(
+                    &Self::META,
+                    uc,
+                    at,
+                    uc.steps[at].id.span,
+                    format!(
+                        "a path through this use case may have up to {} handoffs, over the budget of {max}: an upper bound, as the loops from {} are too tangled for casebook to follow every way round them",
+                        worst.count,
+                        step_name(uc, at)
+                    ),
+                )
+                .with_help(help),
+            );
+            return;
+        };
+        // The handoffs in walk order: a walk that goes round each of its loops once.
+        const SHOWN: usize = 12;
+        let mut chain: Vec<String> = worst
+            .handoffs
+            .iter()
+            .take(SHOWN)
+            .map(|h| format!("{} → {}", team(cx, h.from_team), team(cx, h.to_team)))
+            .collect();
+        if worst.handoffs.len() > SHOWN {
+            chain.push(format!("… ({} more)", worst.handoffs.len() - SHOWN));
         }
+        let mut seen = std::collections::HashSet::new();
+        let loops = !worst.walk.iter().all(|s| seen.insert(s));
+        let how = if loops {
+            " when it goes round each of its loops once"
+        } else {
+            ""
+        };
         out.push(
             Diagnostic::new(
                 Self::META.id,
                 edge_span(uc, &over.edge),
                 format!(
-                    "a path through this use case has {} handoffs, over the budget of {max}: {}; the case changes hands {} times before the customer's outcome",
-                    worst.handoffs.len(),
+                    "a path through this use case has {} handoffs{how}, over the budget of {max}: {}; the case changes hands {} times before the customer's outcome",
+                    worst.count,
                     chain.join(", "),
-                    worst.handoffs.len()
+                    worst.count
                 ),
             )
             .in_use_case(uc.id.value.clone())
             .at_step(uc.steps[over.edge.from].id.value.clone())
-            .with_help("let one team finish more of the case (access, authority), merge steps, or accept it with `allow: [handoff-budget]` and a reason"),
+            .with_help(help),
         );
     }
 }

@@ -15,6 +15,7 @@ mod channel_switch;
 mod close_the_loop;
 mod customer_transfer;
 mod dead_end;
+mod duplicate_branch;
 mod duplicate_id;
 mod fail_point_without_recovery;
 mod handoff_budget;
@@ -168,6 +169,7 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &dead_end::DeadEnd,
     &no_exit_loop::NoExitLoop,
     &unlabelled_branch::UnlabelledBranch,
+    &duplicate_branch::DuplicateBranch,
     &call_cycle::CallCycle,
     &missing_channel::MissingChannel,
     &unused_definition::UnusedDefinition,

@@ -9,6 +9,18 @@ declare_rule! {
     /// the front office closes the loop with the customer, is not a ping-pong. Each pair of teams
     /// is reported once per use case, at the handoff that completes the pattern.
     ///
+    /// The paths are those of `handoff-budget`'s worst path: from the start to an end, going
+    /// round each loop at most once. A loop where one round and the way out read A, B, A only
+    /// (billing checks, field service fixes, billing checks again and passes it on) is not a
+    /// ping-pong: that would take a second round. One where they read A, B, A, B is (billing
+    /// writes, field service checks, billing writes again, field service checks and passes it
+    /// on).
+    ///
+    /// Confirming that a walk round each loop at most once reads A, B, A, B is a search over
+    /// walks with a budget. When a use case's loops are too tangled for it, a pair found on some
+    /// walk is still reported, and the message says that it may bounce: a ping-pong is never
+    /// missed, but such a finding can be one the exact definition would not make.
+    ///
     /// ## Why is this bad?
     /// Ping-pong means neither team can finish the case: questions go back and forth, each
     /// round adds a queue, and the customer waits for teams that are waiting for each other.
@@ -44,12 +56,17 @@ impl Rule for PingPong {
         let (uc, flow) = cx.use_case(i);
         for p in &flow.flow.ping_pongs {
             let (a, b) = (team(cx, p.first), team(cx, p.second));
-            out.push(
-                Diagnostic::new(
-                    Self::META.id,
-                    edge_span(uc, &p.edge),
-                    format!("the case bounces between {a} and {b} ({a}, {b}, {a}, {b}): neither team can finish it, and the customer waits through every round"),
+            let message = if p.confirmed {
+                format!(
+                    "the case bounces between {a} and {b} ({a}, {b}, {a}, {b}): neither team can finish it, and the customer waits through every round"
                 )
+            } else {
+                format!(
+                    "the case may bounce between {a} and {b} ({a}, {b}, {a}, {b}): its loops are too tangled for casebook to confirm it going round each loop at most once; if it does, neither team can finish it"
+                )
+            };
+            out.push(
+                Diagnostic::new(Self::META.id, edge_span(uc, &p.edge), message)
                 .in_use_case(uc.id.value.clone())
                 .at_step(uc.steps[p.edge.from].id.value.clone())
                 .with_help(format!("give {a} or {b} what it needs to decide alone the first time (system access, a checklist), so the case goes back at most once")),

@@ -11,10 +11,12 @@ use std::time::{Duration, Instant};
 
 const TODAY: &str = "2026-11-22";
 
-/// A temporary catalogue: the base fixture plus the given overlay folders.
+/// A temporary catalogue: the base fixture, one ordinary use case (a catalogue without any is a
+/// format error, which no build gets past), plus the given overlay folders.
 fn catalogue_in(dir: &Path, overlays: &[&str]) {
     std::fs::create_dir_all(dir).unwrap();
     copy_tree(&fixtures().join("base"), dir);
+    copy_tree(&fixtures().join("handbook/ordinary"), dir);
     for overlay in overlays {
         copy_tree(&fixtures().join(overlay), dir);
     }
@@ -292,7 +294,10 @@ fn files_added_to_a_handbook_are_never_deleted() {
 fn a_foreign_file_where_the_new_handbook_has_a_page_is_never_replaced() {
     let root = tempfile::tempdir().unwrap();
     let cat = root.path().join("cat");
-    catalogue_in(&cat, &["handbook/hostile"]);
+    // Without the ordinary use case at first: only the hostile one.
+    std::fs::create_dir_all(&cat).unwrap();
+    copy_tree(&fixtures().join("base"), &cat);
+    copy_tree(&fixtures().join("handbook/hostile"), &cat);
     let out = root.path().join("site");
     build(&cat, &out).assert().success();
     // The user writes a page by hand; the catalogue then gains a use case of that name.

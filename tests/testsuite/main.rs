@@ -1,5 +1,6 @@
 //! The one integration-test binary. Each module covers one area; `support` holds the helpers.
 
+mod analysis;
 mod bad_input;
 mod build_safety;
 mod cli;

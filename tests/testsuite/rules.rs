@@ -272,6 +272,7 @@ rule_tests! {
     dead_end => "dead-end",
     no_exit_loop => "no-exit-loop",
     unlabelled_branch => "unlabelled-branch",
+    duplicate_branch => "duplicate-branch",
     call_cycle => "call-cycle",
     missing_channel => "missing-channel",
     unused_definition => "unused-definition",

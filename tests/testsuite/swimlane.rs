@@ -597,3 +597,107 @@ proptest::proptest! {
         assert_clean(&swimlane::layout(cat, uc, flow), &yaml);
     }
 }
+
+/// A use case of `n` steps over five teams and the customer whose `next` entries are given by
+/// `targets(i)` (step indices; `n` is the end step), each with a condition.
+fn dense_use_case(n: usize, targets: impl Fn(usize) -> Vec<usize>) -> String {
+    let actors = [
+        "customer",
+        "contact-centre",
+        "billing",
+        "field-service",
+        "it-support",
+    ];
+    let mut y = String::from("id: dense\ntitle: A dense use case\ndomain: billing\nsteps:\n");
+    for i in 0..n {
+        let _ = writeln!(
+            y,
+            "  - id: s{i}\n    title: Step {i}\n    actor: {}\n    next:",
+            actors[i % actors.len()]
+        );
+        for (k, t) in targets(i).into_iter().enumerate() {
+            let to = if t >= n { "end".to_owned() } else { format!("s{t}") };
+            let _ = writeln!(y, "      - to: {to}\n        when: case {k}");
+        }
+    }
+    y.push_str("  - id: end\n    end: finished\n");
+    y
+}
+
+/// Every step leads to every other step (and the last one also to the end).
+fn fully_connected(n: usize) -> String {
+    dense_use_case(n, |i| {
+        let mut t: Vec<usize> = (0..n).filter(|&j| j != i).collect();
+        if i + 1 == n {
+            t.push(n);
+        }
+        t
+    })
+}
+
+/// `n` steps, each leading to the next and to two pseudo-random steps: 3n edges with many loops.
+fn sparse_random(n: usize) -> String {
+    dense_use_case(n, |i| {
+        let mut x = (i as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let mut next = || {
+            x ^= x >> 29;
+            x = x.wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            (x >> 32) as usize % n
+        };
+        vec![i + 1, next(), next()]
+    })
+}
+
+/// Lays out and renders the only use case of a catalogue holding `yaml` in a thread, failing
+/// when that takes longer than `limit`; returns the layout, the English and the French SVG.
+fn drawn_within(yaml: &str, limit: std::time::Duration) -> (Layout, String, String, usize) {
+    let dir = catalogue_with(&[("dense.yaml", yaml)]);
+    let checked = load(dir.path());
+    let edges = checked.facts.flows[0].succ.iter().map(Vec::len).sum();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let (cat, uc, flow) = each_use_case(&checked).next().expect("one use case");
+        let l = swimlane::layout(cat, uc, flow);
+        let en = swimlane::render_svg(cat, uc, flow, &LaneLabels::ENGLISH);
+        let fr = swimlane::render_svg(cat, uc, flow, &LaneLabels::FRENCH);
+        let _ = tx.send((l, en, fr));
+    });
+    let (l, en, fr) = rx
+        .recv_timeout(limit)
+        .unwrap_or_else(|_| panic!("the diagram was not drawn within {limit:?}"));
+    (l, en, fr, edges)
+}
+
+/// Generous: a debug build is 10 to 50 times slower than the release build the target is for.
+fn limit() -> std::time::Duration {
+    std::time::Duration::from_secs(if cfg!(debug_assertions) { 60 } else { 5 })
+}
+
+#[test]
+fn a_fully_connected_use_case_is_drawn_in_bounded_time_and_says_it_is_simplified() {
+    let (l, en, fr, edges) = drawn_within(&fully_connected(120), limit());
+    assert_eq!(edges, 120 * 119 + 1);
+    assert_eq!(l.boxes.len(), 121);
+    assert!(l.omitted > 0, "a diagram of 14,281 connections is simplified");
+    assert_eq!(
+        l.edges.len() + l.omitted,
+        edges,
+        "every connection is drawn or counted"
+    );
+    assert_clean(&l, "fully connected");
+    let note = format!("simplified: {} connections not drawn", l.omitted);
+    assert!(en.contains(&note), "the picture says so: {note}");
+    assert!(fr.contains(&format!("simplifié : {} liaisons non dessinées", l.omitted)));
+    roxmltree::Document::parse(&en).expect("well-formed");
+    dump("fully-connected", &en);
+}
+
+#[test]
+fn a_thousand_steps_with_three_thousand_connections_are_drawn_in_bounded_time() {
+    let (l, en, _, edges) = drawn_within(&sparse_random(1000), limit());
+    assert_eq!(edges, 3000);
+    assert_eq!(l.boxes.len(), 1001);
+    assert_eq!(l.edges.len() + l.omitted, edges);
+    assert_clean(&l, "a thousand steps");
+    roxmltree::Document::parse(&en).expect("well-formed");
+}
