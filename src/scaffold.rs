@@ -12,16 +12,37 @@ pub fn is_slug(id: &str) -> bool {
             .all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
 }
 
-/// A starting use case that passes `casebook check`, using the catalogue's own teams and
-/// channels. `schema_path` is written as the editor's schema comment when given.
-pub fn new_use_case(cat: &Catalogue, id: &str, domain: &str, schema_path: Option<&str>) -> String {
-    let front = cat
-        .teams
-        .iter()
+/// Why `casebook new` cannot write a starting file.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ScaffoldError {
+    /// A use case needs an `owner`, and only a team can be one.
+    #[error(
+        "the catalogue defines no team (with a valid id) to own the use case: add a department with a team to organisation.yaml first"
+    )]
+    NoTeam,
+}
+
+/// A starting use case that passes `casebook check`'s format rules, using the catalogue's own
+/// teams and channels (only those whose ids are slugs: any other id would not even be YAML
+/// here). Without a channel, the steps name none and say where to add one (missing-channel will
+/// remind the author); without a team there is nobody to own the use case, which is an error.
+/// `schema_path` is written as the editor's schema comment when given.
+pub fn new_use_case(
+    cat: &Catalogue,
+    id: &str,
+    domain: &str,
+    schema_path: Option<&str>,
+) -> Result<String, ScaffoldError> {
+    let teams = || cat.teams.iter().filter(|t| is_slug(&t.id.value));
+    let team = teams()
         .find(|t| t.lane == Lane::Frontstage)
-        .or(cat.teams.first());
-    let team = front.map_or("contact-centre", |t| t.id.value.as_str());
-    let channel = cat.channels.first().map_or("phone", |c| c.id.value.as_str());
+        .or_else(|| teams().next())
+        .ok_or(ScaffoldError::NoTeam)?;
+    let team = team.id.value.as_str();
+    let channel = match cat.channels.iter().find(|c| is_slug(&c.id.value)) {
+        Some(c) => format!("channel: {}", c.id.value),
+        None => "# channel: none yet; define channels in channels.yaml and name one here".to_owned(),
+    };
     let mut title = id.replace('-', " ");
     if let Some(first) = title.get(..1) {
         title = first.to_uppercase() + &title[1..];
@@ -29,7 +50,7 @@ pub fn new_use_case(cat: &Catalogue, id: &str, domain: &str, schema_path: Option
     let header = schema_path
         .map(|p| format!("# yaml-language-server: $schema={p}\n"))
         .unwrap_or_default();
-    format!(
+    Ok(format!(
         "{header}id: {id}
 title: {title}
 domain: {domain}
@@ -42,17 +63,17 @@ steps:
   - id: contact
     title: The customer gets in touch
     actor: customer
-    channel: {channel}
+    {channel}
     next: handle
   - id: handle
     title: The request is handled and the customer told the outcome
     actor: {team}
-    channel: {channel}
+    {channel}
     next: done
   - id: done
     end: resolved
 "
-    )
+    ))
 }
 
 #[cfg(test)]

@@ -161,14 +161,18 @@ fn run_check(root: &Path, args: CheckArgs) -> Result<ExitCode> {
         path_prefix: RenderOptions::prefix_for(&repository_relative(root)),
     };
     let text = render::render(report, args.format, &options);
+    // A report that could not be written in full is a run that could not be done (exit 2): CI
+    // must not take a lost report (a full disk, /dev/full) for a clean one.
     match &args.output {
-        Some(path) => {
-            std::fs::write(path, &text).with_context(|| format!("cannot write {}", path.display()))?
-        }
+        Some(path) => std::fs::write(path, &text)
+            .with_context(|| format!("cannot write the report to {}", path.display()))?,
         None => {
             let mut stdout = std::io::stdout().lock();
-            // A closed pipe (`casebook check | head`) is not an error worth a message.
-            let _ = stdout.write_all(text.as_bytes());
+            match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+                // A closed pipe (`casebook check | head`): the reader wanted no more.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+                result => result.context("cannot write the report to standard output")?,
+            }
         }
     }
     let threshold = match args.fail_on {
@@ -394,7 +398,7 @@ fn new_use_case(root: &Path, id: &str, domain: &str) -> Result<ExitCode> {
         .join("../schemas/use-case.schema.json")
         .is_file()
         .then_some("../../../schemas/use-case.schema.json");
-    let text = scaffold::new_use_case(&checked.catalogue, id, domain, schema_path);
+    let text = scaffold::new_use_case(&checked.catalogue, id, domain, schema_path)?;
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let mut file = std::fs::OpenOptions::new()
         .write(true)

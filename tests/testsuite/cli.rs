@@ -396,3 +396,93 @@ fn the_catalogue_folder_defaults_to_catalogue_in_the_current_directory() {
     );
     assert!(!summary.contains(" 0 use cases"), "{summary}");
 }
+
+#[test]
+fn a_report_that_cannot_be_written_exits_2_with_a_message() {
+    use assert_cmd::cargo::CommandCargoExt;
+    let laid = lay(&fixture("dead-end/valid-end-step.yaml"));
+    let full = || {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .expect("/dev/full (Linux)")
+    };
+    for format in ["human", "json"] {
+        // Standard output is /dev/full: every write fails with "no space left on device".
+        let out = std::process::Command::cargo_bin("casebook")
+            .unwrap()
+            .arg("--catalogue")
+            .arg(laid.root())
+            .args(["check", "--format", format])
+            .stdout(full())
+            .stderr(std::process::Stdio::piped())
+            .output()
+            .expect("the binary runs");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{format}: {stderr}");
+        assert!(stderr.contains("cannot write the report"), "{stderr}");
+    }
+    let (code, _, stderr) = run(laid.root(), &["check", "--output", "/dev/full"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("cannot write the report to /dev/full"),
+        "{stderr}"
+    );
+}
+
+/// The format-group findings of `check` in `file` (catalogue-relative), as `rule: message`.
+fn format_findings(root: &Path, file: &str) -> Vec<String> {
+    let (_, stdout, _) = run(root, &["check", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&stdout).expect("JSON report");
+    let format_rules: Vec<&str> = REGISTRY
+        .iter()
+        .map(|r| r.meta())
+        .filter(|m| m.group.as_str() == "format")
+        .map(|m| m.id)
+        .collect();
+    report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["file"] == file && format_rules.contains(&d["rule"].as_str().unwrap()))
+        .map(|d| format!("{}: {}", d["rule"], d["message"]))
+        .collect()
+}
+
+#[test]
+fn new_writes_a_file_that_passes_the_format_rules_whatever_the_catalogue_lacks() {
+    // (file to replace, its new text, what is missing)
+    let cases = [
+        ("channels.yaml", "channels: []\n", "no channel"),
+        ("information.yaml", "information: []\n", "no information item"),
+        (
+            "organisation.yaml",
+            "departments:\n  - id: d\n    name: D\n    teams:\n      - id: \"Front Desk: 1\"\n        name: Bad\n        lane: frontstage\n      - id: back\n        name: Back\n        lane: backstage\n",
+            "a frontstage team whose id is not a slug",
+        ),
+    ];
+    for (file, text, what) in cases {
+        let laid = base();
+        std::fs::write(laid.root().join(file), text).unwrap();
+        let (code, _, stderr) = run(laid.root(), &["new", "my-case", "--domain", "billing"]);
+        assert_eq!(code, 0, "{what}: {stderr}");
+        let findings = format_findings(laid.root(), "use-cases/billing/my-case.yaml");
+        assert!(
+            findings.is_empty(),
+            "{what}: the new file has format errors: {findings:#?}"
+        );
+    }
+}
+
+#[test]
+fn new_refuses_clearly_when_no_team_can_own_the_use_case() {
+    let laid = base();
+    std::fs::write(laid.root().join("organisation.yaml"), "departments: []\n").unwrap();
+    let (code, _, stderr) = run(laid.root(), &["new", "my-case", "--domain", "billing"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("no team") && stderr.contains("organisation.yaml"),
+        "{stderr}"
+    );
+    assert!(!laid.root().join("use-cases/billing/my-case.yaml").exists());
+}

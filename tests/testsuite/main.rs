@@ -5,6 +5,7 @@ mod bad_input;
 mod build_safety;
 mod cli;
 mod e2e;
+mod fuzz;
 mod handbook;
 mod numbers;
 mod properties;

@@ -318,3 +318,116 @@ fn inside_github_actions_an_absolute_catalogue_is_made_relative_to_the_workspace
     let text = String::from_utf8(out.stdout).expect("UTF-8 output");
     assert_eq!(text, render::github(&report(), "tests/fixtures/render/"));
 }
+
+/// The characters no report for a terminal or a CI log may carry raw: C0 controls but newline
+/// and tab, DEL, C1 controls, bidirectional overrides.
+fn raw_controls(text: &str) -> Vec<char> {
+    text.chars()
+        .filter(|&c| {
+            (c.is_control() && c != '\n' && c != '\t')
+                || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        })
+        .collect()
+}
+
+#[test]
+fn control_characters_from_yaml_and_file_names_never_reach_the_terminal_or_the_log() {
+    let laid = crate::rules::base();
+    let dir = laid.root().join("use-cases/billing");
+    std::fs::create_dir_all(&dir).unwrap();
+    // Escapes in double-quoted YAML become raw controls in values, hence in messages.
+    std::fs::write(
+        dir.join("escapes.yaml"),
+        "id: escapes\ntitle: t\ndomain: billing\nowner: \"own\\e[31mer\\a\"\nstatus: draft\n\
+         trigger: t\noutcome: o\nsteps:\n  - id: a\n    actor: \"csi\\x9b2J\\r\\u202Ex\"\n    next: done\n  - id: done\n    end: ok\n",
+    )
+    .unwrap();
+    // Raw controls in the file itself (quoted lines) and in its name (paths).
+    std::fs::write(
+        dir.join("name\u{1b}]0;pwned\u{7}\u{9b}.yaml"),
+        "id: raw\ntitle: \u{1b}[2J \u{9b}31m bell\u{7} back\u{8}\nsteps: [\n",
+    )
+    .unwrap();
+    for format in ["human", "github"] {
+        let out = casebook()
+            .arg("--catalogue")
+            .arg(laid.root())
+            .args(["check", "--format", format])
+            .output()
+            .expect("the binary runs");
+        let text = String::from_utf8(out.stdout).expect("UTF-8");
+        assert!(text.contains("escapes.yaml") && text.contains("pwned"), "{text}");
+        assert_eq!(raw_controls(&text), [] as [char; 0], "{format}:\n{text}");
+        // What was there is still shown, as visible escapes.
+        assert!(text.contains("own\\u{1b}[31mer\\u{7}"), "{format}:\n{text}");
+        assert!(text.contains("csi\\u{9b}2J\\u{d}\\u{202e}x"), "{format}:\n{text}");
+        assert!(
+            text.contains("name\\u{1b}]0;pwned\\u{7}\\u{9b}.yaml"),
+            "{format}:\n{text}"
+        );
+    }
+}
+
+#[test]
+fn github_properties_escape_their_separators_and_paths_keep_one_line() {
+    let laid = crate::rules::base();
+    let dir = laid.root().join("use-cases/billing");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("a,b:c%d\ne.yaml"), "id: [\n").unwrap();
+    let out = casebook()
+        .arg("--catalogue")
+        .arg(laid.root())
+        .args(["check", "--format", "github"])
+        .output()
+        .expect("the binary runs");
+    let text = String::from_utf8(out.stdout).expect("UTF-8");
+    let line = text
+        .lines()
+        .find(|l| l.contains("title=yaml-syntax"))
+        .expect("a yaml-syntax command");
+    let file = line
+        .split_once("file=")
+        .unwrap()
+        .1
+        .split_once(",line=")
+        .unwrap()
+        .0;
+    // `,` and `:` end a property, `%` starts an escape; a newline is shown, not kept.
+    assert!(
+        file.ends_with("/use-cases/billing/a%2Cb%3Ac%25d\\u{a}e.yaml"),
+        "{line}"
+    );
+}
+
+#[path = "../../benches/findings_catalogue/mod.rs"]
+mod findings_catalogue;
+
+/// The fastest of three runs of `f`.
+fn fastest(f: impl Fn() -> String) -> std::time::Duration {
+    (0..3)
+        .map(|_| {
+            let start = std::time::Instant::now();
+            std::hint::black_box(f());
+            start.elapsed()
+        })
+        .min()
+        .unwrap()
+}
+
+#[test]
+fn the_human_report_grows_with_the_findings_not_with_findings_times_file_size() {
+    // 6,000 findings in two files of 3,000 steps (~240 KB each). Whole files given to the
+    // snippet renderer for every finding made this quadratic; benches/report.rs measures
+    // 20,000 findings in release. The bound is loose: a ratio to JSON on the same machine.
+    let dir = tempfile::tempdir().unwrap();
+    findings_catalogue::write(dir.path(), 2, 3_000).unwrap();
+    let today = Date::parse("2026-11-22").expect("a date");
+    let report = check(dir.path(), CheckOptions { today }).expect("loads").report;
+    assert_eq!(report.diagnostics.len(), 6_000);
+    let json = fastest(|| render::json(&report));
+    let human = fastest(|| render::human(&report, false));
+    assert!(
+        human < json * 8 + std::time::Duration::from_millis(500),
+        "human {human:?} against json {json:?}"
+    );
+}

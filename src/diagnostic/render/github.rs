@@ -5,7 +5,12 @@
 //! `::notice::` without a file, which GitHub shows as one more annotation on the run (and counts
 //! against the per-step annotation limit); the exit status already says whether the run failed,
 //! and the workflow log shows the command's output anyway.
+//!
+//! The log renders ANSI escapes, so text from YAML and file names first goes through
+//! [`neutralise`] (no control character but a message's newlines and tabs), then through the
+//! runner's own escapes, which keep each command on one line.
 
+use super::neutralise;
 use crate::diagnostic::{Report, Severity};
 use std::fmt::Write;
 
@@ -21,10 +26,11 @@ pub fn github(report: &Report, path_prefix: &str) -> String {
         };
         let (start, end) = report.sources.range(d.span);
         let path = format!("{path_prefix}{}", report.sources.get(d.span.file).rel_path);
-        let mut message = d.message.clone();
+        let path = neutralise(&path, true);
+        let mut message = neutralise(&d.message, false).into_owned();
         if let Some(help) = &d.help {
             message.push_str("\nhelp: ");
-            message.push_str(help);
+            message.push_str(&neutralise(help, false));
         }
         let _ = writeln!(
             out,
@@ -41,12 +47,14 @@ pub fn github(report: &Report, path_prefix: &str) -> String {
     out
 }
 
-/// Escapes a command's message, as the Actions runner's `escapeData` does.
+/// Escapes a command's message, as the Actions toolkit's `escapeData` does (the runner undoes
+/// exactly these three).
 fn escape_data(s: &str) -> String {
     s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
 }
 
-/// Escapes a property value, as the Actions runner's `escapeProperty` does.
+/// Escapes a property value, as the Actions toolkit's `escapeProperty` does: also `:` and `,`,
+/// which end a property.
 fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }

@@ -10,7 +10,7 @@
 use crate::diagnostic::{Diagnostic, Report, Severity};
 use crate::markup::xml_escape as escape;
 use crate::source::FileId;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
 
 /// One test case before it is written: its class name (a file), its name, and its findings.
@@ -34,12 +34,20 @@ pub fn junit(report: &Report) -> String {
         .collect();
     // Findings of no known use case, by file path (sorted, so the extra cases come in order).
     let mut by_file: BTreeMap<&str, Vec<&Diagnostic>> = BTreeMap::new();
+    // Looked up per finding: a scan of the use cases for each was findings × use cases.
+    let by_id: HashMap<&str, usize> = (report.use_cases.iter().enumerate())
+        .map(|(i, (id, _))| (id.as_str(), i))
+        .collect();
+    let mut first_in_file: HashMap<FileId, usize> = HashMap::new();
+    for (i, (_, file)) in report.use_cases.iter().enumerate() {
+        first_in_file.entry(*file).or_insert(i);
+    }
     for d in &report.diagnostics {
         let owner = d
             .use_case
             .as_deref()
-            .and_then(|id| report.use_cases.iter().position(|(u, _)| u == id))
-            .or_else(|| report.use_cases.iter().position(|(_, f)| *f == d.span.file));
+            .and_then(|id| by_id.get(id).copied())
+            .or_else(|| first_in_file.get(&d.span.file).copied());
         match owner {
             Some(i) => cases[i].diagnostics.push(d),
             None => by_file.entry(path(d.span.file)).or_default().push(d),

@@ -10,6 +10,7 @@ mod junit;
 mod sarif;
 
 use super::Report;
+use std::borrow::Cow;
 use std::path::{Component, Path};
 
 pub use github::github;
@@ -69,6 +70,29 @@ impl RenderOptions {
     }
 }
 
+/// Text from YAML or a file name, made safe for a terminal or a CI log: every control character
+/// (C0, DEL, C1) and every bidirectional override becomes a visible escape, `\u{1b}` for ESC, as
+/// Rust writes it. A newline and a tab stay as they are in a message (they mean something
+/// there), unless `in_path`: a path is one line. Used by the human and github formats.
+pub(crate) fn neutralise(text: &str, in_path: bool) -> Cow<'_, str> {
+    let unsafe_char = |c: char| {
+        (c.is_control() && (in_path || (c != '\n' && c != '\t')))
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.chars().any(unsafe_char) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// Renders `report` in `format`.
 pub fn render(report: &Report, format: Format, options: &RenderOptions) -> String {
     match format {
@@ -82,8 +106,21 @@ pub fn render(report: &Report, format: Format, options: &RenderOptions) -> Strin
 
 #[cfg(test)]
 mod tests {
-    use super::RenderOptions;
+    use super::{RenderOptions, neutralise};
     use std::path::Path;
+
+    #[test]
+    fn control_characters_become_visible_escapes() {
+        assert_eq!(neutralise("a\u{1b}[31mb\u{7}", false), "a\\u{1b}[31mb\\u{7}");
+        assert_eq!(
+            neutralise("csi\u{9b}2J del\u{7f} cr\r", false),
+            "csi\\u{9b}2J del\\u{7f} cr\\u{d}"
+        );
+        assert_eq!(neutralise("rtl\u{202e}x", false), "rtl\\u{202e}x");
+        assert_eq!(neutralise("two\nlines\tand tab", false), "two\nlines\tand tab");
+        assert_eq!(neutralise("new\nline.yaml", true), "new\\u{a}line.yaml");
+        assert_eq!(neutralise("é€ plain", true), "é€ plain");
+    }
 
     #[test]
     fn prefix_is_slash_terminated_and_drops_dot_parts() {
