@@ -166,14 +166,7 @@ fn run_check(root: &Path, args: CheckArgs) -> Result<ExitCode> {
     match &args.output {
         Some(path) => std::fs::write(path, &text)
             .with_context(|| format!("cannot write the report to {}", path.display()))?,
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
-                // A closed pipe (`casebook check | head`): the reader wanted no more.
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
-                result => result.context("cannot write the report to standard output")?,
-            }
-        }
+        None => write_stdout(&text, "the report")?,
     }
     let threshold = match args.fail_on {
         FailOn::Error => Some(Severity::Error),
@@ -190,6 +183,17 @@ fn run_check(root: &Path, args: CheckArgs) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Writes `text` to standard output in full, or fails: every command's output goes through here,
+/// so that a lost output (a full disk, /dev/full) is exit 2, never taken for success. A closed
+/// pipe (`casebook check | head`) is not an error: the reader wanted no more.
+fn write_stdout(text: &str, what: &str) -> Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        result => result.with_context(|| format!("cannot write {what} to standard output")),
+    }
 }
 
 /// The catalogue folder relative to the repository root, for the paths of the github and sarif
@@ -249,9 +253,10 @@ fn build(root: &Path, out: PathBuf, force: bool, today: Option<Date>) -> Result<
         Err(casebook::handbook::BuildError::Untrustworthy(n)) => {
             let color =
                 std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-            let _ = std::io::stdout()
-                .lock()
-                .write_all(casebook::diagnostic::render::human(&checked.report, color).as_bytes());
+            write_stdout(
+                &casebook::diagnostic::render::human(&checked.report, color),
+                "the report",
+            )?;
             eprintln!(
                 "casebook: the handbook was not built: {n} format errors make the catalogue untrustworthy"
             );
@@ -307,31 +312,29 @@ fn stats(root: &Path, format: StatsFormat) -> Result<ExitCode> {
         StatsFormat::Table => casebook::metrics::to_table(&m),
         StatsFormat::Json => casebook::metrics::to_json(&m),
     };
-    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    write_stdout(&text, "the metrics")?;
     Ok(ExitCode::SUCCESS)
 }
 
 fn explain(rule: Option<&str>) -> Result<ExitCode> {
-    match rule {
+    let text = match rule {
         None => {
             let width = REGISTRY.iter().map(|r| r.meta().id.len()).max().unwrap_or(0);
-            println!(
-                "{:width$}  {:10}  {:8}  when it fires",
+            let mut text = format!(
+                "{:width$}  {:10}  {:8}  when it fires\n",
                 "rule", "group", "default"
             );
             for r in REGISTRY {
                 let m = r.meta();
-                println!(
-                    "{:width$}  {:10}  {:8}  {}",
+                text += &format!(
+                    "{:width$}  {:10}  {:8}  {}\n",
                     m.id,
                     m.group.as_str(),
                     m.default_severity.as_str(),
                     m.summary
                 );
             }
-            println!(
-                "\nRun `casebook explain RULE` for what a rule checks, why, an example and how to fix it."
-            );
+            text + "\nRun `casebook explain RULE` for what a rule checks, why, an example and how to fix it.\n"
         }
         Some(id) => {
             let Some(m) = rules::find(id) else {
@@ -340,15 +343,16 @@ fn explain(rule: Option<&str>) -> Result<ExitCode> {
                     .unwrap_or_default();
                 bail!("no rule named `{id}`{hint} (`casebook explain` lists them)");
             };
-            println!(
-                "# {}\n\nGroup: {}. Default severity: {}.\n\n{}",
+            format!(
+                "# {}\n\nGroup: {}. Default severity: {}.\n\n{}\n",
                 m.id,
                 m.group.as_str(),
                 m.default_severity.as_str(),
                 m.documentation()
-            );
+            )
         }
-    }
+    };
+    write_stdout(&text, "the documentation")?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -361,19 +365,25 @@ fn graph(root: &Path, id: &str, format: GraphFormat) -> Result<ExitCode> {
             .unwrap_or_default();
         bail!("no use case `{id}` in {}{hint}", root.display());
     };
-    print!(
-        "{}",
-        casebook::visual::render(cat, &cat.use_cases[i], &checked.facts.flows[i], format)
-    );
+    write_stdout(
+        &casebook::visual::render(cat, &cat.use_cases[i], &checked.facts.flows[i], format),
+        "the graph",
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 
 fn schema(kind: Option<&str>) -> Result<ExitCode> {
     let names: Vec<&str> = FileKind::ALL.iter().map(|k| k.name()).collect();
     match kind.map(|k| (k, FileKind::from_name(k))) {
-        Some((_, Some(kind))) => print!("{}", kind.schema_text()),
+        Some((_, Some(kind))) => write_stdout(kind.schema_text(), "the schema")?,
         Some((k, None)) => bail!("no file kind `{k}`: choose one of {}", names.join(", ")),
-        None => println!("casebook schema KIND, where KIND is one of: {}", names.join(", ")),
+        None => write_stdout(
+            &format!(
+                "casebook schema KIND, where KIND is one of: {}\n",
+                names.join(", ")
+            ),
+            "the list of kinds",
+        )?,
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -393,6 +403,16 @@ fn new_use_case(root: &Path, id: &str, domain: &str) -> Result<ExitCode> {
     }
     let dir = root.join("use-cases").join(domain);
     let path = dir.join(format!("{id}.yaml"));
+    // The loader follows no link inside the catalogue; neither does `new`: a `use-cases` or
+    // domain folder that is a link could lead it to write anywhere.
+    for folder in [root.join("use-cases"), dir.clone()] {
+        if std::fs::symlink_metadata(&folder).is_ok_and(|m| m.file_type().is_symlink()) {
+            bail!(
+                "{} is a symbolic link, which casebook does not follow; replace it with a folder",
+                folder.display()
+            );
+        }
+    }
     // Point editors at the schemas when the catalogue sits beside the project's schemas/ folder.
     let schema_path = root
         .join("../schemas/use-case.schema.json")

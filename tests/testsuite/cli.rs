@@ -2,7 +2,7 @@
 //! explain, schema, new and graph commands, run as a user would run them.
 
 use crate::rules::{Laid, base, lay};
-use crate::support::{casebook, fixtures};
+use crate::support::{casebook, copy_tree, fixtures};
 use casebook::load::FileKind;
 use casebook::rules::REGISTRY;
 use std::path::{Path, PathBuf};
@@ -428,6 +428,85 @@ fn a_report_that_cannot_be_written_exits_2_with_a_message() {
         stderr.contains("cannot write the report to /dev/full"),
         "{stderr}"
     );
+}
+
+/// Every command that prints, with standard output on /dev/full: exit 2 and a message, never a
+/// silent success (stats dropped the failed write; graph, explain and schema panicked in print!).
+#[test]
+fn every_command_whose_output_cannot_be_written_exits_2() {
+    use assert_cmd::cargo::CommandCargoExt;
+    let laid = lay(&fixture("dead-end/valid-end-step.yaml"));
+    let (_, json, _) = run(laid.root(), &["check", "--format", "json", "--fail-on", "never"]);
+    let report: serde_json::Value = serde_json::from_str(&json).expect("JSON report");
+    let id = report["diagnostics"][0]["use_case"]
+        .as_str()
+        .map(str::to_owned)
+        .unwrap_or_else(|| {
+            let (_, stats, _) = run(laid.root(), &["stats", "--format", "json"]);
+            let stats: serde_json::Value = serde_json::from_str(&stats).expect("JSON stats");
+            stats["use_cases"][0]["id"]
+                .as_str()
+                .expect("a use case id")
+                .to_owned()
+        });
+    for args in [
+        vec!["stats"],
+        vec!["stats", "--format", "json"],
+        vec!["graph", id.as_str(), "--format", "svg"],
+        vec!["explain"],
+        vec!["explain", "dead-end"],
+        vec!["schema", "use-case"],
+        vec!["schema"],
+    ] {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .expect("/dev/full (Linux)");
+        let out = std::process::Command::cargo_bin("casebook")
+            .unwrap()
+            .arg("--catalogue")
+            .arg(laid.root())
+            .args(&args)
+            .stdout(full)
+            .stderr(std::process::Stdio::piped())
+            .output()
+            .expect("the binary runs");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains("cannot write"), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+}
+
+/// `new` follows no link: a `use-cases` folder that is a link to somewhere else would have it
+/// write a file there.
+#[cfg(unix)]
+#[test]
+fn new_refuses_a_use_cases_folder_that_is_a_link() {
+    let laid = lay(&fixture("dead-end/valid-end-step.yaml"));
+    let elsewhere = tempfile::tempdir().unwrap();
+    let use_cases = laid.root().join("use-cases");
+    copy_tree(&use_cases, elsewhere.path());
+    std::fs::remove_dir_all(&use_cases).unwrap();
+    std::os::unix::fs::symlink(elsewhere.path(), &use_cases).unwrap();
+    let before = list(elsewhere.path());
+    let (code, _, stderr) = run(laid.root(), &["new", "fresh-case", "--domain", "billing"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("symbolic link"), "{stderr}");
+    assert_eq!(list(elsewhere.path()), before, "nothing written through the link");
+}
+
+fn list(dir: &Path) -> Vec<PathBuf> {
+    let mut all = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            all.extend(list(&path));
+        }
+        all.push(path);
+    }
+    all.sort();
+    all
 }
 
 /// The format-group findings of `check` in `file` (catalogue-relative), as `rule: message`.
