@@ -254,8 +254,10 @@ pub fn read_regular_file(path: &Path, max: u64) -> Result<Vec<u8>, ReadError> {
             });
         }
     };
-    kind_of(&file.metadata().map_err(ReadError::Io)?)?;
-    let mut bytes = Vec::new();
+    let meta = file.metadata().map_err(ReadError::Io)?;
+    kind_of(&meta)?;
+    // The size from the metadata only sizes the buffer (within the cap); the cap holds while reading.
+    let mut bytes = Vec::with_capacity(meta.len().min(max) as usize + 1);
     file.take(max.saturating_add(1))
         .read_to_end(&mut bytes)
         .map_err(ReadError::Io)?;
