@@ -73,6 +73,17 @@ fn stderr(output: &std::process::Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
+/// Runs `cmd` with `--force` and asserts that the build refuses its `--out` (exit 2), saying why
+/// with `what`.
+fn assert_refused_even_forced(mut cmd: assert_cmd::Command, what: &str) {
+    let output = cmd.arg("--force").assert().code(2).get_output().clone();
+    let err = stderr(&output);
+    assert!(
+        err.contains("refusing --out") && err.contains(what),
+        "{what}: {err}"
+    );
+}
+
 #[test]
 fn force_never_deletes_a_folder_casebook_did_not_create() {
     let root = tempfile::tempdir().unwrap();
@@ -115,14 +126,7 @@ fn the_catalogue_its_parents_and_its_use_cases_are_refused_as_out() {
         (root.path().to_owned(), "a parent of the catalogue"),
         (inside, "use-cases folder"),
     ] {
-        let output = build(&cat, &out)
-            .arg("--force")
-            .assert()
-            .code(2)
-            .get_output()
-            .clone();
-        let err = stderr(&output);
-        assert!(err.contains("refusing --out") && err.contains(what), "{err}");
+        assert_refused_even_forced(build(&cat, &out), what);
         assert_eq!(
             tree(root.path()),
             before,
@@ -147,18 +151,9 @@ fn the_current_folder_and_its_parents_are_refused_as_out() {
         ("../here/../..", "a parent of the current folder"),
         ("/", "it is the root folder"),
     ] {
-        let output = build(&cat, Path::new(out))
-            .current_dir(&work)
-            .arg("--force")
-            .assert()
-            .code(2)
-            .get_output()
-            .clone();
-        let err = stderr(&output);
-        assert!(
-            err.contains("refusing --out") && err.contains(what),
-            "{out}: {err}"
-        );
+        let mut cmd = build(&cat, Path::new(out));
+        cmd.current_dir(&work);
+        assert_refused_even_forced(cmd, what);
         assert_eq!(tree(root.path()), before, "nothing changed for --out {out}");
     }
 }
@@ -173,18 +168,9 @@ fn the_home_folder_is_refused_as_out() {
     std::fs::write(home.join(".profile"), "mine").unwrap();
     let before = tree(root.path());
     for out in [home.clone(), root.path().join("home")] {
-        let output = build(&cat, &out)
-            .env("HOME", &home)
-            .arg("--force")
-            .assert()
-            .code(2)
-            .get_output()
-            .clone();
-        let err = stderr(&output);
-        assert!(
-            err.contains("refusing --out") && err.contains("home folder"),
-            "{err}"
-        );
+        let mut cmd = build(&cat, &out);
+        cmd.env("HOME", &home);
+        assert_refused_even_forced(cmd, "home folder");
         assert_eq!(tree(root.path()), before);
     }
 }
