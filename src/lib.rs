@@ -9,6 +9,7 @@ pub mod diagnostic;
 pub mod engine;
 pub mod graph;
 pub mod handbook;
+pub mod ide;
 pub mod labels;
 pub mod load;
 pub mod markup;

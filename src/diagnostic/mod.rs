@@ -2,6 +2,7 @@
 //! report that collects them. The renderers in [`render`] each turn a [`Report`] into one output
 //! format; nothing else prints diagnostics.
 
+pub mod fingerprint;
 pub mod render;
 
 use crate::source::{SourceDb, Span};
