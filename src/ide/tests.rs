@@ -74,7 +74,7 @@ steps:
     needs: [invoice-number]
     next: investigate
   - id: investigate
-    title: Billing checks the invoice
+    title: Billing vérifie la facture ✓
     actor: billing
     needs: [invoice-number]
     gives: [credit-note]
@@ -676,4 +676,313 @@ fn hover_says_what_an_id_or_a_field_is() {
     );
     // Nothing on a title's text.
     assert_eq!(hover(&c, d, offset(&c, d, "Client calls", 0, 2)), None);
+}
+
+/// Applies `action`, re-checks, and asserts that the finding it fixes is gone, that the files
+/// it touched still parse and meet their schema, and that no `allow:` went unused.
+fn apply_and_recheck(cat: &Cat, c: &Checked, action: &CodeAction) -> Checked {
+    let fixed = &c.report.diagnostics[action.fixes.expect("fixes a finding")];
+    apply_all(cat, c, &action.edits);
+    let after = cat.check();
+    let touched: Vec<String> = action
+        .edits
+        .iter()
+        .map(|e| c.report.sources.get(e.span.file).rel_path.clone())
+        .collect();
+    for d in &after.report.diagnostics {
+        let path = &after.report.sources.get(d.span.file).rel_path;
+        if touched.contains(path) {
+            assert!(
+                !["yaml-syntax", "schema", "unused-allow"].contains(&d.rule),
+                "{}: {} {}\n{}",
+                action.title,
+                d.rule,
+                d.message,
+                cat.read(path)
+            );
+        }
+        assert!(
+            !(d.rule == fixed.rule && d.message == fixed.message),
+            "{}: the finding is still there: {}\n{}",
+            action.title,
+            d.message,
+            cat.read(path)
+        );
+    }
+    after
+}
+
+/// The code actions for the first finding of `rule`.
+fn actions_for(c: &Checked, rule: &str) -> Vec<CodeAction> {
+    let d = c
+        .report
+        .diagnostics
+        .iter()
+        .find(|d| d.rule == rule)
+        .unwrap_or_else(|| panic!("no {rule}"));
+    code_actions(c, d.span.file, d.span)
+}
+
+#[test]
+fn did_you_mean_fixes_an_unknown_reference() {
+    let cat = Cat::new(&[
+        ("billing/dispute.yaml", DISPUTE),
+        (
+            "billing/refund.yaml",
+            &REFUND.replace("actor: contact-centre", "actor: \"contact-center\""),
+        ),
+    ]);
+    let c = cat.check();
+    let actions = actions_for(&c, "unknown-reference");
+    assert_eq!(actions.len(), 1, "a format finding has no allow: {actions:?}");
+    assert_eq!(actions[0].title, "Replace `contact-center` with `contact-centre`");
+    assert!(actions[0].preferred);
+    apply_and_recheck(&cat, &c, &actions[0]);
+    assert!(cat.read(REFUND_FILE).contains("actor: \"contact-centre\"\n"));
+    // An unknown reference with no close id has no fix.
+    cat.write(
+        REFUND_FILE,
+        &REFUND.replace("channel: email\n    calls", "channel: carrier-pigeon\n    calls"),
+    );
+    let c = cat.check();
+    assert_eq!(actions_for(&c, "unknown-reference"), []);
+}
+
+#[test]
+fn carries_fixes_a_silo_break_in_every_shape_of_next() {
+    let log_next = "    next: investigate\n  - id: investigate";
+    let variants = [
+        // `next: investigate`: the step that hands over carries it.
+        (log_next.to_owned(), "    system: crm\n    needs: [invoice-number]\n    next: investigate\n"),
+        // A `next` entry without carries.
+        (
+            "    next:\n      - to: investigate\n        when: always\n  - id: investigate".to_owned(),
+            "      - to: investigate\n        carries: [invoice-number]\n        when: always\n",
+        ),
+        // A `next` entry carrying something else already, inline and as a block.
+        (
+            "    next:\n      - to: investigate\n        carries: [credit-note]\n  - id: investigate".to_owned(),
+            "carries: [credit-note, invoice-number]\n",
+        ),
+        (
+            "    next:\n      - to: investigate\n        carries:\n          - credit-note\n  - id: investigate".to_owned(),
+            "        carries:\n          - credit-note\n          - invoice-number\n",
+        ),
+        // The step carries something already.
+        (
+            "    carries: [credit-note]\n    next: investigate\n  - id: investigate".to_owned(),
+            "    carries: [credit-note, invoice-number]\n",
+        ),
+    ];
+    for (next, expected) in variants {
+        let dispute = DISPUTE.replace(log_next, &next);
+        let cat = Cat::new(&[("billing/dispute.yaml", &dispute)]);
+        let c = cat.check();
+        let actions = actions_for(&c, "silo-break");
+        let carry = actions.iter().find(|a| a.preferred).expect("a preferred fix");
+        assert!(
+            carry
+                .title
+                .starts_with("Carry `invoice-number` over to `investigate`"),
+            "{}",
+            carry.title
+        );
+        assert_eq!(actions.iter().filter(|a| a.preferred).count(), 1);
+        apply_and_recheck(&cat, &c, carry);
+        let text = cat.read(DISPUTE_FILE);
+        let expected = if expected.starts_with("    system") {
+            "    system: crm\n    needs: [invoice-number]\n    next: investigate\n"
+        } else {
+            expected
+        };
+        if next == log_next {
+            assert!(
+                text.contains("  - id: log\n    carries: [invoice-number]\n"),
+                "{text}"
+            );
+        } else {
+            assert!(text.contains(expected), "{text}");
+        }
+    }
+}
+
+#[test]
+fn allow_with_a_reason_in_every_shape_of_allow() {
+    let investigate = "  - id: investigate\n";
+    let variants = [
+        // No allow: both keys are added after the step's id.
+        (
+            "",
+            "  - id: investigate\n    allow: [handoff-without-duration]\n    reason: \"TODO",
+        ),
+        // An inline allow with a reason: the rule is added, the reason kept.
+        (
+            "    allow: [close-the-loop]\n    reason: the outcome is in the portal\n",
+            "    allow: [close-the-loop, handoff-without-duration]\n    reason: the outcome is in the portal\n",
+        ),
+        // A block allow.
+        (
+            "    allow:\n      - close-the-loop\n    reason: the outcome is in the portal\n",
+            "      - close-the-loop\n      - handoff-without-duration\n",
+        ),
+        // An empty allow.
+        (
+            "    allow: []\n    reason: later\n",
+            "    allow: [handoff-without-duration]\n",
+        ),
+    ];
+    for (allow, expected) in variants {
+        let dispute = DISPUTE.replace(investigate, &format!("{investigate}{allow}"));
+        let cat = Cat::new(&[("billing/dispute.yaml", &dispute)]);
+        let c = cat.check();
+        let actions = actions_for(&c, "handoff-without-duration");
+        assert_eq!(actions.len(), 1, "{allow} {actions:?}");
+        let action = &actions[0];
+        assert_eq!(
+            action.title,
+            "Allow `handoff-without-duration` on step `investigate` (write the reason)"
+        );
+        assert!(!action.preferred);
+        apply_and_recheck(&cat, &c, action);
+        let text = cat.read(DISPUTE_FILE);
+        assert!(text.contains(expected), "{text}");
+    }
+    // A silo-break: both the hand-over note (preferred) and the allow are offered.
+    let cat = Cat::small();
+    let c = cat.check();
+    let actions = actions_for(&c, "silo-break");
+    assert_eq!(actions.len(), 2);
+    let allow = actions.iter().find(|a| !a.preferred).unwrap();
+    apply_and_recheck(&cat, &c, allow);
+}
+
+#[test]
+fn allow_fixes_one_finding_of_every_rule_of_the_sample() {
+    let cat = Cat::sample();
+    let mut c = cat.check();
+    let mut done: Vec<&str> = Vec::new();
+    loop {
+        let next = c.report.diagnostics.iter().enumerate().find_map(|(i, d)| {
+            if done.contains(&d.rule) {
+                return None;
+            }
+            code_actions(&c, d.span.file, d.span)
+                .into_iter()
+                .find(|a| a.fixes == Some(i) && a.title.starts_with("Allow"))
+                .map(|a| (d.rule, a))
+        });
+        let Some((rule, action)) = next else { break };
+        done.push(rule);
+        c = apply_and_recheck(&cat, &c, &action);
+    }
+    assert!(done.len() >= 10, "{done:?}");
+    // Format findings get no allow.
+    assert!(
+        !done
+            .iter()
+            .any(|r| crate::rules::find(r).unwrap().group == crate::rules::Group::Format)
+    );
+}
+
+#[test]
+fn no_action_outside_the_range() {
+    let cat = Cat::small();
+    let c = cat.check();
+    let d = file(&c, DISPUTE_FILE);
+    let top = Span {
+        file: d,
+        start: 0,
+        end: 10,
+    };
+    assert_eq!(code_actions(&c, d, top), []);
+}
+
+#[test]
+fn outline_and_inlay_hints() {
+    let cat = Cat::small();
+    let c = cat.check();
+    let d = file(&c, DISPUTE_FILE);
+    let symbols = document_symbols(&c, d);
+    assert_eq!(symbols.len(), 1);
+    let uc = &symbols[0];
+    assert_eq!(
+        (uc.name.as_str(), uc.kind),
+        ("dispute", DocumentSymbolKind::UseCase)
+    );
+    assert_eq!(uc.detail.as_deref(), Some("A client disputes an invoice"));
+    let steps: Vec<(&str, Option<&str>)> = uc
+        .children
+        .iter()
+        .map(|s| (s.name.as_str(), s.detail.as_deref()))
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            ("call", Some("Client calls")),
+            ("log", Some("Agent logs the dispute")),
+            ("investigate", Some("Billing vérifie la facture ✓")),
+            ("done", Some("end: resolved")),
+        ]
+    );
+    for s in &uc.children {
+        assert!(s.span.start <= s.selection.start && s.selection.end <= s.span.end);
+        assert!(uc.span.start <= s.span.start && s.span.end <= uc.span.end);
+    }
+    let org = file(&c, "organisation.yaml");
+    let symbols = document_symbols(&c, org);
+    let names: Vec<(&str, usize)> = symbols
+        .iter()
+        .map(|s| (s.name.as_str(), s.children.len()))
+        .collect();
+    assert_eq!(names, [("customer-service", 1), ("finance", 1), ("crm", 0)]);
+    assert_eq!(symbols[1].children[0].name, "billing");
+    let info = file(&c, "information.yaml");
+    assert_eq!(document_symbols(&c, info).len(), 2);
+    let channels = file(&c, "channels.yaml");
+    assert_eq!(document_symbols(&c, channels)[0].detail.as_deref(), Some("Phone"));
+
+    let all = Span {
+        file: d,
+        start: 0,
+        end: c.report.sources.get(d).text.len() as u32,
+    };
+    let hints = inlay_hints(&c, d, all);
+    let text = &c.report.sources.get(d).text;
+    let shown: Vec<String> = hints
+        .iter()
+        .map(|h| {
+            format!(
+                "{}|{}",
+                &text[text[..h.offset as usize].rfind(' ').unwrap() + 1..h.offset as usize],
+                h.label
+            )
+        })
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            "contact-centre|Contact centre · Customer Service",
+            "billing|Billing · Finance"
+        ]
+    );
+    // Only the steps in the range.
+    let first = Span {
+        file: d,
+        start: 0,
+        end: offset(&c, d, "- id: investigate", 0, 0),
+    };
+    assert_eq!(inlay_hints(&c, d, first).len(), 1);
+}
+
+#[test]
+fn a_use_case_that_does_not_parse_still_has_an_outline() {
+    let cat = Cat::small();
+    cat.write(
+        DISPUTE_FILE,
+        &DISPUTE.replace("gives: [credit-note]", "gives: [credit-note"),
+    );
+    let c = cat.check();
+    let d = file(&c, DISPUTE_FILE);
+    let names: Vec<String> = document_symbols(&c, d).into_iter().map(|s| s.name).collect();
+    assert_eq!(names, ["call", "log", "investigate", "done"]);
 }

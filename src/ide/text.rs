@@ -400,6 +400,40 @@ fn scalar(s: &str) -> &str {
     s.trim_matches(['"', '\''])
 }
 
+/// The column of the key written on the line holding `offset`, if the line holds a key (after
+/// any `- ` markers): the indentation of a key added to the same mapping.
+pub fn key_column(text: &str, offset: usize) -> Option<usize> {
+    let start = line_start(text, offset);
+    let line = Line::parse(start, &text[start..line_end(text, offset)]);
+    line.key.map(|_| line.content)
+}
+
+/// The column of the last `- ` marker on the line holding `offset`.
+pub fn dash_column(text: &str, offset: usize) -> Option<usize> {
+    let start = line_start(text, offset);
+    Line::parse(start, &text[start..line_end(text, offset)])
+        .dashes
+        .last()
+        .copied()
+}
+
+/// The byte offset of the end of the line holding `offset` (before its `\n` or `\r\n`).
+pub fn line_end(text: &str, offset: usize) -> usize {
+    let offset = floor_char(text, offset);
+    let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+    if end > offset && text.as_bytes()[end - 1] == b'\r' {
+        end - 1
+    } else {
+        end
+    }
+}
+
+/// The byte offset of the start of the line holding `offset`.
+pub fn line_start(text: &str, offset: usize) -> usize {
+    let offset = floor_char(text, offset);
+    text[..offset].rfind('\n').map_or(0, |i| i + 1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
