@@ -24,6 +24,9 @@ fn defined_at(checked: &Checked, index: &Index, symbol: &Symbol) -> String {
         [] if symbol.kind == SymbolKind::Rule => {
             format!("A rule of casebook itself (`casebook explain {}`).", symbol.id)
         }
+        [] if symbol.kind == SymbolKind::Step => {
+            "No step of the use case has this id, or its file does not parse.".to_owned()
+        }
         [] => format!("Not defined anywhere: unknown {}.", symbol.kind.noun()),
         [one] => format!("Defined in {one}."),
         many => format!("Defined more than once: {}.", many.join(", ")),
@@ -165,10 +168,10 @@ pub fn describe(checked: &Checked, index: &Index, symbol: &Symbol) -> String {
 /// What the id or field under the cursor is.
 pub fn hover(checked: &Checked, file: FileId, offset: u32) -> Option<Hover> {
     let index = Index::build(checked);
-    if let Some(at) = index.at(file, offset) {
+    if let Some((symbol, span, _)) = super::lookup(checked, &index, file, offset) {
         return Some(Hover {
-            markdown: describe(checked, &index, &at.symbol),
-            span: at.span,
+            markdown: describe(checked, &index, &symbol),
+            span,
         });
     }
     let kind = file_kind(checked, file)?;

@@ -5,11 +5,12 @@
 //! the [`Checked`] catalogue (a few milliseconds on the 144-case sample), so it can never be
 //! out of date with the model the diagnostics came from.
 
-use super::{Symbol, SymbolKind};
+use super::{Symbol, SymbolKind, text};
 use crate::Checked;
 use crate::load::FileKind;
 use crate::model::{CUSTOMER, Catalogue, Ref};
 use crate::source::{FileId, SourceDb, Span};
+use std::collections::HashMap;
 
 /// One id written in the catalogue.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -27,6 +28,8 @@ pub struct Occurrence {
 pub struct Index {
     /// Every occurrence.
     pub occurrences: Vec<Occurrence>,
+    /// Symbol -> positions in `occurrences`, in order.
+    by_symbol: HashMap<Symbol, Vec<usize>>,
 }
 
 /// The kind of a file, from its path relative to the catalogue (None for a stray file).
@@ -152,7 +155,14 @@ impl Index {
         }
         let mut occurrences = b.out;
         occurrences.sort_by_key(|o| (o.span.file, o.span.start, o.span.end));
-        Index { occurrences }
+        let mut by_symbol: HashMap<Symbol, Vec<usize>> = HashMap::new();
+        for (i, o) in occurrences.iter().enumerate() {
+            by_symbol.entry(o.symbol.clone()).or_default().push(i);
+        }
+        Index {
+            occurrences,
+            by_symbol,
+        }
     }
 
     /// The occurrence under the cursor: the one whose span holds `offset` (its end included, so
@@ -168,12 +178,16 @@ impl Index {
     }
 
     /// Every occurrence of `symbol`, in file and offset order.
-    pub fn of_symbol<'a>(&'a self, symbol: &'a Symbol) -> impl Iterator<Item = &'a Occurrence> + 'a {
-        self.occurrences.iter().filter(move |o| o.symbol == *symbol)
+    pub fn of_symbol<'a>(&'a self, symbol: &Symbol) -> impl Iterator<Item = &'a Occurrence> + 'a {
+        self.by_symbol
+            .get(symbol)
+            .map_or(&[][..], Vec::as_slice)
+            .iter()
+            .map(|&i| &self.occurrences[i])
     }
 
     /// The definitions of `symbol`.
-    pub fn definitions<'a>(&'a self, symbol: &'a Symbol) -> impl Iterator<Item = &'a Occurrence> + 'a {
+    pub fn definitions<'a>(&'a self, symbol: &Symbol) -> impl Iterator<Item = &'a Occurrence> + 'a {
         self.of_symbol(symbol).filter(|o| o.definition)
     }
 
@@ -181,4 +195,62 @@ impl Index {
     pub fn is_customer(symbol: &Symbol) -> bool {
         symbol.kind == SymbolKind::Team && symbol.id == CUSTOMER
     }
+}
+
+/// The id under the cursor read from the text, for a file the model does not hold (a use case
+/// that does not parse while it is typed): the value of a key that holds ids (`actor:`,
+/// `needs: [...]`...), scoped, for a step, by the file's own `id:`.
+pub fn textual(checked: &Checked, file: FileId, offset: u32) -> Option<(Symbol, Span)> {
+    let kind = file_kind(checked, file)?;
+    let text = &checked.report.sources.get(file).text;
+    let offset = text::floor_char(text, offset as usize);
+    let (start, end) = text::word_at(text, offset);
+    let id = &text[start..end];
+    if !crate::scaffold::is_slug(id) {
+        return None;
+    }
+    let key = match text::context(text, offset) {
+        text::Context::Value { path, .. } | text::Context::Item { path } => match path.last() {
+            Some(text::Seg::Key(k)) => k.clone(),
+            _ => return None,
+        },
+        text::Context::Key { .. } => return None,
+    };
+    let (symbol_kind, _) = super::complete::id_kind(kind, &key)?;
+    let use_case = (symbol_kind == SymbolKind::Step)
+        .then(|| {
+            checked
+                .catalogue
+                .use_cases
+                .iter()
+                .find(|u| u.file == file)
+                .map(|u| u.id.value.clone())
+                .or_else(|| text::root_id(text))
+        })
+        .flatten();
+    Some((
+        Symbol {
+            kind: symbol_kind,
+            id: id.to_owned(),
+            use_case,
+        },
+        Span {
+            file,
+            start: start as u32,
+            end: end as u32,
+        },
+    ))
+}
+
+/// The definitions of a step read from the text of its file (for a file the model lacks).
+pub fn textual_step_definitions(checked: &Checked, file: FileId, id: &str) -> Vec<Span> {
+    text::nested_ids(&checked.report.sources.get(file).text)
+        .into_iter()
+        .filter(|(i, _, _)| i == id)
+        .map(|(i, _, at)| Span {
+            file,
+            start: at as u32,
+            end: (at + i.len()) as u32,
+        })
+        .collect()
 }

@@ -188,30 +188,56 @@ impl SymbolKind {
     }
 }
 
+/// True when `file` is a file of the checked catalogue (a stale id from a caller gives nothing
+/// rather than a panic).
+fn known(checked: &Checked, file: FileId) -> bool {
+    (file.0 as usize) < checked.report.sources.len()
+}
+
+/// The id under the cursor from the index, or else from the text of a file the model lacks;
+/// `true` when it came from the text.
+fn lookup(checked: &Checked, index: &Index, file: FileId, offset: u32) -> Option<(Symbol, Span, bool)> {
+    if !known(checked, file) {
+        return None;
+    }
+    if let Some(o) = index.at(file, offset) {
+        return Some((o.symbol.clone(), o.span, false));
+    }
+    // Only where the model has nothing of the file: elsewhere the index is complete.
+    let modelled = checked.catalogue.use_cases.iter().any(|u| u.file == file);
+    if modelled {
+        return None;
+    }
+    index::textual(checked, file, offset).map(|(s, span)| (s, span, true))
+}
+
 /// The id under the cursor, with the span of its text.
 pub fn symbol_at(checked: &Checked, file: FileId, offset: u32) -> Option<(Symbol, Span)> {
-    Index::build(checked)
-        .at(file, offset)
-        .map(|o| (o.symbol.clone(), o.span))
+    let index = Index::build(checked);
+    lookup(checked, &index, file, offset).map(|(s, span, _)| (s, span))
 }
 
 /// Where the id under the cursor is defined (empty for `customer` and rule ids).
 pub fn definition(checked: &Checked, file: FileId, offset: u32) -> Vec<Span> {
     let index = Index::build(checked);
-    let Some(at) = index.at(file, offset) else {
+    let Some((symbol, _, textual)) = lookup(checked, &index, file, offset) else {
         return Vec::new();
     };
-    index.definitions(&at.symbol).map(|o| o.span).collect()
+    let mut spans: Vec<Span> = index.definitions(&symbol).map(|o| o.span).collect();
+    if textual && spans.is_empty() && symbol.kind == SymbolKind::Step {
+        spans = index::textual_step_definitions(checked, file, &symbol.id);
+    }
+    spans
 }
 
 /// Every use of the id under the cursor, across the catalogue, sorted by file and offset.
 pub fn references(checked: &Checked, file: FileId, offset: u32, include_definition: bool) -> Vec<Span> {
     let index = Index::build(checked);
-    let Some(at) = index.at(file, offset) else {
+    let Some((symbol, _, _)) = lookup(checked, &index, file, offset) else {
         return Vec::new();
     };
     index
-        .of_symbol(&at.symbol)
+        .of_symbol(&symbol)
         .filter(|o| include_definition || !o.definition)
         .map(|o| o.span)
         .collect()
@@ -222,8 +248,12 @@ fn renameable(symbol: &Symbol) -> bool {
     symbol.kind != SymbolKind::Rule && !Index::is_customer(symbol)
 }
 
-/// The span that a rename at the cursor would replace, if there is an id to rename.
+/// The span that a rename at the cursor would replace, if there is an id to rename. Only ids
+/// the model holds: in a file that does not parse, a rename could not find every occurrence.
 pub fn prepare_rename(checked: &Checked, file: FileId, offset: u32) -> Option<Span> {
+    if !known(checked, file) {
+        return None;
+    }
     let index = Index::build(checked);
     let at = index.at(file, offset)?;
     renameable(&at.symbol).then_some(at.span)
@@ -240,6 +270,9 @@ pub fn rename(
     offset: u32,
     new_name: &str,
 ) -> Result<Vec<TextEdit>, RenameError> {
+    if !known(checked, file) {
+        return Err(RenameError::NothingHere);
+    }
     let index = Index::build(checked);
     let at = index.at(file, offset).ok_or(RenameError::NothingHere)?;
     let symbol = &at.symbol;
@@ -273,25 +306,40 @@ pub fn rename(
 
 /// What may be typed at the cursor.
 pub fn completions(checked: &Checked, file: FileId, offset: u32) -> Vec<Completion> {
+    if !known(checked, file) {
+        return Vec::new();
+    }
     complete::completions(checked, file, offset)
 }
 
 /// What the id or field under the cursor is.
 pub fn hover(checked: &Checked, file: FileId, offset: u32) -> Option<Hover> {
+    if !known(checked, file) {
+        return None;
+    }
     hover::hover(checked, file, offset)
 }
 
 /// The fixes for the findings that overlap `range` in `file`.
 pub fn code_actions(checked: &Checked, file: FileId, range: Span) -> Vec<CodeAction> {
+    if !known(checked, file) {
+        return Vec::new();
+    }
     actions::code_actions(checked, file, range)
 }
 
 /// The outline of a file.
 pub fn document_symbols(checked: &Checked, file: FileId) -> Vec<DocumentSymbol> {
+    if !known(checked, file) {
+        return Vec::new();
+    }
     outline::document_symbols(checked, file)
 }
 
 /// Each step's team and department, after its `actor:` value, for the steps inside `range`.
 pub fn inlay_hints(checked: &Checked, file: FileId, range: Span) -> Vec<InlayHint> {
+    if !known(checked, file) {
+        return Vec::new();
+    }
     outline::inlay_hints(checked, file, range)
 }

@@ -986,3 +986,87 @@ fn a_use_case_that_does_not_parse_still_has_an_outline() {
     let names: Vec<String> = document_symbols(&c, d).into_iter().map(|s| s.name).collect();
     assert_eq!(names, ["call", "log", "investigate", "done"]);
 }
+
+#[test]
+fn a_file_that_does_not_parse_still_has_definitions_and_hover() {
+    let cat = Cat::small();
+    // An unclosed list: the file is not YAML, the model has nothing of it.
+    cat.write(
+        DISPUTE_FILE,
+        &DISPUTE.replace("gives: [credit-note]", "gives: [credit-note"),
+    );
+    let c = cat.check();
+    let d = file(&c, DISPUTE_FILE);
+    assert!(c.catalogue.use_cases.iter().all(|u| u.file != d));
+    let at = offset(&c, d, "actor: billing", 0, 9);
+    assert_eq!(show(&c, &definition(&c, d, at)), ["organisation.yaml:11:billing"]);
+    assert!(hover(&c, d, at).unwrap().markdown.contains("Department: Finance"));
+    let at = offset(&c, d, "next: log", 0, 7);
+    assert_eq!(
+        symbol_at(&c, d, at).unwrap().0.use_case.as_deref(),
+        Some("dispute")
+    );
+    assert_eq!(
+        show(&c, &definition(&c, d, at)),
+        [format!("{DISPUTE_FILE}:15:log")]
+    );
+    // No rename where not every occurrence can be found.
+    assert_eq!(prepare_rename(&c, d, at), None);
+    // References from the rest of the catalogue are still found.
+    let at = offset(&c, d, "actor: contact-centre", 0, 9);
+    assert_eq!(
+        show(&c, &references(&c, d, at, true)),
+        [
+            "organisation.yaml:5:contact-centre".to_owned(),
+            "organisation.yaml:17:contact-centre".to_owned(),
+            format!("{REFUND_FILE}:4:contact-centre"),
+            format!("{REFUND_FILE}:16:contact-centre")
+        ]
+    );
+}
+
+/// Nothing panics, whatever the text and wherever the cursor: every function at every offset
+/// of files that are not YAML, half-typed, or full of multi-byte characters.
+#[test]
+fn every_function_answers_at_every_offset_of_bad_text() {
+    let texts = [
+        "id: x\nsteps:\n  - id: a\n    actor: \"bil\n    needs: [a, \n    - - -\n\t: :\n",
+        "é✉️: [\n  - {a: b, c\n'quoted key': \"v\"\n---\n- -\n-\n:\n\"\n",
+        "steps:\n- id: ä\n  next:\n  - to: \n    carries: [ü, 😀\n  - id\n",
+        "",
+        "\n\n   \n",
+        "id: y\r\nsteps:\r\n  - id: a\r\n    actor: bi\r\n",
+    ];
+    let cat = Cat::small();
+    for (n, text) in texts.iter().enumerate() {
+        let rel = format!("use-cases/bad/{n}.yaml");
+        cat.write(&rel, text);
+        let c = cat.check();
+        let f = file(&c, &rel);
+        for at in 0..=text.len() as u32 + 2 {
+            let _ = symbol_at(&c, f, at);
+            let _ = definition(&c, f, at);
+            let _ = references(&c, f, at, true);
+            let _ = prepare_rename(&c, f, at);
+            let _ = rename(&c, f, at, "new-name");
+            let _ = completions(&c, f, at);
+            let _ = hover(&c, f, at);
+            let range = Span {
+                file: f,
+                start: at,
+                end: at + 3,
+            };
+            let _ = code_actions(&c, f, range);
+            let _ = inlay_hints(&c, f, range);
+        }
+        let _ = document_symbols(&c, f);
+        std::fs::remove_file(cat.dir.path().join(&rel)).unwrap();
+    }
+    // A file id the catalogue does not have.
+    let c = cat.check();
+    let none = FileId(999);
+    assert_eq!(completions(&c, none, 0), []);
+    assert_eq!(hover(&c, none, 0), None);
+    assert_eq!(document_symbols(&c, none), []);
+    assert_eq!(rename(&c, none, 0, "x"), Err(RenameError::NothingHere));
+}
