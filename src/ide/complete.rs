@@ -17,7 +17,9 @@ use std::collections::BTreeSet;
 /// The kind of id the value of `key` holds in a file of `kind`, and whether `customer` is one.
 pub fn id_kind(kind: FileKind, key: &str) -> Option<(SymbolKind, bool)> {
     Some(match (kind, key) {
-        (FileKind::UseCase, "actor" | "owner") => (SymbolKind::Team, true),
+        (FileKind::UseCase, "actor") => (SymbolKind::Team, true),
+        // The accountable team: `customer` is no owner (unknown-reference says so).
+        (FileKind::UseCase, "owner") => (SymbolKind::Team, false),
         (FileKind::UseCase, "channel") => (SymbolKind::Channel, false),
         (FileKind::UseCase, "system") => (SymbolKind::System, false),
         (FileKind::UseCase, "needs" | "gives" | "carries" | "inputs") => (SymbolKind::Item, false),
@@ -61,6 +63,12 @@ pub fn completions(checked: &Checked, file: FileId, offset: u32) -> Vec<Completi
             }
         }
         Context::Item { path } => match path.last() {
+            // A `next` entry is a mapping (`- to: step`): its fields, then `to:` offers the steps.
+            Some(Seg::Key(key)) if kind == FileKind::UseCase && key == "next" => {
+                let mut p = path;
+                p.push(Seg::Item);
+                cx.fields(&p, &[])
+            }
             Some(Seg::Key(key)) if id_kind(kind, key).is_some() => {
                 let (k, customer) = id_kind(kind, key).unwrap_or((SymbolKind::Team, false));
                 cx.ids(k, customer)

@@ -128,7 +128,8 @@ pub fn inlay_hints(checked: &Checked, file: FileId, range: Span) -> Vec<InlayHin
             let team = cat.team(&a.value)?;
             let dept = cat.departments.get(team.department)?;
             Some(InlayHint {
-                offset: id_span(&checked.report.sources, a.span, &a.value).end,
+                // After the closing quote of a quoted id.
+                offset: a.span.end,
                 label: format!("{} · {}", team.name, dept.name),
             })
         })

@@ -107,7 +107,7 @@ pub fn at(kind: FileKind, path: &[Seg]) -> Option<Node> {
     Some(node)
 }
 
-/// The fields of the mapping at `path`, in the schema's order.
+/// The fields of the mapping at `path`, by name.
 pub fn fields(kind: FileKind, path: &[Seg]) -> Vec<(&'static str, Node)> {
     let Some(node) = at(kind, path) else {
         return Vec::new();

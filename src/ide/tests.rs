@@ -497,6 +497,18 @@ fn completion_of_ids_in_half_typed_yaml() {
     let items = completions(&c, f, at);
     assert_eq!(labels(&items), ["invoice-number", "credit-note"]);
     assert!(items[0].documentation.as_deref().unwrap().contains("Stored in"));
+    // Multi-byte text before the cursor on the same line.
+    let (c, f, at) = typing(&cat, rel, &format!("{head}    needs: [\"été ✓\", inv|\n"));
+    let items = completions(&c, f, at);
+    assert_eq!(labels(&items), ["invoice-number", "credit-note"]);
+    let text = &c.report.sources.get(f).text;
+    assert_eq!(
+        &text[items[0].replace.start as usize..items[0].replace.end as usize],
+        "inv"
+    );
+    // The owner is a team: not the customer.
+    let (c, f, at) = typing(&cat, rel, "id: new\nowner: |\n");
+    assert_eq!(labels(&completions(&c, f, at)), ["contact-centre", "billing"]);
     // A block list item, and a `next` entry's `to` and `carries`.
     let (c, f, at) = typing(&cat, rel, &format!("{head}    gives:\n      - |\n"));
     assert_eq!(labels(&completions(&c, f, at)), ["invoice-number", "credit-note"]);
@@ -568,6 +580,12 @@ fn completion_of_fields_and_values_from_the_schemas() {
     );
     let (c, f, at) = typing(&cat, rel, "steps:\n  - id: a\n    fail_point: |\n");
     assert_eq!(labels(&completions(&c, f, at)), ["true", "false"]);
+    // A new `next` entry: its fields (a bare id there is a schema error).
+    let (c, f, at) = typing(&cat, rel, "steps:\n  - id: a\n    next:\n      - |\n");
+    assert_eq!(
+        labels(&completions(&c, f, at)),
+        ["carries", "default", "to", "when"]
+    );
     // A new step: the fields of a step.
     let (c, f, at) = typing(&cat, rel, "id: new\nsteps:\n  - id: a\n  - |\n");
     assert!(labels(&completions(&c, f, at)).contains(&"recovery"));
