@@ -27,7 +27,8 @@ pub fn code_actions(checked: &Checked, file: FileId, range: Span) -> Vec<CodeAct
         }
         let fix = Fix { checked, d, index: i };
         match d.rule {
-            "unknown-reference" => out.extend(fix.did_you_mean()),
+            // An unknown id, or a misspelt field name or enum value.
+            "unknown-reference" | "schema" => out.extend(fix.did_you_mean()),
             "silo-break" => out.extend(fix.carry()),
             _ => {}
         }
@@ -69,13 +70,19 @@ impl<'a> Fix<'a> {
         Some((uc, step))
     }
 
-    /// `unknown-reference`: replace the id with the suggestion of its help.
+    /// `unknown-reference`, or `schema` on an unknown field or enum value: replace the word
+    /// with the suggestion of the finding's help.
     fn did_you_mean(&self) -> Option<CodeAction> {
         let help = self.d.help.as_deref()?;
         let suggestion = help.strip_prefix("did you mean `")?.split('`').next()?;
         let text = self.text(self.d.span.file);
         let written = text.get(self.d.span.start as usize..self.d.span.end as usize)?;
         let old = written.trim_matches(['"', '\'']);
+        // Only a word: never replace a whole mapping or a line the finding happens to cover.
+        let word = |c: char| c.is_alphanumeric() || c == '-' || c == '_';
+        if old.is_empty() || !old.chars().all(word) {
+            return None;
+        }
         let span = id_span(&self.checked.report.sources, self.d.span, old);
         Some(self.action(
             format!("Replace `{old}` with `{suggestion}`"),

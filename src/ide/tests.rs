@@ -3,6 +3,7 @@
 //! editor's texts written over the files.
 
 use super::*;
+use crate::diagnostic::Diagnostic;
 use crate::engine::{CheckOptions, check};
 use crate::model::Date;
 use std::path::Path;
@@ -144,6 +145,12 @@ impl Cat {
             dir.path(),
         );
         Cat { dir }
+    }
+
+    /// A copy of `other`'s files in this folder.
+    fn with(self, other: &Cat) -> Cat {
+        copy_tree(other.dir.path(), self.dir.path());
+        self
     }
 
     fn write(&self, rel: &str, text: &str) {
@@ -580,6 +587,13 @@ fn completion_of_fields_and_values_from_the_schemas() {
     );
     let (c, f, at) = typing(&cat, rel, "steps:\n  - id: a\n    fail_point: |\n");
     assert_eq!(labels(&completions(&c, f, at)), ["true", "false"]);
+    // An inline mapping.
+    let (c, f, at) = typing(
+        &cat,
+        rel,
+        "steps:\n  - id: a\n    satisfaction: { staff: 2, | }\n",
+    );
+    assert_eq!(labels(&completions(&c, f, at)), ["customer", "management"]);
     // A new `next` entry: its fields (a bare id there is a schema error).
     let (c, f, at) = typing(&cat, rel, "steps:\n  - id: a\n    next:\n      - |\n");
     assert_eq!(
@@ -607,6 +621,21 @@ fn completion_of_fields_and_values_from_the_schemas() {
         labels(&completions(&c, f, at)),
         ["off", "info", "warning", "error"]
     );
+    let (c, f, at) = typing(
+        &cat,
+        "casebook.yaml",
+        "name: Test\nrules:\n  handoff-budget: { max: 3, severity: | }\n",
+    );
+    assert_eq!(
+        labels(&completions(&c, f, at)),
+        ["off", "info", "warning", "error"]
+    );
+    let (c, f, at) = typing(
+        &cat,
+        "casebook.yaml",
+        "name: Test\nrules:\n  handoff-budget: { max: 3, | }\n",
+    );
+    assert_eq!(labels(&completions(&c, f, at)), ["severity"]);
     let (c, f, at) = typing(&cat, "casebook.yaml", "name: Test\nlanguage: |\n");
     assert_eq!(labels(&completions(&c, f, at)), ["en", "fr"]);
     // organisation.yaml: teams for `access`, the customer excluded.
@@ -696,8 +725,8 @@ fn hover_says_what_an_id_or_a_field_is() {
     assert_eq!(hover(&c, d, offset(&c, d, "Client calls", 0, 2)), None);
 }
 
-/// Applies `action`, re-checks, and asserts that the finding it fixes is gone, that the files
-/// it touched still parse and meet their schema, and that no `allow:` went unused.
+/// Applies `action`, re-checks, and asserts that the finding it fixes is gone, and that the files
+/// it touched have no new yaml-syntax, schema or unused-allow finding.
 fn apply_and_recheck(cat: &Cat, c: &Checked, action: &CodeAction) -> Checked {
     let fixed = &c.report.diagnostics[action.fixes.expect("fixes a finding")];
     apply_all(cat, c, &action.edits);
@@ -707,9 +736,15 @@ fn apply_and_recheck(cat: &Cat, c: &Checked, action: &CodeAction) -> Checked {
         .iter()
         .map(|e| c.report.sources.get(e.span.file).rel_path.clone())
         .collect();
+    let was_there = |d: &Diagnostic| {
+        c.report
+            .diagnostics
+            .iter()
+            .any(|b| b.rule == d.rule && b.message == d.message)
+    };
     for d in &after.report.diagnostics {
         let path = &after.report.sources.get(d.span.file).rel_path;
-        if touched.contains(path) {
+        if touched.contains(path) && !was_there(d) {
             assert!(
                 !["yaml-syntax", "schema", "unused-allow"].contains(&d.rule),
                 "{}: {} {}\n{}",
@@ -764,6 +799,55 @@ fn did_you_mean_fixes_an_unknown_reference() {
     );
     let c = cat.check();
     assert_eq!(actions_for(&c, "unknown-reference"), []);
+}
+
+#[test]
+fn did_you_mean_fixes_a_misspelt_field_or_value() {
+    let dispute = DISPUTE
+        .replace("    actor: billing\n", "    actr: billing\n")
+        .replace("status: draft", "status: 'drafts'");
+    let cat = Cat::new(&[("billing/dispute.yaml", &dispute)]);
+    let c = cat.check();
+    let schema: Vec<(usize, &Diagnostic)> = c
+        .report
+        .diagnostics
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| d.rule == "schema")
+        .collect();
+    // The two misspellings, and the `actor` that the step misses (fixed with `actr`).
+    assert_eq!(schema.len(), 3, "{schema:?}");
+    let mut titles = Vec::new();
+    for (i, d) in &schema {
+        for a in code_actions(&c, d.span.file, d.span) {
+            if a.fixes == Some(*i) {
+                assert!(a.preferred);
+                titles.push(a.title.clone());
+                // Each fix alone, on a copy.
+                let copy = Cat {
+                    dir: tempfile::tempdir().unwrap(),
+                }
+                .with(&cat);
+                apply_and_recheck(&copy, &c, &a);
+            }
+        }
+    }
+    titles.sort();
+    assert_eq!(
+        titles,
+        ["Replace `actr` with `actor`", "Replace `drafts` with `draft`"]
+    );
+    // Both: a clean file.
+    let all: Vec<TextEdit> = schema
+        .iter()
+        .flat_map(|(_, d)| code_actions(&c, d.span.file, d.span))
+        .filter(|a| a.preferred)
+        .flat_map(|a| a.edits)
+        .collect();
+    apply_all(&cat, &c, &all);
+    let after = cat.check();
+    assert!(!after.report.diagnostics.iter().any(|d| d.rule == "schema"));
+    assert!(cat.read(DISPUTE_FILE).contains("status: 'draft'\n"));
 }
 
 #[test]

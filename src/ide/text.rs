@@ -292,6 +292,9 @@ pub fn context(text: &str, offset: usize) -> Context {
             }
             path.push(Seg::Key(name.to_owned()));
             let value = &before[after..];
+            if let Some(open) = value.rfind('{').filter(|&i| !value[i..].contains('}')) {
+                return flow_mapping(path, &value[open + 1..]);
+            }
             let list = value.contains('[') && !value.contains(']');
             Context::Value { path, list }
         }
@@ -310,6 +313,24 @@ pub fn context(text: &str, offset: usize) -> Context {
                 present: siblings(&lines, at, col),
             }
         }
+    }
+}
+
+/// Inside an inline mapping (`satisfaction: { customer: 3, st|`) at `path`: `inside` is the text
+/// from its `{` to the cursor.
+fn flow_mapping(mut path: Vec<Seg>, inside: &str) -> Context {
+    let entries: Vec<&str> = inside.split(',').collect();
+    let present = entries[..entries.len() - 1]
+        .iter()
+        .filter_map(|e| key_of(e.trim_start()).map(|(k, _)| k.to_owned()))
+        .collect();
+    let current = entries[entries.len() - 1].trim_start();
+    match key_of(current) {
+        Some((key, _)) => {
+            path.push(Seg::Key(key.to_owned()));
+            Context::Value { path, list: false }
+        }
+        None => Context::Key { path, present },
     }
 }
 
@@ -504,6 +525,24 @@ mod tests {
             Context::Value {
                 path: keys(&["steps", "-", "next", "-", "carries"]),
                 list: true
+            }
+        );
+    }
+
+    #[test]
+    fn inline_mappings() {
+        assert_eq!(
+            ctx("steps:\n  - id: x\n    satisfaction: { customer: 3, st|"),
+            Context::Key {
+                path: keys(&["steps", "-", "satisfaction"]),
+                present: vec!["customer".into()]
+            }
+        );
+        assert_eq!(
+            ctx("rules:\n  handoff-budget: { max: 3, severity: w| }"),
+            Context::Value {
+                path: keys(&["rules", "handoff-budget", "severity"]),
+                list: false
             }
         );
     }
