@@ -1,6 +1,7 @@
-//! Quick fixes for the findings of the report: the "did you mean" of `unknown-reference`, a
-//! hand-over note (`carries: [item]`) for a `silo-break`, and for any finding that may be
-//! allowed, an `allow:` entry with a `reason:` to write.
+//! Quick fixes for the findings of the report: the "did you mean" of `unknown-reference` (and of
+//! a misspelt field or value), a hand-over note (`carries: [item]`) for a `silo-break`, the
+//! removal of an `unused-allow` entry, and for any finding that may be allowed, an `allow:`
+//! entry with a `reason:` to write.
 //!
 //! Every edit keeps the YAML valid: a rule id or an item is added to a list in the list's own
 //! style (inline `[a, b]` or block `- a`), and a new key is written on a line of its own, after
@@ -30,6 +31,7 @@ pub fn code_actions(checked: &Checked, file: FileId, range: Span) -> Vec<CodeAct
             // An unknown id, or a misspelt field name or enum value.
             "unknown-reference" | "schema" => out.extend(fix.did_you_mean()),
             "silo-break" => out.extend(fix.carry()),
+            "unused-allow" => out.extend(fix.remove_allow()),
             _ => {}
         }
         out.extend(fix.allow());
@@ -171,6 +173,62 @@ impl<'a> Fix<'a> {
             edits,
             false,
         ))
+    }
+}
+
+impl Fix<'_> {
+    /// `unused-allow`: remove the entry; the last one takes its `allow:` and `reason:` along.
+    fn remove_allow(&self) -> Option<CodeAction> {
+        let (uc, step) = self.place()?;
+        let (allow, id) = match step {
+            Some(s) => (&s.allow, &s.id),
+            None => (&uc.allow, &uc.id),
+        };
+        let k = allow.rules.iter().position(|r| r.span == self.d.span)?;
+        let rule = &allow.rules[k].value;
+        let text = self.text(uc.file);
+        let file = uc.file;
+        let cut = |(start, end): (usize, usize)| TextEdit {
+            span: Span {
+                file,
+                start: start as u32,
+                end: end as u32,
+            },
+            new_text: String::new(),
+        };
+        let edits = if allow.rules.len() > 1 {
+            vec![cut(remove_from_list(text, &allow.rules, k)?)]
+        } else {
+            let mut edits = vec![cut(text::entry_range(text, id.span.start as usize, "allow")?)];
+            if let Some(reason) = text::entry_range(text, id.span.start as usize, "reason") {
+                edits.push(cut(reason));
+            }
+            edits
+        };
+        Some(self.action(format!("Remove `{rule}` from `allow:`"), edits, true))
+    }
+}
+
+/// The byte range to delete to remove element `k` of a list of ids, in the list's style.
+fn remove_from_list(text: &str, refs: &[Ref], k: usize) -> Option<(usize, usize)> {
+    let before = text
+        .get(..refs.first()?.span.start as usize)?
+        .trim_end_matches([' ', '\t']);
+    let r = &refs[k];
+    if before.ends_with('[') || before.ends_with(',') {
+        Some(match (refs.get(k + 1), k.checked_sub(1)) {
+            (Some(next), _) => (r.span.start as usize, next.span.start as usize),
+            (None, Some(prev)) => (refs[prev].span.end as usize, r.span.end as usize),
+            (None, None) => return None,
+        })
+    } else if before.ends_with('-') {
+        let start = text::line_start(text, r.span.start as usize);
+        let end = text[r.span.end as usize..]
+            .find('\n')
+            .map_or(text.len(), |i| r.span.end as usize + i + 1);
+        Some((start, end))
+    } else {
+        None
     }
 }
 

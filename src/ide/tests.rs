@@ -1172,3 +1172,59 @@ fn every_function_answers_at_every_offset_of_bad_text() {
     assert_eq!(document_symbols(&c, none), []);
     assert_eq!(rename(&c, none, 0, "x"), Err(RenameError::NothingHere));
 }
+
+#[test]
+fn an_unused_allow_entry_is_removed_in_every_shape() {
+    let investigate = "  - id: investigate\n";
+    let title = "    title: Billing vérifie la facture ✓\n";
+    let variants = [
+        // One of two inline entries: the list keeps the other.
+        (
+            "    allow: [ping-pong, close-the-loop]\n    reason: the outcome is in the portal\n",
+            "    allow: [close-the-loop]\n    reason: the outcome is in the portal\n",
+        ),
+        (
+            "    allow: [close-the-loop, ping-pong]\n    reason: the outcome is in the portal\n",
+            "    allow: [close-the-loop]\n    reason: the outcome is in the portal\n",
+        ),
+        // One of two block entries.
+        (
+            "    allow:\n      - ping-pong\n      - close-the-loop\n    reason: portal\n",
+            "    allow:\n      - close-the-loop\n    reason: portal\n",
+        ),
+        // The only entry: `allow:` and its `reason:` go, whatever their shape.
+        ("    allow: [ping-pong]\n    reason: no reason\n", ""),
+        (
+            "    allow:\n    - ping-pong\n    reason: |\n      Two lines\n      of reason.\n",
+            "",
+        ),
+    ];
+    for (allow, expected) in variants {
+        let dispute = DISPUTE.replace(
+            &format!("{investigate}{title}"),
+            &format!("{investigate}{allow}{title}"),
+        );
+        let cat = Cat::new(&[("billing/dispute.yaml", &dispute)]);
+        let c = cat.check();
+        let actions = actions_for(&c, "unused-allow");
+        assert_eq!(actions.len(), 1, "{allow} {actions:?}");
+        assert_eq!(actions[0].title, "Remove `ping-pong` from `allow:`");
+        assert!(actions[0].preferred);
+        apply_and_recheck(&cat, &c, &actions[0]);
+        let text = cat.read(DISPUTE_FILE);
+        assert!(
+            text.contains(&format!("{investigate}{expected}{title}")),
+            "{allow}\n{text}"
+        );
+    }
+    // At the use case's level, with the step list after it.
+    let dispute = DISPUTE.replace("steps:\n", "allow: [ping-pong]\nreason: why not\n\nsteps:\n");
+    let cat = Cat::new(&[("billing/dispute.yaml", &dispute)]);
+    let c = cat.check();
+    let actions = actions_for(&c, "unused-allow");
+    apply_and_recheck(&cat, &c, &actions[0]);
+    assert!(
+        cat.read(DISPUTE_FILE)
+            .contains("outcome: The invoice is corrected.\n\nsteps:\n")
+    );
+}

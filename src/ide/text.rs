@@ -238,7 +238,7 @@ fn siblings(lines: &[Line<'_>], at: usize, col: usize) -> Vec<String> {
             continue;
         }
         let first = l.dashes.first().copied().unwrap_or(l.content);
-        if first < col || (first == col && !l.dashes.is_empty()) {
+        if first < col {
             break;
         }
         out.extend(key_at(l));
@@ -386,7 +386,7 @@ fn siblings_values(lines: &[Line<'_>], at: usize, col: usize, key: &str) -> Opti
             continue;
         }
         let first = l.dashes.first().copied().unwrap_or(l.content);
-        if first < col || (first == col && !l.dashes.is_empty()) {
+        if first < col {
             break;
         }
         if let Some((k, after)) = l.key
@@ -419,6 +419,76 @@ fn scalar(s: &str) -> &str {
         None => s,
     };
     s.trim_matches(['"', '\''])
+}
+
+/// The lines of the entry `key:` of the mapping that holds the key on the line of `offset`:
+/// its line and the lines below indented deeper (a block list, a long text), as a byte range
+/// from its line's start to the start of the line after it (newlines included). None when the
+/// key is not there, or is the first key of a `- ` item (removing its line would end the item).
+pub fn entry_range(text: &str, offset: usize, key: &str) -> Option<(usize, usize)> {
+    let lines = lines(text);
+    let at = line_index(&lines, floor_char(text, offset));
+    lines[at].key?;
+    let col = lines[at].content;
+    let in_mapping = |l: &Line<'_>| l.content == col && l.key.is_some_and(|(k, _)| k == key);
+    // The mapping runs up to its item's marker (or a line indented less) and down to a line
+    // indented less or the next item's marker.
+    let mut found = None;
+    for (i, l) in lines.iter().enumerate().take(at + 1).rev() {
+        if l.is_blank() {
+            continue;
+        }
+        let first = l.dashes.first().copied().unwrap_or(l.content);
+        if l.content < col || (first < col && l.content > col) {
+            break;
+        }
+        if in_mapping(l) {
+            found = Some(i);
+            break;
+        }
+        if !l.dashes.is_empty() && l.content == col {
+            break;
+        }
+    }
+    if found.is_none() {
+        for (i, l) in lines.iter().enumerate().skip(at + 1) {
+            if l.is_blank() {
+                continue;
+            }
+            let first = l.dashes.first().copied().unwrap_or(l.content);
+            if first < col {
+                break;
+            }
+            if in_mapping(l) {
+                found = Some(i);
+                break;
+            }
+        }
+    }
+    let i = found?;
+    if !lines[i].dashes.is_empty() {
+        return None;
+    }
+    // The entry ends before the next line that is not blank and not indented deeper, or a
+    // deeper line of a sequence written at the key's own indentation (`allow:` then `- a`).
+    let mut end = lines.len();
+    for (j, l) in lines.iter().enumerate().skip(i + 1) {
+        if l.is_blank() && l.text.trim().is_empty() {
+            continue;
+        }
+        let first = l.dashes.first().copied().unwrap_or(l.content);
+        let own_list = first == col && !l.dashes.is_empty() && lines[i].opens_block();
+        if first <= col && !own_list {
+            end = j;
+            break;
+        }
+    }
+    // Blank lines just before the next entry stay where they are.
+    while end > i + 1 && lines[end - 1].text.trim().is_empty() {
+        end -= 1;
+    }
+    let stop = lines.get(end).map_or(text.len(), |l| l.start);
+    Some((lines[i].start, stop))
 }
 
 /// The column of the key written on the line holding `offset`, if the line holds a key (after
