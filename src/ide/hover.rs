@@ -66,7 +66,11 @@ pub fn name(checked: &Checked, symbol: &Symbol) -> Option<String> {
 pub fn describe(checked: &Checked, index: &Index, symbol: &Symbol) -> String {
     let cat = &checked.catalogue;
     let mut lines = Vec::new();
-    let noun = symbol.kind.noun();
+    let noun = if Index::is_customer(symbol) {
+        "actor"
+    } else {
+        symbol.kind.noun()
+    };
     match name(checked, symbol) {
         Some(n) if symbol.kind != SymbolKind::Rule => lines.push(format!("**{n}** ({noun} `{}`)", symbol.id)),
         _ => lines.push(format!("{noun} `{}`", symbol.id)),

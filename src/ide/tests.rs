@@ -705,6 +705,13 @@ fn hover_says_what_an_id_or_a_field_is() {
         "{}",
         h.markdown
     );
+    let h = hover(&c, d, offset(&c, d, "actor: customer", 0, 9)).unwrap();
+    assert!(
+        h.markdown.starts_with("**The customer** (actor `customer`)"),
+        "{}",
+        h.markdown
+    );
+    assert!(h.markdown.contains("no file defines it"), "{}", h.markdown);
     // A rule id: its documentation.
     let cb = file(&c, "casebook.yaml");
     let h = hover(&c, cb, offset(&c, cb, "handoff-budget", 0, 3)).unwrap();
