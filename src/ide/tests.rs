@@ -419,6 +419,46 @@ fn rename_changes_every_occurrence_and_the_catalogue_stays_clean() {
 }
 
 #[test]
+fn rename_of_a_use_case_an_item_and_a_system() {
+    let cat = Cat::small();
+    let c = cat.check();
+    let before: Vec<&str> = c.report.diagnostics.iter().map(|d| d.rule).collect();
+    let r = file(&c, REFUND_FILE);
+    let edits = rename(&c, r, offset(&c, r, "calls: dispute", 0, 8), "invoice-dispute").unwrap();
+    assert_eq!(
+        show(&c, &edits.iter().map(|e| e.span).collect::<Vec<_>>()).len(),
+        2
+    );
+    apply_all(&cat, &c, &edits);
+    assert!(cat.read(DISPUTE_FILE).starts_with("id: invoice-dispute\n"));
+    assert!(cat.read(REFUND_FILE).contains("calls: invoice-dispute\n"));
+    let c = cat.check();
+    let d = file(&c, DISPUTE_FILE);
+    let edits = rename(
+        &c,
+        d,
+        offset(&c, d, "needs: [invoice-number]", 1, 9),
+        "invoice-ref",
+    )
+    .unwrap();
+    // information.yaml, gives, needs twice.
+    assert_eq!(edits.len(), 4);
+    apply_all(&cat, &c, &edits);
+    let c = cat.check();
+    let info = file(&c, "information.yaml");
+    let edits = rename(&c, info, offset(&c, info, "stored_in: crm", 0, 11), "client-db").unwrap();
+    // organisation.yaml, information.yaml, the step's system.
+    assert_eq!(edits.len(), 3);
+    apply_all(&cat, &c, &edits);
+    let after: Vec<&str> = cat.check().report.diagnostics.iter().map(|d| d.rule).collect();
+    assert_eq!(after, before);
+    assert!(
+        cat.read("information.yaml")
+            .contains("  - id: invoice-ref\n    name: Invoice number\n    stored_in: client-db\n")
+    );
+}
+
+#[test]
 fn rename_refuses_collisions_invalid_names_and_fixed_ids() {
     let cat = Cat::small();
     let c = cat.check();
