@@ -14,11 +14,23 @@ pub fn document_symbols(checked: &Checked, file: FileId) -> Vec<DocumentSymbol> 
     let here = |r: &Ref| r.span.file == file;
     let leaf = |r: &Ref, detail: Option<String>, kind: DocumentSymbolKind| {
         let selection = id_span(sources, r.span, &r.value);
+        // The whole `- id: ...` entry, as its text shows it.
+        let text = &sources.get(r.span.file).text;
+        let span = text::item_range(text, r.span.start as usize).map_or(selection, |(start, end)| {
+            cover(
+                Span {
+                    file: r.span.file,
+                    start: start as u32,
+                    end: end as u32,
+                },
+                selection,
+            )
+        });
         DocumentSymbol {
             name: r.value.clone(),
             detail,
             kind,
-            span: selection,
+            span,
             selection,
             children: Vec::new(),
         }

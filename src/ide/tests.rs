@@ -1085,6 +1085,22 @@ fn outline_and_inlay_hints() {
         .collect();
     assert_eq!(names, [("customer-service", 1), ("finance", 1), ("crm", 0)]);
     assert_eq!(symbols[1].children[0].name, "billing");
+    // Each entry spans its whole `- id:` item, the department its teams.
+    let text = &c.report.sources.get(org).text;
+    let finance = &text[symbols[1].span.start as usize..symbols[1].span.end as usize];
+    assert!(
+        finance.starts_with("- id: finance\n") && finance.ends_with("lane: backstage"),
+        "{finance}"
+    );
+    let billing = &symbols[1].children[0];
+    assert_eq!(
+        &text[billing.span.start as usize..billing.span.end as usize],
+        "- id: billing\n        name: Billing\n        lane: backstage"
+    );
+    assert_eq!(
+        &text[billing.selection.start as usize..billing.selection.end as usize],
+        "billing"
+    );
     let info = file(&c, "information.yaml");
     assert_eq!(document_symbols(&c, info).len(), 2);
     let channels = file(&c, "channels.yaml");

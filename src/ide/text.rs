@@ -491,6 +491,26 @@ pub fn entry_range(text: &str, offset: usize, key: &str) -> Option<(usize, usize
     Some((lines[i].start, stop))
 }
 
+/// The byte range of the `- ` item whose first line holds `offset` (a team, a channel...): from
+/// its marker to the end of its last line that is not blank. None when the line has no marker.
+pub fn item_range(text: &str, offset: usize) -> Option<(usize, usize)> {
+    let lines = lines(text);
+    let at = line_index(&lines, floor_char(text, offset));
+    let dash = *lines[at].dashes.last()?;
+    let mut last = at;
+    for (j, l) in lines.iter().enumerate().skip(at + 1) {
+        if l.is_blank() {
+            continue;
+        }
+        let first = l.dashes.first().copied().unwrap_or(l.content);
+        if first <= dash {
+            break;
+        }
+        last = j;
+    }
+    Some((lines[at].start + dash, lines[last].start + lines[last].text.len()))
+}
+
 /// The column of the key written on the line holding `offset`, if the line holds a key (after
 /// any `- ` markers): the indentation of a key added to the same mapping.
 pub fn key_column(text: &str, offset: usize) -> Option<usize> {
