@@ -167,10 +167,6 @@ impl Completer<'_> {
                     .map(|u| u.id.value.clone())
                     .or_else(|| text::root_id(&source.text));
                 for (id, title, at) in text::nested_ids(&source.text) {
-                    // The step being written is not offered to itself as its own id.
-                    if (self.replace.start as usize..=self.replace.end as usize).contains(&at) {
-                        continue;
-                    }
                     let s = Symbol {
                         kind,
                         id,

@@ -19,8 +19,8 @@ pub enum Seg {
 /// What the cursor is on.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Context {
-    /// A key (or the place for a new one) of the mapping at `path`; `present` are the keys the
-    /// mapping already has, `key` the key under the cursor if one is written there.
+    /// A key being written (or the place for a new one) in the mapping at `path`; `present` are
+    /// the keys the mapping already has.
     Key {
         /// Path of the mapping.
         path: Vec<Seg>,
