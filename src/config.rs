@@ -163,3 +163,51 @@ impl Settings {
         self.rules.get(rule).and_then(|r| r.severity)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Repository;
+
+    #[test]
+    fn links_name_the_file_and_line_in_the_repository() {
+        let mut repo = Repository {
+            url: "https://github.com/o/r".into(),
+            branch: "HEAD".into(),
+            path: None,
+        };
+        assert_eq!(
+            repo.file_url("catalogue/", "use-cases/a b.yaml", Some(7)),
+            "https://github.com/o/r/blob/HEAD/catalogue/use-cases/a%20b.yaml#L7"
+        );
+        repo.path = Some("services/cat".into());
+        repo.branch = "release/2026".into();
+        assert_eq!(
+            repo.file_url("ignored/", "casebook.yaml", None),
+            "https://github.com/o/r/blob/release/2026/services/cat/casebook.yaml"
+        );
+        repo.path = Some(String::new());
+        assert_eq!(
+            repo.file_url("ignored/", "casebook.yaml", None),
+            "https://github.com/o/r/blob/release/2026/casebook.yaml"
+        );
+    }
+
+    #[test]
+    fn only_plain_web_addresses_are_kept() {
+        for good in ["https://github.com/o/r", "http://git.example.com:8080/o/r"] {
+            assert!(Repository::is_web_address(good), "{good}");
+        }
+        for bad in [
+            "git@github.com:o/r.git",
+            "https://",
+            "https:///path",
+            "https://github.com/o/r?tab=1",
+            "https://github.com/o/r#x",
+            "https://github.com/o r",
+            "javascript:alert(1)",
+            "https://a\u{1}b",
+        ] {
+            assert!(!Repository::is_web_address(bad), "{bad}");
+        }
+    }
+}

@@ -270,8 +270,15 @@ fn build(root: &Path, out: PathBuf, force: bool, today: Option<Date>) -> Result<
         Err(casebook::handbook::BuildError::Untrustworthy(n)) => {
             let color =
                 std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+            let options = render::RenderOptions {
+                color,
+                display_prefix: std::env::current_dir()
+                    .map(|cwd| casebook::paths::display_prefix(root, &cwd))
+                    .unwrap_or_default(),
+                ..Default::default()
+            };
             write_stdout(
-                &casebook::diagnostic::render::human(&checked.report, color),
+                &render::render(&checked.report, Format::Human, &options),
                 "the report",
             )?;
             eprintln!(

@@ -671,6 +671,22 @@ fn human_json_and_junit_paths_open_from_the_current_folder() {
     }
 }
 
+#[test]
+fn a_build_refused_for_format_errors_lists_them_with_paths_that_open() {
+    let repo = repo_with(&fixtures().join("render"));
+    let (code, out, err) = run_in(
+        repo.root(),
+        &[],
+        &["build", "--out", "book-out", "--today", TODAY],
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        out.contains("--> catalogue/use-cases/billing/hostile.yaml:12:12"),
+        "{out}"
+    );
+    assert!(!repo.root().join("book-out").exists());
+}
+
 // ---------------------------------------------------------------------------------------------
 // GitHub annotations past the limit, and the job summary
 
