@@ -17,7 +17,7 @@ use crate::model::Catalogue;
 use crate::rules::{self, Group};
 use crate::source::{FileId, Span};
 use serde::{Deserialize, Serialize};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// The version of the baseline file this casebook writes and reads.
 pub const VERSION: u32 = 1;
@@ -161,13 +161,20 @@ pub fn apply(report: &mut Report, baseline: &Baseline, catalogue: &Catalogue, na
         .severity(FIXED_RULE)
         .unwrap_or(meta.default_severity);
     if severity != Severity::Off {
+        // Files by path, for entries whose use case is gone (one look-up each, not a scan).
+        let files: HashMap<&str, FileId> = report
+            .sources
+            .iter()
+            .map(|(id, f)| (f.rel_path.as_str(), id))
+            .collect();
+        let mut fixed = Vec::new();
         for entry in &baseline.findings {
             if found.contains(entry.fingerprint.as_str()) {
                 continue;
             }
             let mut d = Diagnostic::new(
                 FIXED_RULE,
-                locate(report, catalogue, entry),
+                locate(&files, catalogue, entry),
                 format!(
                     "`{}` no longer finds what the baseline recorded{}: {}",
                     entry.rule,
@@ -186,8 +193,9 @@ pub fn apply(report: &mut Report, baseline: &Baseline, catalogue: &Catalogue, na
             d.severity = severity;
             d.use_case = entry.use_case.clone();
             d.step = entry.step.clone();
-            kept.push((d, None));
+            fixed.push((d, None));
         }
+        kept.extend(fixed);
     }
 
     let sources = &report.sources;
@@ -209,7 +217,7 @@ pub fn apply(report: &mut Report, baseline: &Baseline, catalogue: &Catalogue, na
 
 /// Fingerprints of `diagnostics`, with occurrence numbers among them.
 fn fingerprint_all(report: &Report, diagnostics: &[&Diagnostic]) -> Vec<String> {
-    let mut seen = std::collections::HashMap::new();
+    let mut seen = HashMap::new();
     diagnostics
         .iter()
         .map(|d| {
@@ -223,19 +231,14 @@ fn fingerprint_all(report: &Report, diagnostics: &[&Diagnostic]) -> Vec<String> 
 
 /// Where a `baseline-fixed` finding points: the step when it still exists, else the use case,
 /// else the file of the entry when it is still read, else casebook.yaml.
-fn locate(report: &Report, catalogue: &Catalogue, entry: &Entry) -> Span {
+fn locate(files: &HashMap<&str, FileId>, catalogue: &Catalogue, entry: &Entry) -> Span {
     if let Some(uc) = entry.use_case.as_deref().and_then(|u| catalogue.use_case(u)) {
         return match entry.step.as_deref().and_then(|s| uc.step(s)) {
             Some(s) => uc.steps[s].id.span,
             None => uc.id.span,
         };
     }
-    let file = report
-        .sources
-        .iter()
-        .find(|(_, f)| f.rel_path == entry.file)
-        .map_or(FileId(0), |(id, _)| id);
-    Span::file_start(file)
+    Span::file_start(files.get(entry.file.as_str()).copied().unwrap_or(FileId(0)))
 }
 
 #[cfg(test)]
