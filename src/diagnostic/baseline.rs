@@ -243,7 +243,56 @@ fn locate(files: &HashMap<&str, FileId>, catalogue: &Catalogue, entry: &Entry) -
 
 #[cfg(test)]
 mod tests {
-    use super::is_fingerprint;
+    use super::*;
+    use crate::source::{SourceDb, SourceFile};
+
+    fn report(messages: &[&str]) -> Report {
+        let mut sources = SourceDb::default();
+        let text = "x\n".repeat(10);
+        sources.add(SourceFile::new("casebook.yaml".into(), "c".into(), text.clone()));
+        let file = sources.add(SourceFile::new("use-cases/a.yaml".into(), "a".into(), text));
+        let diagnostics = messages
+            .iter()
+            .enumerate()
+            .map(|(i, m)| {
+                let span = Span {
+                    file,
+                    start: 2 * i as u32,
+                    end: 2 * i as u32 + 1,
+                };
+                let mut d = Diagnostic::new("handoff-budget", span, *m).in_use_case("a");
+                d.severity = Severity::Warning;
+                d
+            })
+            .collect();
+        Report::new(sources, diagnostics, Vec::new())
+    }
+
+    #[test]
+    fn a_finding_keeps_its_occurrence_number_when_an_earlier_twin_is_accepted() {
+        // Two findings with one base (they differ only by a number), then another.
+        let mut r = report(&["5 handoffs", "6 handoffs", "a silo"]);
+        let all = r.fingerprints();
+        assert!(all[1].ends_with(":1"), "{all:?}");
+        let mut accepted = Baseline::of_report(&r);
+        accepted.findings.retain(|e| e.fingerprint == all[0]);
+        accepted.findings.push(Entry {
+            fingerprint: "fedcba9876543210".into(),
+            rule: "dead-end".into(),
+            file: "use-cases/gone.yaml".into(),
+            use_case: None,
+            step: None,
+            message: "gone".into(),
+        });
+        apply(&mut r, &accepted, &Catalogue::default(), "b.json");
+        assert_eq!(r.baselined, 1);
+        let rules: Vec<&str> = r.diagnostics.iter().map(|d| d.rule).collect();
+        assert_eq!(rules, [FIXED_RULE, "handoff-budget", "handoff-budget"]);
+        // The twin is still `:1`; the gone entry points at casebook.yaml (file 0).
+        assert_eq!(r.fingerprints()[1..], all[1..]);
+        assert_eq!(r.diagnostics[0].span.file, FileId(0));
+        assert_eq!((r.summary.warnings, r.summary.infos), (2, 1));
+    }
 
     #[test]
     fn fingerprints_are_what_casebook_writes() {

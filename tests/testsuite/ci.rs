@@ -162,6 +162,23 @@ fn baseline_round_trip_reports_only_what_changed() {
         "{gone}"
     );
     assert!(gone["help"].as_str().unwrap().contains("baseline.json"), "{gone}");
+    // SARIF names the new finding as a run without the baseline does.
+    let print_of = |extra: &[&str]| {
+        let mut args = vec!["--format", "sarif"];
+        args.extend_from_slice(extra);
+        let (_, out, _) = check(&args);
+        json(&out)["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| {
+                r["ruleId"] == "review-overdue"
+                    && r["properties"]["use_case"] == "late-joiners-added-after-card-rollout"
+            })
+            .map(|r| r["partialFingerprints"]["casebook/v1"].clone())
+            .expect("the new finding in SARIF")
+    };
+    assert_eq!(print_of(&["--baseline", "baseline.json"]), print_of(&[]));
     // The exit status counts only what remains: the new warning fails at --fail-on warning.
     let (code, human, _) = check(&["--baseline", "baseline.json", "--fail-on", "warning"]);
     assert_eq!(code, 1);
