@@ -1,7 +1,7 @@
 //! The check pipeline: load -> model -> graph facts -> rules -> settings and suppression ->
 //! report. Everything downstream (the CLI, the handbook) starts from [`check`].
 
-use crate::diagnostic::{Diagnostic, Report, Severity};
+use crate::diagnostic::{Diagnostic, Report, Severity, Suppressed};
 use crate::graph::Facts;
 use crate::load::{self, LoadError};
 use crate::model::{Allow, Catalogue, Date};
@@ -66,17 +66,20 @@ pub fn check(root: &Path, options: CheckOptions) -> Result<Checked, LoadError> {
     }
     found.extend(settings_diagnostics(&catalogue));
 
-    let mut diagnostics = suppress(&catalogue, found, &severity);
+    let (mut diagnostics, mut suppressed) = suppress(&catalogue, found, &severity);
     diagnostics.extend(loaded.diagnostics);
     for d in &mut diagnostics {
         d.severity = severity(d.rule);
+    }
+    for s in &mut suppressed {
+        s.diagnostic.severity = severity(s.diagnostic.rule);
     }
     let use_cases = catalogue
         .use_cases
         .iter()
         .map(|u| (u.id.value.clone(), u.file))
         .collect();
-    let report = Report::new(loaded.sources, diagnostics, use_cases);
+    let report = Report::new(loaded.sources, diagnostics, use_cases).with_suppressed(suppressed);
     Ok(Checked {
         catalogue,
         facts,
@@ -122,10 +125,16 @@ fn allows(uc: usize, step: Option<usize>, allow: &Allow, rule: &str) -> Option<A
         .map(|e| (uc, step, e))
 }
 
-/// Drops the findings an `allow:` covers and reports the allow entries that covered none.
-fn suppress(cat: &Catalogue, found: Vec<Diagnostic>, severity: &dyn Fn(&str) -> Severity) -> Vec<Diagnostic> {
+/// Sets apart the findings an `allow:` covers (returned second, with the allow's reason) and
+/// reports the allow entries that covered none.
+fn suppress(
+    cat: &Catalogue,
+    found: Vec<Diagnostic>,
+    severity: &dyn Fn(&str) -> Severity,
+) -> (Vec<Diagnostic>, Vec<Suppressed>) {
     let mut used: HashSet<AllowKey> = HashSet::new();
     let mut kept = Vec::with_capacity(found.len());
+    let mut suppressed = Vec::new();
     for d in found {
         let suppressible = rules::find(d.rule).is_some_and(|m| m.group != Group::Format);
         let key = d
@@ -140,6 +149,17 @@ fn suppress(cat: &Catalogue, found: Vec<Diagnostic>, severity: &dyn Fn(&str) -> 
             });
         match key {
             Some(key) if suppressible => {
+                let (u, step, e) = key;
+                let uc = &cat.use_cases[u];
+                let allow = match step {
+                    Some(s) => &uc.steps[s].allow,
+                    None => &uc.allow,
+                };
+                suppressed.push(Suppressed {
+                    diagnostic: d,
+                    reason: allow.reason.clone(),
+                    allow: allow.rules[e].span,
+                });
                 used.insert(key);
             }
             _ => kept.push(d),
@@ -194,5 +214,5 @@ fn suppress(cat: &Catalogue, found: Vec<Diagnostic>, severity: &dyn Fn(&str) -> 
             }
         }
     }
-    kept
+    (kept, suppressed)
 }

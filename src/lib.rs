@@ -15,6 +15,7 @@ pub mod load;
 pub mod markup;
 pub mod metrics;
 pub mod model;
+pub mod paths;
 pub mod rules;
 pub mod scaffold;
 pub mod source;

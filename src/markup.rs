@@ -26,3 +26,17 @@ pub fn xml_escape(s: &str, attribute: bool) -> String {
     }
     out
 }
+
+/// Percent-encodes a relative path for a URI reference: letters, digits, `-._~` and `/` stay,
+/// every other byte of the UTF-8 text becomes `%XX` (SARIF artifact URIs, links to files).
+pub fn encode_uri_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}

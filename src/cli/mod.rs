@@ -3,7 +3,7 @@
 
 use anyhow::{Context as _, Result, bail};
 use casebook::diagnostic::Severity;
-use casebook::diagnostic::render::{self, Format, RenderOptions};
+use casebook::diagnostic::render::{self, Format};
 use casebook::handbook::Notice;
 use casebook::handbook::output::name_some;
 use casebook::load::FileKind;
@@ -15,6 +15,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+mod ci;
 
 /// Checks catalogues of service use cases and builds a staff handbook from them.
 #[derive(Parser, Debug)]
@@ -30,6 +32,12 @@ struct Cli {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Load, validate and analyse the catalogue; print diagnostics.
+    ///
+    /// Paths in the human format and the JSON `path` field open from the current folder; the
+    /// github, sarif and junit formats name files from the repository root (see --path-prefix).
+    /// --format github shows at most 10 annotations of each kind (GitHub's limit per step), then
+    /// plain lines in the log; inside GitHub Actions it appends the full table of findings to the
+    /// job summary (GITHUB_STEP_SUMMARY).
     Check(CheckArgs),
     /// Check, then generate the staff handbook (HTML).
     ///
@@ -98,12 +106,25 @@ struct CheckArgs {
     /// Write the report to this file instead of standard output.
     #[arg(long, value_name = "FILE")]
     output: Option<PathBuf>,
-    /// The lowest severity that makes the exit status 1.
+    /// The lowest severity that makes the exit status 1 (and fails a junit test case).
     #[arg(long, value_enum, default_value = "error")]
     fail_on: FailOn,
     /// The date used by review-overdue, YYYY-MM-DD (default: today).
     #[arg(long, value_parser = parse_date)]
     today: Option<Date>,
+    /// Report only findings that this baseline file does not record, and, as `baseline-fixed`
+    /// infos, the recorded findings that no longer occur. The exit status counts only what is
+    /// reported.
+    #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
+    baseline: Option<PathBuf>,
+    /// Record today's findings (all but format findings) in this baseline file, then report as
+    /// with --baseline FILE.
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<PathBuf>,
+    /// The catalogue's folder within the repository, for the paths of the github, sarif and
+    /// junit formats (default: worked out from GITHUB_WORKSPACE or the git work tree).
+    #[arg(long, value_name = "PREFIX")]
+    path_prefix: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -150,17 +171,33 @@ fn run(cli: Cli) -> Result<ExitCode> {
 
 fn run_check(root: &Path, args: CheckArgs) -> Result<ExitCode> {
     let today = args.today.unwrap_or_else(Date::today);
-    let checked = check(root, CheckOptions { today })?;
+    let mut checked = check(root, CheckOptions { today })?;
+    ci::baselines(
+        &mut checked,
+        args.write_baseline.as_deref(),
+        args.baseline.as_deref(),
+    )?;
     let report = &checked.report;
     let color = args.format == Format::Human
         && args.output.is_none()
         && std::io::stdout().is_terminal()
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let options = RenderOptions {
-        color,
-        path_prefix: RenderOptions::prefix_for(&repository_relative(root)),
+    let threshold = match args.fail_on {
+        FailOn::Error => Some(Severity::Error),
+        FailOn::Warning => Some(Severity::Warning),
+        FailOn::Info => Some(Severity::Info),
+        FailOn::Never => None,
     };
+    let options = ci::render_options(
+        &checked,
+        root,
+        args.format,
+        color,
+        args.path_prefix.as_deref(),
+        threshold,
+    )?;
     let text = render::render(report, args.format, &options);
+    ci::step_summary(&checked, args.format, &options)?;
     // A report that could not be written in full is a run that could not be done (exit 2): CI
     // must not take a lost report (a full disk, /dev/full) for a clean one.
     match &args.output {
@@ -168,12 +205,6 @@ fn run_check(root: &Path, args: CheckArgs) -> Result<ExitCode> {
             .with_context(|| format!("cannot write the report to {}", path.display()))?,
         None => write_stdout(&text, "the report")?,
     }
-    let threshold = match args.fail_on {
-        FailOn::Error => Some(Severity::Error),
-        FailOn::Warning => Some(Severity::Warning),
-        FailOn::Info => Some(Severity::Info),
-        FailOn::Never => None,
-    };
     let failed = matches!((threshold, report.max_severity()), (Some(t), Some(m)) if m >= t);
     // The process ends here: freeing the model, the files and the report one allocation at a
     // time would only delay the exit (about 0.3 s for 10,000 use cases); the OS takes it all back.
@@ -194,20 +225,6 @@ fn write_stdout(text: &str, what: &str) -> Result<()> {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         result => result.with_context(|| format!("cannot write {what} to standard output")),
     }
-}
-
-/// The catalogue folder relative to the repository root, for the paths of the github and sarif
-/// formats. Inside GitHub Actions an absolute folder below `GITHUB_WORKSPACE` (the checkout) is
-/// made relative to it; otherwise the folder is taken as given, which is right when casebook runs
-/// from the repository root, as CI steps do.
-fn repository_relative(root: &Path) -> PathBuf {
-    if root.is_absolute()
-        && let Some(workspace) = std::env::var_os("GITHUB_WORKSPACE")
-        && let Ok(rel) = root.strip_prefix(&workspace)
-    {
-        return rel.to_path_buf();
-    }
-    root.to_path_buf()
 }
 
 fn build(root: &Path, out: PathBuf, force: bool, today: Option<Date>) -> Result<ExitCode> {
@@ -253,8 +270,15 @@ fn build(root: &Path, out: PathBuf, force: bool, today: Option<Date>) -> Result<
         Err(casebook::handbook::BuildError::Untrustworthy(n)) => {
             let color =
                 std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+            let options = render::RenderOptions {
+                color,
+                display_prefix: std::env::current_dir()
+                    .map(|cwd| casebook::paths::display_prefix(root, &cwd))
+                    .unwrap_or_default(),
+                ..Default::default()
+            };
             write_stdout(
-                &casebook::diagnostic::render::human(&checked.report, color),
+                &render::render(&checked.report, Format::Human, &options),
                 "the report",
             )?;
             eprintln!(

@@ -61,10 +61,20 @@ pub fn base(d: &Diagnostic, rel_path: &str) -> String {
 /// The fingerprints of every finding of a report, in the report's order: the base fingerprint,
 /// then `:N` for the N-th finding (from 1) with the same base; the first has no suffix.
 pub fn of_report(report: &Report) -> Vec<String> {
+    of_diagnostics(report, report.diagnostics.iter())
+}
+
+/// The fingerprints of the findings an `allow:` accepted (`report.suppressed`), numbered among
+/// themselves: a suppressed finding never shares a base with a reported one, since an allow
+/// covers every finding of its rule on its step or use case.
+pub fn of_suppressed(report: &Report) -> Vec<String> {
+    of_diagnostics(report, report.suppressed.iter().map(|s| &s.diagnostic))
+}
+
+/// Fingerprints of `diagnostics` (files from `report`), with occurrence numbers in their order.
+fn of_diagnostics<'a>(report: &Report, diagnostics: impl Iterator<Item = &'a Diagnostic>) -> Vec<String> {
     let mut seen: HashMap<String, usize> = HashMap::new();
-    report
-        .diagnostics
-        .iter()
+    diagnostics
         .map(|d| {
             let b = base(d, &report.sources.get(d.span.file).rel_path);
             let n = seen.entry(b.clone()).or_insert(0);

@@ -2,6 +2,7 @@
 //! report that collects them. The renderers in [`render`] each turn a [`Report`] into one output
 //! format; nothing else prints diagnostics.
 
+pub mod baseline;
 pub mod fingerprint;
 pub mod render;
 
@@ -133,6 +134,18 @@ pub struct Summary {
     pub infos: usize,
 }
 
+/// A finding that an `allow:` accepted: not reported, not counted, but kept for the formats
+/// that can say "accepted, and why" (SARIF `suppressions`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Suppressed {
+    /// The finding, with its effective severity.
+    pub diagnostic: Diagnostic,
+    /// The `reason:` next to the `allow:` that accepted it, if any.
+    pub reason: Option<String>,
+    /// The `allow:` entry that accepted it.
+    pub allow: Span,
+}
+
 /// The result of checking a catalogue: sorted diagnostics and the files they point into.
 #[derive(Debug)]
 pub struct Report {
@@ -140,10 +153,18 @@ pub struct Report {
     pub sources: SourceDb,
     /// Findings, sorted by file, line, column, rule.
     pub diagnostics: Vec<Diagnostic>,
+    /// Findings accepted by an `allow:`, sorted like `diagnostics`; in no count, and shown by no
+    /// format but SARIF (as results with `suppressions`).
+    pub suppressed: Vec<Suppressed>,
     /// The ids of the use cases loaded, sorted, with the file each came from (for junit).
     pub use_cases: Vec<(String, crate::source::FileId)>,
     /// Counts.
     pub summary: Summary,
+    /// Findings left out because a baseline accepts them (`check --baseline`): none otherwise.
+    pub baselined: usize,
+    /// The fingerprints of `diagnostics` when they were assigned before a baseline removed
+    /// findings (so the occurrence numbers stay those of the whole run); see [`Report::fingerprints`].
+    pub(crate) fingerprints: Option<Vec<String>>,
 }
 
 impl Report {
@@ -154,32 +175,49 @@ impl Report {
         mut use_cases: Vec<(String, crate::source::FileId)>,
     ) -> Self {
         diagnostics.retain(|d| d.severity != Severity::Off);
-        diagnostics.sort_by(|a, b| {
-            let fa = &sources.get(a.span.file).rel_path;
-            let fb = &sources.get(b.span.file).rel_path;
-            (fa, a.span.start, a.rule, a.span.end, &a.message).cmp(&(
-                fb,
-                b.span.start,
-                b.rule,
-                b.span.end,
-                &b.message,
-            ))
-        });
+        diagnostics.sort_by(|a, b| report_order(&sources, a, b));
         diagnostics.dedup();
         use_cases.sort();
-        let count = |s| diagnostics.iter().filter(|d| d.severity == s).count();
-        let summary = Summary {
-            files: sources.iter().filter(|(_, f)| !f.stray).count(),
-            use_cases: use_cases.len(),
+        let mut report = Report {
+            sources,
+            diagnostics,
+            suppressed: Vec::new(),
+            use_cases,
+            summary: Summary::default(),
+            baselined: 0,
+            fingerprints: None,
+        };
+        report.recount();
+        report
+    }
+
+    /// Computes the summary from the findings.
+    pub(crate) fn recount(&mut self) {
+        let count = |s| self.diagnostics.iter().filter(|d| d.severity == s).count();
+        self.summary = Summary {
+            files: self.sources.iter().filter(|(_, f)| !f.stray).count(),
+            use_cases: self.use_cases.len(),
             errors: count(Severity::Error),
             warnings: count(Severity::Warning),
             infos: count(Severity::Info),
         };
-        Report {
-            sources,
-            diagnostics,
-            use_cases,
-            summary,
+    }
+
+    /// The report with the findings that `allow:` accepted, sorted in report order.
+    pub fn with_suppressed(mut self, mut suppressed: Vec<Suppressed>) -> Self {
+        suppressed.retain(|s| s.diagnostic.severity != Severity::Off);
+        suppressed.sort_by(|a, b| report_order(&self.sources, &a.diagnostic, &b.diagnostic));
+        suppressed.dedup();
+        self.suppressed = suppressed;
+        self
+    }
+
+    /// The fingerprint of every finding, in report order ([`fingerprint::of_report`]), or the
+    /// ones assigned before a baseline took findings out, so that a finding keeps its name.
+    pub fn fingerprints(&self) -> Vec<String> {
+        match &self.fingerprints {
+            Some(f) => f.clone(),
+            None => fingerprint::of_report(self),
         }
     }
 
@@ -187,4 +225,17 @@ impl Report {
     pub fn max_severity(&self) -> Option<Severity> {
         self.diagnostics.iter().map(|d| d.severity).max()
     }
+}
+
+/// The order of a report: file, offset, rule, end, message.
+pub(crate) fn report_order(sources: &SourceDb, a: &Diagnostic, b: &Diagnostic) -> std::cmp::Ordering {
+    let fa = &sources.get(a.span.file).rel_path;
+    let fb = &sources.get(b.span.file).rel_path;
+    (fa, a.span.start, a.rule, a.span.end, &a.message).cmp(&(
+        fb,
+        b.span.start,
+        b.rule,
+        b.span.end,
+        &b.message,
+    ))
 }

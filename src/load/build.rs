@@ -4,7 +4,7 @@
 //! field of the wrong type is simply left out, and the rest of the file still counts.
 
 use super::yaml::{Node, NodeKind};
-use crate::config::{Language, REVIEW_MONTHS, RULE_OPTIONS, RuleSetting, Settings};
+use crate::config::{Language, REVIEW_MONTHS, RULE_OPTIONS, Repository, RuleSetting, Settings};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::*;
 use crate::source::{FileId, Span};
@@ -19,6 +19,36 @@ fn whole(node: &Node) -> Option<i64> {
         NodeKind::Float(f) if f.fract() == 0.0 && f.abs() < 9_223_372_036_854_775_808.0 => Some(f as i64),
         _ => None,
     }
+}
+
+/// `repository:` of casebook.yaml, when its `url` is a web address (as the schema's pattern);
+/// a `branch` or `path` the schema refuses is left out.
+fn repository(node: &Node) -> Option<Repository> {
+    let url = node.get("url")?.as_str()?;
+    if !Repository::is_web_address(url) {
+        return None;
+    }
+    let clean = |s: &str| {
+        !s.is_empty()
+            && !s
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '?' | '#' | '\\'))
+    };
+    let branch = node
+        .get("branch")
+        .and_then(Node::as_str)
+        .filter(|b| clean(b) && !b.starts_with('/'))
+        .unwrap_or("HEAD");
+    let path = node
+        .get("path")
+        .and_then(Node::as_str)
+        .filter(|p| p.is_empty() || (clean(p) && !p.starts_with('/')))
+        .map(|p| p.trim_end_matches('/').to_owned());
+    Some(Repository {
+        url: url.trim_end_matches('/').to_owned(),
+        branch: branch.to_owned(),
+        path,
+    })
 }
 
 /// Turns nodes into model values for one file, remembering the file id.
@@ -103,6 +133,7 @@ impl Builder {
             review_every_months: self.review_months(node),
             span: Some(self.span(node)),
             templates: self.string(node, "templates"),
+            repository: node.get("repository").and_then(repository),
             ..Settings::default()
         };
         if let Some(NodeKind::Map(entries)) = node.get("rules").map(|n| &n.kind) {

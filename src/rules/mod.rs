@@ -4,12 +4,13 @@
 //!
 //! Some rules are produced by other layers and live here for their documentation and severity:
 //! `yaml-syntax`, `schema` and `stray-file` by the loader, `unused-allow` by the engine's
-//! suppression pass.
+//! suppression pass, `baseline-fixed` by `check --baseline` (`diagnostic::baseline`).
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::graph::{Facts, FlowGraph};
 use crate::model::{Catalogue, Date, UseCase};
 
+mod baseline_fixed;
 mod call_cycle;
 mod channel_switch;
 mod close_the_loop;
@@ -174,6 +175,7 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &missing_channel::MissingChannel,
     &unused_definition::UnusedDefinition,
     &unused_allow::UnusedAllow,
+    &baseline_fixed::BaselineFixed,
     &handoff_budget::HandoffBudget,
     &ping_pong::PingPong,
     &silo_break::SiloBreak,

@@ -409,6 +409,7 @@ fn verify(root: &Path) -> Result<Parsed, String> {
     let options = RenderOptions {
         color: false,
         path_prefix: "catalogue/".into(),
+        ..RenderOptions::default()
     };
     for format in [
         Format::Human,

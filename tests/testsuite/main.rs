@@ -3,6 +3,7 @@
 mod analysis;
 mod bad_input;
 mod build_safety;
+mod ci;
 mod cli;
 mod e2e;
 mod fuzz;

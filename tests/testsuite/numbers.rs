@@ -167,11 +167,16 @@ fn assert_located(h: &Hostile, stdout: &str, command: &str) {
     } else {
         &h.use_case
     };
-    let place = format!("--> {}:{}", h.file, at(text, h.value));
+    let place = format!("{}:{}", h.file, at(text, h.value));
+    // The path opens from the current folder: the catalogue's folder, then the file.
+    let at_place = |l: &str| {
+        l.trim_start().starts_with("--> ")
+            && (l.ends_with(&format!("/{place}")) || l.ends_with(&format!(" {place}")))
+    };
     let found = stdout
         .split("error[schema]")
         .skip(1)
-        .any(|d| d.contains(h.message) && d.contains(&place));
+        .any(|d| d.contains(h.message) && d.lines().any(at_place));
     assert!(
         found,
         "{}: `casebook {command}` should report `{}` at {place}:\n{stdout}",

@@ -27,6 +27,7 @@ fn rendered(format: Format) -> String {
     let options = RenderOptions {
         color: false,
         path_prefix: RenderOptions::prefix_for(Path::new("catalogue")),
+        ..RenderOptions::default()
     };
     render::render(&report(), format, &options)
 }
@@ -86,7 +87,10 @@ fn github_commands_are_one_line_each_with_escaped_values() {
     let report = report();
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), report.diagnostics.len());
-    for (line, d) in lines.iter().zip(&report.diagnostics) {
+    // Errors first, then warnings, then infos; the report's order within each.
+    let mut ordered: Vec<_> = report.diagnostics.iter().collect();
+    ordered.sort_by_key(|d| std::cmp::Reverse(d.severity));
+    for (line, d) in lines.iter().zip(ordered) {
         let command = match d.severity.as_str() {
             "info" => "notice",
             other => other,
@@ -163,9 +167,16 @@ fn sarif_lists_every_rule_and_points_results_at_them() {
 fn junit_is_well_formed_xml_with_consistent_counts() {
     let text = rendered(Format::Junit);
     let doc = roxmltree::Document::parse(&text).expect("well-formed XML");
-    let suite = doc.root_element();
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), "testsuites");
+    let suites: Vec<_> = root.children().filter(|n| n.is_element()).collect();
+    assert_eq!(suites.len(), 1, "one testsuite in <testsuites>");
+    let suite = suites[0];
     assert_eq!(suite.tag_name().name(), "testsuite");
     assert_eq!(suite.attribute("name"), Some("casebook"));
+    for counter in ["tests", "failures", "errors"] {
+        assert_eq!(root.attribute(counter), suite.attribute(counter), "{counter}");
+    }
     let cases: Vec<_> = suite.children().filter(|n| n.has_tag_name("testcase")).collect();
     let failed = cases
         .iter()
@@ -173,6 +184,14 @@ fn junit_is_well_formed_xml_with_consistent_counts() {
         .count();
     assert_eq!(suite.attribute("tests"), Some(cases.len().to_string().as_str()));
     assert_eq!(suite.attribute("failures"), Some(failed.to_string().as_str()));
+    // Each test case names its file from the repository root, and within the catalogue.
+    for case in &cases {
+        let classname = case.attribute("classname").expect("classname");
+        assert_eq!(
+            case.attribute("file"),
+            Some(format!("catalogue/{classname}").as_str())
+        );
+    }
 
     // Every use case is a test case, and the clean one passes.
     let report = report();
@@ -228,6 +247,7 @@ fn json_matches_the_cli_contract() {
         "severity",
         "message",
         "file",
+        "path",
         "line",
         "column",
         "end_line",
@@ -299,10 +319,25 @@ fn cli(format: &str) -> String {
 #[test]
 fn the_cli_prints_the_library_json_and_prefixes_paths_with_the_catalogue_folder() {
     let report = report();
-    assert_eq!(cli("json"), render::json(&report));
+    let options = RenderOptions {
+        path_prefix: "tests/fixtures/render/".into(),
+        display_prefix: "tests/fixtures/render/".into(),
+        ..RenderOptions::default()
+    };
+    assert_eq!(cli("json"), render::render(&report, Format::Json, &options));
     assert_eq!(cli("github"), render::github(&report, "tests/fixtures/render/"));
     assert_eq!(cli("sarif"), render::sarif(&report, "tests/fixtures/render/"));
-    assert_eq!(cli("junit"), render::junit(&report));
+    assert_eq!(cli("junit"), render::render(&report, Format::Junit, &options));
+    // `file` stays relative to the catalogue (the contract); `path` opens from here.
+    let doc: Value = serde_json::from_str(&cli("json")).expect("JSON");
+    for d in doc["diagnostics"].as_array().unwrap() {
+        let (file, path) = (d["file"].as_str().unwrap(), d["path"].as_str().unwrap());
+        assert_eq!(path, format!("tests/fixtures/render/{file}"));
+        assert!(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join(path).is_file(),
+            "{path}"
+        );
+    }
 }
 
 #[test]
@@ -393,10 +428,8 @@ fn github_properties_escape_their_separators_and_paths_keep_one_line() {
         .unwrap()
         .0;
     // `,` and `:` end a property, `%` starts an escape; a newline is shown, not kept.
-    assert!(
-        file.ends_with("/use-cases/billing/a%2Cb%3Ac%25d\\u{a}e.yaml"),
-        "{line}"
-    );
+    // (The temporary catalogue is in no repository: paths are relative to the catalogue.)
+    assert_eq!(file, "use-cases/billing/a%2Cb%3Ac%25d\\u{a}e.yaml", "{line}");
 }
 
 #[path = "../../benches/findings_catalogue/mod.rs"]

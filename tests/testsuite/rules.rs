@@ -13,6 +13,7 @@
 //! no unused allow: it is a clean example. The human report of every invalid fixture is snapshot-tested.
 
 use crate::support::{copy_tree, fixtures};
+use casebook::diagnostic::baseline::{self, Baseline};
 use casebook::diagnostic::render::human;
 use casebook::diagnostic::{Diagnostic, Report, Severity};
 use casebook::model::Date;
@@ -162,9 +163,22 @@ pub fn lay(path: &Path) -> Laid {
     laid
 }
 
-/// Checks the catalogue in `root` with the fixed date.
+/// Checks the catalogue in `root` with the fixed date, against `root/baseline.json` when there
+/// is one (the fixtures of `baseline-fixed`), as `check --baseline` does.
 pub fn check_at(root: &Path) -> Checked {
-    check(root, CheckOptions { today: today() }).expect("the catalogue loads")
+    let mut checked = check(root, CheckOptions { today: today() }).expect("the catalogue loads");
+    let file = root.join("baseline.json");
+    if file.is_file() {
+        let text = std::fs::read_to_string(&file).expect("readable baseline");
+        let accepted = Baseline::parse(&text).expect("a valid baseline");
+        baseline::apply(
+            &mut checked.report,
+            &accepted,
+            &checked.catalogue,
+            "baseline.json",
+        );
+    }
+    checked
 }
 
 /// The file, line and column a diagnostic points at.
@@ -277,6 +291,7 @@ rule_tests! {
     missing_channel => "missing-channel",
     unused_definition => "unused-definition",
     unused_allow => "unused-allow",
+    baseline_fixed => "baseline-fixed",
     handoff_budget => "handoff-budget",
     ping_pong => "ping-pong",
     silo_break => "silo-break",

@@ -16,8 +16,16 @@ use std::borrow::Cow;
 use std::fmt::Write;
 use std::ops::Range;
 
-/// Renders the report for a person at a terminal (`color` for ANSI styles).
+/// Renders the report for a person at a terminal (`color` for ANSI styles), with paths relative
+/// to the catalogue.
 pub fn human(report: &Report, color: bool) -> String {
+    human_at(report, color, "")
+}
+
+/// [`human`] with `prefix` before every catalogue-relative path (how the catalogue is reached
+/// from the current folder, e.g. `catalogue/`), so that `path:line:column` opens from there.
+pub(crate) fn human_at(report: &Report, color: bool, prefix: &str) -> String {
+    let at = |rel: &str| format!("{prefix}{rel}");
     let renderer = if color {
         Renderer::styled()
     } else {
@@ -33,7 +41,8 @@ pub fn human(report: &Report, color: bool) -> String {
             Severity::Info | Severity::Off => Level::INFO,
         };
         let message = neutralise(&d.message, false);
-        let path = neutralise(&file.rel_path, true);
+        let full_path = at(&file.rel_path);
+        let path = neutralise(&full_path, true);
         let title = level.primary_title(message.as_ref()).id(d.rule);
         // Labels (in this file, then in others: a use case id defined in two files), neutralised.
         let labels: Vec<(FileId, Range<usize>, Cow<'_, str>)> = d
@@ -64,7 +73,7 @@ pub fn human(report: &Report, color: bool) -> String {
                 let file = report.sources.get(*other);
                 (
                     lines.excerpt(*other, file, std::iter::once(span)),
-                    neutralise(&file.rel_path, true),
+                    Cow::<str>::Owned(neutralise(&at(&file.rel_path), true).into_owned()),
                 )
             })
             .collect();
@@ -113,12 +122,19 @@ pub fn human(report: &Report, color: bool) -> String {
     let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     let _ = writeln!(
         out,
-        "casebook: {}, {}: {}, {}, {}",
+        "casebook: {}, {}: {}, {}, {}{}",
         plural(s.files, "file", "files"),
         plural(s.use_cases, "use case", "use cases"),
         plural(s.errors, "error", "errors"),
         plural(s.warnings, "warning", "warnings"),
         plural(s.infos, "info", "infos"),
+        match report.baselined {
+            0 => String::new(),
+            n => format!(
+                " ({} in the baseline not shown)",
+                plural(n, "finding", "findings")
+            ),
+        },
     );
     out
 }

@@ -1,4 +1,6 @@
-//! The stable JSON report (`version: 1`, see CLI.md).
+//! The stable JSON report (`version: 1`, see CLI.md). `file` is relative to the catalogue, as
+//! the contract says; `path`, added after it, is the same file as it opens from the current
+//! folder (`catalogue/use-cases/...` when run from the repository root).
 
 use crate::diagnostic::{Report, Summary};
 use serde::Serialize;
@@ -16,6 +18,7 @@ struct JsonDiagnostic<'a> {
     severity: &'a str,
     message: &'a str,
     file: &'a str,
+    path: String,
     line: u32,
     column: u32,
     end_line: u32,
@@ -25,18 +28,25 @@ struct JsonDiagnostic<'a> {
     help: Option<&'a str>,
 }
 
-/// Renders the report as pretty-printed JSON with a final newline.
+/// Renders the report as pretty-printed JSON with a final newline (`path` equal to `file`).
 pub fn json(report: &Report) -> String {
+    json_at(report, "")
+}
+
+/// [`json`] with `prefix` (how the catalogue is reached from the current folder) in `path`.
+pub(crate) fn json_at(report: &Report, prefix: &str) -> String {
     let diagnostics = report
         .diagnostics
         .iter()
         .map(|d| {
             let (start, end) = report.sources.range(d.span);
+            let file = &report.sources.get(d.span.file).rel_path;
             JsonDiagnostic {
                 rule: d.rule,
                 severity: d.severity.as_str(),
                 message: &d.message,
-                file: &report.sources.get(d.span.file).rel_path,
+                file,
+                path: format!("{prefix}{file}"),
                 line: start.line,
                 column: start.column,
                 end_line: end.line,

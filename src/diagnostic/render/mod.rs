@@ -9,15 +9,16 @@ mod json;
 mod junit;
 mod sarif;
 
-use super::Report;
+use super::{Report, Severity};
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::path::{Component, Path};
 
-pub use github::github;
+pub use github::{ANNOTATIONS_PER_KIND, github, github_summary};
 pub use human::human;
 pub use json::json;
 pub use junit::junit;
-pub use sarif::sarif;
+pub use sarif::{help_uris, sarif};
 
 /// The report formats of `casebook check --format`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -35,13 +36,38 @@ pub enum Format {
 }
 
 /// What a renderer may need beyond the report itself.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RenderOptions {
     /// ANSI styles in the human format.
     pub color: bool,
-    /// Put before every file's catalogue-relative path in the github and sarif formats, so that
-    /// paths are relative to the repository root (e.g. `catalogue/`). Empty, or ending in `/`.
+    /// Put before every file's catalogue-relative path in the github, sarif and junit formats,
+    /// so that paths are relative to the repository root (e.g. `catalogue/`). Empty, or ending
+    /// in `/`.
     pub path_prefix: String,
+    /// Put before every file's catalogue-relative path in the human format and the JSON `path`
+    /// field, so that a path opens from the current folder (e.g. `catalogue/`, `../`). Empty,
+    /// or ending in `/`.
+    pub display_prefix: String,
+    /// The lowest severity that fails a JUnit test case (`--fail-on`; errors when `never`).
+    pub fail_on: Severity,
+    /// github: the full table of findings goes to the job summary (`GITHUB_STEP_SUMMARY`), so
+    /// the closing notice can send readers there.
+    pub step_summary: bool,
+    /// sarif: each rule's `helpUri`, by rule id (see [`help_uris`]).
+    pub help_uris: BTreeMap<String, String>,
+}
+
+impl Default for RenderOptions {
+    fn default() -> Self {
+        RenderOptions {
+            color: false,
+            path_prefix: String::new(),
+            display_prefix: String::new(),
+            fail_on: Severity::Error,
+            step_summary: false,
+            help_uris: BTreeMap::new(),
+        }
+    }
 }
 
 impl RenderOptions {
@@ -96,11 +122,11 @@ pub(crate) fn neutralise(text: &str, in_path: bool) -> Cow<'_, str> {
 /// Renders `report` in `format`.
 pub fn render(report: &Report, format: Format, options: &RenderOptions) -> String {
     match format {
-        Format::Human => human(report, options.color),
-        Format::Json => json(report),
-        Format::Github => github(report, &options.path_prefix),
-        Format::Sarif => sarif(report, &options.path_prefix),
-        Format::Junit => junit(report),
+        Format::Human => human::human_at(report, options.color, &options.display_prefix),
+        Format::Json => json::json_at(report, &options.display_prefix),
+        Format::Github => github::github_with(report, options),
+        Format::Sarif => sarif::sarif_with(report, options),
+        Format::Junit => junit::junit_with(report, options),
     }
 }
 
