@@ -5,6 +5,7 @@ mod bad_input;
 mod build_safety;
 mod cli;
 mod e2e;
+mod editor_setup;
 mod fuzz;
 mod handbook;
 mod numbers;
