@@ -18,3 +18,4 @@ mod schemas;
 mod special_files;
 mod support;
 mod swimlane;
+mod vscode_extension;
