@@ -474,7 +474,7 @@ pub fn init(options: &InitOptions) -> Result<InitReport, InitError> {
                 replace(&path, &text)?;
                 Done::Merged(what)
             }
-            Planned::Starter => match starter_from_catalogue(&catalogue, &starter_dir) {
+            Planned::Starter => match starter_from_catalogue(&catalogue, &schemas, &starter_dir) {
                 Ok(text) => {
                     write_new(&path, &text)?;
                     Done::Wrote
@@ -709,15 +709,16 @@ fn replace(path: &Path, text: &str) -> Result<(), InitError> {
 }
 
 /// The starter use case of a catalogue that has its own teams and channels (`casebook new`'s).
-fn starter_from_catalogue(catalogue: &Path, dir: &Path) -> Result<String, String> {
+fn starter_from_catalogue(catalogue: &Path, schemas: &Path, dir: &Path) -> Result<String, String> {
     let checked =
         crate::check(catalogue, crate::CheckOptions { today: Date::today() }).map_err(|e| e.to_string())?;
-    let line = find_schemas(catalogue).map(|s| relative(dir, &schema_file(&s, FileKind::UseCase)));
+    // The schemas may be written after the starter in this run: their place is known.
+    let line = relative(dir, &schema_file(schemas, FileKind::UseCase));
     scaffold::new_use_case(
         &checked.catalogue,
         starter::USE_CASE_ID,
         starter::USE_CASE_DOMAIN,
-        line.as_deref(),
+        Some(&line),
     )
     .map_err(|e| e.to_string())
 }

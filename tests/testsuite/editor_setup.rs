@@ -478,6 +478,19 @@ fn init_into_an_existing_catalogue_changes_no_existing_byte() {
     assert_modeline_resolves(&starter, FileKind::UseCase);
     let (code, stdout, _) = run_in(laid.path(), &["--catalogue", ".", "check"]);
     assert_eq!(code, 0, "{stdout}");
+
+    // A catalogue with neither use cases nor schemas: the starter's schema line names the
+    // schemas written in the same run.
+    let bare = repository();
+    copy_tree(&fixtures().join("base"), bare.path());
+    let (code, stdout, stderr) = run_in(bare.path(), &["init", "."]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert_modeline_resolves(
+        &bare
+            .path()
+            .join("use-cases/general/customer-asks-a-question.yaml"),
+        FileKind::UseCase,
+    );
 }
 
 #[test]
