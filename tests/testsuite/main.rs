@@ -19,3 +19,4 @@ mod special_files;
 mod support;
 mod swimlane;
 mod vscode_extension;
+mod yaml_language_server;
