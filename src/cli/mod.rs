@@ -98,6 +98,10 @@ enum Command {
         workspace: Option<PathBuf>,
     },
     /// Write a valid starting file for a new use case.
+    ///
+    /// Its first line points editors at the use case schema, by a path from the new file to the
+    /// schemas/ folder of the catalogue or above it in the repository (where `casebook init`
+    /// writes them); without one, the file has no such line and casebook says what to run.
     New {
         /// The new use case's id (a slug).
         use_case: String,
