@@ -31,8 +31,8 @@ pub const EXTENSION_ID: &str = "casebook.casebook";
 pub const YAML_EXTENSION_ID: &str = "redhat.vscode-yaml";
 /// The name of the schemas folder `init` makes in the catalogue.
 pub const SCHEMAS_FOLDER: &str = "schemas";
-/// The largest settings file `init` reads.
-const MAX_SETTINGS_BYTES: u64 = 1024 * 1024;
+/// The largest settings or schema file `init` reads.
+const MAX_READ_BYTES: u64 = 1024 * 1024;
 
 /// `path` made absolute (from `cwd`) with `.` and `..` resolved by name, as editors resolve a
 /// relative schema path.
@@ -362,7 +362,7 @@ pub fn init(options: &InitOptions) -> Result<InitReport, InitError> {
     // The schemas.
     for kind in FileKind::ALL {
         let path = schema_file(&schemas, kind);
-        match read_regular_file(&path, MAX_SETTINGS_BYTES) {
+        match read_regular_file(&path, MAX_READ_BYTES) {
             Err(ReadError::Missing) => plan.push((path, Planned::New(kind.schema_text().to_owned()))),
             Ok(bytes) if bytes == kind.schema_text().as_bytes() => kept.push(Entry {
                 path,
@@ -386,23 +386,26 @@ pub fn init(options: &InitOptions) -> Result<InitReport, InitError> {
     // VS Code's settings and recommendations.
     let vscode = workspace.join(".vscode");
     let mapping = schema_mapping(&workspace, &catalogue, &schemas);
-    let settings = vscode.join("settings.json");
-    let extensions = vscode.join("extensions.json");
-    for (path, merge) in [
-        (settings, merge_settings as fn(&mut Json, &Json) -> Merge),
-        (extensions, merge_extensions),
+    let wanted_settings = Json::Object(vec![("yaml.schemas".to_owned(), mapping)]);
+    let wanted_extensions = Json::Object(vec![(
+        "recommendations".to_owned(),
+        Json::Array(vec![
+            Json::String(YAML_EXTENSION_ID.to_owned()),
+            Json::String(EXTENSION_ID.to_owned()),
+        ]),
+    )]);
+    for (path, wanted, merge) in [
+        (
+            vscode.join("settings.json"),
+            wanted_settings,
+            merge_settings as fn(&mut Json, &Json) -> Merge,
+        ),
+        (
+            vscode.join("extensions.json"),
+            wanted_extensions,
+            merge_extensions,
+        ),
     ] {
-        let wanted = if path.ends_with("settings.json") {
-            Json::Object(vec![("yaml.schemas".to_owned(), mapping.clone())])
-        } else {
-            Json::Object(vec![(
-                "recommendations".to_owned(),
-                Json::Array(vec![
-                    Json::String(YAML_EXTENSION_ID.to_owned()),
-                    Json::String(EXTENSION_ID.to_owned()),
-                ]),
-            )])
-        };
         let lines = || {
             let pretty = wanted.to_pretty();
             // The object's inside: the lines to paste into an existing object.
@@ -413,7 +416,7 @@ pub fn init(options: &InitOptions) -> Result<InitReport, InitError> {
                 .collect::<Vec<_>>()
                 .join("\n")
         };
-        match read_regular_file(&path, MAX_SETTINGS_BYTES) {
+        match read_regular_file(&path, MAX_READ_BYTES) {
             Err(ReadError::Missing) => plan.push((path, Planned::New(wanted.to_pretty()))),
             Err(ReadError::Link) => return Err(InitError::Link(path)),
             Err(e) => kept.push(Entry {
