@@ -189,7 +189,7 @@ test('changing casebook.path, or the restart command, starts the server again', 
 
 test('package.json declares what the extension uses', () => {
   assert.ok(fs.existsSync(path.join(__dirname, '..', PACKAGE.main)), 'main exists');
-  assert.deepStrictEqual(PACKAGE.activationEvents, ['workspaceContains:**/casebook.yaml']);
+  assert.deepStrictEqual(PACKAGE.activationEvents, ['workspaceContains:**/casebook.yaml', 'onLanguage:yaml']);
   const props = PACKAGE.contributes.configuration.properties;
   assert.strictEqual(props['casebook.path'].default, 'casebook');
   assert.deepStrictEqual(props['casebook.trace.server'].enum, ['off', 'messages', 'verbose']);
