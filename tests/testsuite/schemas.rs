@@ -80,7 +80,11 @@ fn without_markdown(node: &Value, path: &str, out: &mut Vec<String>) {
             if let Some(Value::String(text)) = map.get("description")
                 && map.get("markdownDescription").and_then(Value::as_str) != Some(text)
             {
-                out.push(if path.is_empty() { "/".to_owned() } else { path.to_owned() });
+                out.push(if path.is_empty() {
+                    "/".to_owned()
+                } else {
+                    path.to_owned()
+                });
             }
             for (k, v) in map {
                 without_markdown(v, &format!("{path}/{k}"), out);
@@ -124,5 +128,8 @@ fn the_test_notices_a_missing_or_stale_markdown_description() {
     });
     let mut missing = Vec::new();
     without_markdown(&schema, "", &mut missing);
-    assert_eq!(missing, vec!["/properties/a".to_owned(), "/properties/b".to_owned()]);
+    assert_eq!(
+        missing,
+        vec!["/properties/a".to_owned(), "/properties/b".to_owned()]
+    );
 }
