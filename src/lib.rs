@@ -10,6 +10,7 @@ pub mod engine;
 pub mod graph;
 pub mod handbook;
 pub mod ide;
+pub mod init;
 pub mod labels;
 pub mod load;
 pub mod markup;

@@ -88,7 +88,28 @@ enum Command {
         /// casebook, organisation, channels, information or use-case.
         kind: Option<String>,
     },
+    /// Create a catalogue, or add what one lacks, with the schemas and VS Code settings.
+    ///
+    /// DIR (default: --catalogue) gets casebook.yaml, organisation.yaml, channels.yaml,
+    /// information.yaml and a starter use case when missing, and schemas/ with the JSON Schemas
+    /// (unless a schemas/ folder above it, inside the repository, has them). The workspace
+    /// (the git repository's root, else DIR) gets .vscode/settings.json mapping the schemas to
+    /// the catalogue's files and .vscode/extensions.json recommending the YAML and casebook
+    /// extensions; existing JSON files are merged, keeping every key. Never overwrites or
+    /// deletes a file, and writes through no symbolic link.
+    Init {
+        /// The catalogue folder to create or complete (default: the --catalogue folder).
+        dir: Option<PathBuf>,
+        /// The folder opened in VS Code, where .vscode/ goes: DIR or a folder above it
+        /// (default: the root of the git repository holding DIR, else DIR).
+        #[arg(long, value_name = "DIR")]
+        workspace: Option<PathBuf>,
+    },
     /// Write a valid starting file for a new use case.
+    ///
+    /// Its first line points editors at the use case schema, by a path from the new file to the
+    /// schemas/ folder of the catalogue or above it in the repository (where `casebook init`
+    /// writes them); without one, the file has no such line and casebook says what to run.
     New {
         /// The new use case's id (a slug).
         use_case: String,
@@ -165,6 +186,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Explain { rule } => explain(rule.as_deref()),
         Command::Graph { use_case, format } => graph(&cli.catalogue, &use_case, format),
         Command::Schema { kind } => schema(kind.as_deref()),
+        Command::Init { dir, workspace } => init(dir.unwrap_or(cli.catalogue), workspace),
         Command::New { use_case, domain } => new_use_case(&cli.catalogue, &use_case, &domain),
     }
 }
@@ -412,6 +434,12 @@ fn schema(kind: Option<&str>) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+fn init(catalogue: PathBuf, workspace: Option<PathBuf>) -> Result<ExitCode> {
+    let options = casebook::init::InitOptions { catalogue, workspace };
+    write_stdout(&casebook::init::init(&options)?.to_text(), "the summary")?;
+    Ok(ExitCode::SUCCESS)
+}
+
 fn new_use_case(root: &Path, id: &str, domain: &str) -> Result<ExitCode> {
     for (what, value) in [("use case id", id), ("domain", domain)] {
         if !scaffold::is_slug(value) {
@@ -437,12 +465,17 @@ fn new_use_case(root: &Path, id: &str, domain: &str) -> Result<ExitCode> {
             );
         }
     }
-    // Point editors at the schemas when the catalogue sits beside the project's schemas/ folder.
-    let schema_path = root
-        .join("../schemas/use-case.schema.json")
-        .is_file()
-        .then_some("../../../schemas/use-case.schema.json");
-    let text = scaffold::new_use_case(&checked.catalogue, id, domain, schema_path)?;
+    // Point editors at the schema, by a path from the new file that resolves in any clone, or
+    // say why not and what to run.
+    let cwd = std::env::current_dir().context("cannot find the current folder")?;
+    let schema_path = match casebook::init::schema_line_path(&cwd, root, &dir, FileKind::UseCase) {
+        Ok(path) => Some(path),
+        Err(why) => {
+            eprintln!("casebook: {why}");
+            None
+        }
+    };
+    let text = scaffold::new_use_case(&checked.catalogue, id, domain, schema_path.as_deref())?;
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let mut file = std::fs::OpenOptions::new()
         .write(true)
