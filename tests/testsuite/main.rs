@@ -4,6 +4,7 @@ mod analysis;
 mod bad_input;
 mod build_safety;
 mod cli;
+mod diff;
 mod e2e;
 mod fuzz;
 mod handbook;
