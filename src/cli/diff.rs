@@ -15,7 +15,8 @@ use std::process::ExitCode;
 #[derive(clap::Args, Debug)]
 pub(super) struct DiffArgs {
     /// The older side: a git revision of the repository the catalogue is in (`main`,
-    /// `origin/main`, `HEAD~1`, a commit id), or a catalogue folder (one holding casebook.yaml).
+    /// `origin/main`, `HEAD~1`, a commit id), or a catalogue folder (one holding casebook.yaml,
+    /// or any path ending in `/`).
     #[arg(value_name = "BASE")]
     base: String,
     /// The newer side, likewise (default: the catalogue folder as it is on disk).

@@ -272,6 +272,10 @@ pub struct Finding {
     pub line: u32,
     /// Column, from 1.
     pub column: u32,
+    /// The line where the finding's text ends.
+    pub end_line: u32,
+    /// The column where it ends.
+    pub end_column: u32,
     /// The use case, if any.
     pub use_case: Option<String>,
     /// The step, if any.
@@ -405,7 +409,7 @@ impl<'a> View<'a> {
             .into_iter()
             .zip(&report.diagnostics)
             .map(|(fingerprint, d)| {
-                let (start, _) = report.sources.range(d.span);
+                let (start, end) = report.sources.range(d.span);
                 Finding {
                     fingerprint,
                     rule: d.rule.to_owned(),
@@ -414,6 +418,8 @@ impl<'a> View<'a> {
                     file: report.sources.get(d.span.file).rel_path.clone(),
                     line: start.line,
                     column: start.column,
+                    end_line: end.line,
+                    end_column: end.column,
                     use_case: d.use_case.clone(),
                     step: d.step.clone(),
                     help: d.help.clone(),
@@ -423,10 +429,12 @@ impl<'a> View<'a> {
     }
 }
 
-/// Compares the older catalogue `base` with the newer `head`.
-pub fn compare(base: &Checked, head: &Checked) -> Changes {
+/// Compares the older catalogue `base` with the newer `head`. Findings in the files of `unread`
+/// (paths relative to the catalogue that one side could not read, such as links skipped in a
+/// revision) are not compared: on disk the same link is a finding, in a revision it is not read.
+pub fn compare(base: &Checked, head: &Checked, unread: &BTreeSet<String>) -> Changes {
     let (old, new) = (View::new(base), View::new(head));
-    let findings = compare_findings(&old, &new);
+    let findings = compare_findings(&old, &new, unread);
     let mut ids: BTreeSet<&str> = old.cat().index.use_cases.keys().map(String::as_str).collect();
     ids.extend(new.cat().index.use_cases.keys().map(String::as_str));
 
@@ -734,8 +742,12 @@ fn changed(
 }
 
 /// Findings matched by fingerprint: introduced (only in `new`) and fixed (only in `old`).
-fn compare_findings(old: &View, new: &View) -> FindingChanges {
-    let (before, after) = (old.findings(), new.findings());
+fn compare_findings(old: &View, new: &View, unread: &BTreeSet<String>) -> FindingChanges {
+    let compared = |mut list: Vec<Finding>| {
+        list.retain(|f| !unread.contains(&f.file));
+        list
+    };
+    let (before, after) = (compared(old.findings()), compared(new.findings()));
     let before_set: BTreeSet<&str> = before.iter().map(|f| f.fingerprint.as_str()).collect();
     let after_set: BTreeSet<&str> = after.iter().map(|f| f.fingerprint.as_str()).collect();
     let order = |a: &Finding, b: &Finding| {

@@ -28,10 +28,12 @@ pub enum Spec {
 
 impl Spec {
     /// A command-line argument: a folder holding a casebook.yaml (whatever stands there, as the
-    /// loader decides) is a catalogue folder; anything else a git revision.
+    /// loader decides) or anything ending in `/` (which no revision does) is a catalogue folder;
+    /// anything else a git revision.
     pub fn from_arg(arg: &str) -> Spec {
         let path = Path::new(arg);
-        if path.is_dir() && path.join("casebook.yaml").symlink_metadata().is_ok() {
+        let folder = path.is_dir() && path.join("casebook.yaml").symlink_metadata().is_ok();
+        if folder || arg.ends_with('/') || arg.ends_with(std::path::MAIN_SEPARATOR) {
             Spec::Folder(path.to_path_buf())
         } else {
             Spec::Revision(arg.to_owned())
@@ -154,9 +156,15 @@ pub fn diff(
     let mut repo = None;
     let (base_source, old) = load_side(base, catalogue, options, &mut repo)?;
     let (head_source, new) = load_side(head, catalogue, options, &mut repo)?;
+    let unread = base_source
+        .skipped
+        .iter()
+        .chain(&head_source.skipped)
+        .map(|s| s.path.clone())
+        .collect();
     Ok(DiffReport {
+        changes: compare(&old, &new, &unread),
         base: base_source,
         head: head_source,
-        changes: compare(&old, &new),
     })
 }

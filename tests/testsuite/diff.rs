@@ -314,6 +314,20 @@ fn markdown_json_and_human_snapshots() {
         let (code, out, err) = repo.run(&["diff", "v1", "v6", "--format", format, "--today", TODAY]);
         assert_eq!(code, 1, "v6 introduces an error: {err}");
         insta::assert_snapshot!(format!("v1_to_v6_{name}"), out);
+        if format == "markdown" {
+            // The README shows the start of this comment: it must stay what diff prints.
+            let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+                .expect("README.md");
+            let start = readme
+                .find("```markdown\n")
+                .expect("a markdown example in the README")
+                + 12;
+            let shown = &readme[start..start + readme[start..].find("```").expect("its end")];
+            assert!(
+                out.contains(shown),
+                "README's example is not what diff prints:\n{shown}"
+            );
+        }
     }
 }
 
@@ -482,6 +496,10 @@ fn what_cannot_be_read_is_a_clear_error() {
     expect_2(&["diff", "--", "--output=x"], "cannot be empty or start with `-`");
     expect_2(&["diff", "v0"], "revision `v0` has no catalogue at `catalogue`");
     expect_2(
+        &["diff", "old-catalogue/", "v1"],
+        "old-catalogue/ is not a casebook catalogue",
+    );
+    expect_2(
         &["--catalogue", "elsewhere", "diff", "v1"],
         "revision `v1` has no catalogue at `elsewhere`",
     );
@@ -564,6 +582,30 @@ fn a_committed_link_is_skipped_and_never_followed() {
     assert!(
         md.contains("use\\-cases/billing/secret\\.yaml is a symbolic link, not read"),
         "{md}"
+    );
+
+    // On disk, `check` reports the links; a revision skips them. Against the working tree
+    // holding the same links, no finding is new.
+    let (_, out, _) = repo.run(&["check", "--today", TODAY, "--format", "json"]);
+    let check: Value = serde_json::from_str(&out).expect("JSON");
+    let on_disk = check["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "stray-file")
+        .count();
+    assert_eq!(on_disk, 2, "{check:#}");
+    let d = repo.json(&["v7"]);
+    assert!(d["use_cases"].as_array().unwrap().is_empty(), "{d:#}");
+    assert_eq!(
+        d["findings"],
+        serde_json::json!({"introduced": [], "fixed": []}),
+        "{d:#}"
+    );
+    assert_eq!(
+        repo.run(&["diff", "v7", "--today", TODAY, "--fail-on-new", "info"])
+            .0,
+        0
     );
 
     // A casebook.yaml that is a link is no catalogue.
