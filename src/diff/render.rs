@@ -39,8 +39,8 @@ pub fn render(report: &DiffReport, format: DiffFormat) -> String {
 const MAX_LIST: usize = 100;
 /// Use cases named in a summary line; the rest are counted.
 const MAX_NAMED: usize = 5;
-/// GitHub refuses comments above 65,536 characters: sections that would pass this are left out,
-/// and the comment says so.
+/// GitHub refuses comments above 65,536 characters: the folded sections share what is left
+/// below this, each listing what fits and counting the rest.
 const MAX_MARKDOWN: usize = 60_000;
 
 #[derive(Serialize)]
@@ -119,6 +119,7 @@ fn metric(u: &UseCaseChange, f: impl Fn(&Metrics) -> String) -> String {
 /// The customer-facing metric changes of one use case, in words; `None` when none changed.
 fn customer_effect(u: &UseCaseChange, code: &dyn Fn(&str) -> String) -> Option<String> {
     let mut parts = Vec::new();
+    let id = code(&u.id);
     match (&u.before, &u.after) {
         (Some(b), Some(a)) => {
             if (b.worst_path_handoffs, b.worst_path_exact) != (a.worst_path_handoffs, a.worst_path_exact) {
@@ -136,12 +137,10 @@ fn customer_effect(u: &UseCaseChange, code: &dyn Fn(&str) -> String) -> Option<S
                     b.customer_facing_steps, a.customer_facing_steps
                 ));
             }
-            if parts.is_empty() {
-                return None;
-            }
+            (!parts.is_empty()).then(|| format!("{id}: {}", parts.join(", ")))
         }
-        (None, Some(a)) => parts.push(format!(
-            "new: worst path {} handoffs, {}, {}",
+        (None, Some(a)) => Some(format!(
+            "{id} (new): worst path {} handoffs, {}, {}",
             worst(a),
             plural(a.channel_switches, "channel switch", "channel switches"),
             plural(
@@ -150,10 +149,9 @@ fn customer_effect(u: &UseCaseChange, code: &dyn Fn(&str) -> String) -> Option<S
                 "customer-facing steps"
             )
         )),
-        (Some(_), None) => parts.push("removed".to_owned()),
-        (None, None) => return None,
+        (Some(_), None) => Some(format!("{id} removed")),
+        (None, None) => None,
     }
-    Some(format!("{}: {}", code(&u.id), parts.join(", ")))
 }
 
 /// The team changes of one use case, in words; `None` when no team joined or left.
@@ -386,29 +384,87 @@ pub fn markdown(report: &DiffReport) -> String {
     if !lines.is_empty() {
         out.push('\n');
     }
-    let mut sections: Vec<String> = Vec::new();
-    sections.extend(md_metrics(c));
-    sections.extend(md_handoffs(c));
-    sections.extend(md_steps(c));
-    sections.extend(md_findings(c));
-    sections.extend(md_teams(c));
-    sections.extend(md_skipped(report));
-    let mut left_out = 0;
-    for section in sections {
-        if out.len() + section.len() > MAX_MARKDOWN {
-            left_out += 1;
-        } else {
-            out.push_str(&section);
-        }
-    }
-    if left_out > 0 {
-        let _ = writeln!(
-            out,
-            "{} left out to keep this comment within GitHub's size limit: run `casebook diff` with `--format json` or `human` for everything.\n",
-            plural(left_out, "section was", "sections were")
-        );
+    let sections: Vec<Section> = [
+        md_metrics(c),
+        md_handoffs(c),
+        md_steps(c),
+        md_findings(c),
+        md_teams(c),
+        md_skipped(report),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    // Each section gets an equal share of what is left; what one does not use goes to the next.
+    for (i, section) in sections.iter().enumerate() {
+        let budget = MAX_MARKDOWN.saturating_sub(out.len()) / (sections.len() - i);
+        out.push_str(&section.render(budget));
     }
     out
+}
+
+/// A folded section of the markdown: its summary line and its blocks.
+struct Section {
+    summary: String,
+    blocks: Vec<Block>,
+}
+
+/// Lines of a section: `head` (a caption, a table's header) always shown, then as many of
+/// `lines` as the section's budget and [`MAX_LIST`] allow, then how many more there are.
+struct Block {
+    head: Vec<String>,
+    lines: Vec<String>,
+}
+
+impl Block {
+    fn new(head: &[&str], lines: Vec<String>) -> Block {
+        Block {
+            head: head.iter().map(|h| (*h).to_owned()).collect(),
+            lines,
+        }
+    }
+}
+
+impl Section {
+    fn render(&self, budget: usize) -> String {
+        const NOTE: usize = 80;
+        let fixed: usize = self.summary.len()
+            + 64
+            + self
+                .blocks
+                .iter()
+                .flat_map(|b| &b.head)
+                .map(|h| h.len() + 1 + NOTE)
+                .sum::<usize>();
+        let mut room = budget.saturating_sub(fixed);
+        let mut body = String::new();
+        for block in &self.blocks {
+            for h in &block.head {
+                body.push_str(h);
+                body.push('\n');
+            }
+            let mut shown = 0;
+            for line in block.lines.iter().take(MAX_LIST) {
+                if line.len() + 1 > room {
+                    break;
+                }
+                room -= line.len() + 1;
+                body.push_str(line);
+                body.push('\n');
+                shown += 1;
+            }
+            let more = block.lines.len() - shown;
+            if more > 0 {
+                let _ = writeln!(body, "\n… and {more} more (`--format json` lists them all)");
+            }
+            body.push('\n');
+        }
+        format!(
+            "<details><summary>{}</summary>\n\n{}\n\n</details>\n\n",
+            self.summary,
+            body.trim_end()
+        )
+    }
 }
 
 fn capitalise(s: &str) -> String {
@@ -418,62 +474,45 @@ fn capitalise(s: &str) -> String {
         .map_or_else(String::new, |f| f.to_uppercase().chain(chars).collect())
 }
 
-fn details(summary: &str, body: &str) -> String {
-    format!(
-        "<details><summary>{summary}</summary>\n\n{}\n\n</details>\n\n",
-        body.trim_end()
-    )
-}
-
-/// At most [`MAX_LIST`] lines, then how many more.
-fn capped(lines: Vec<String>) -> String {
-    let more = lines.len().saturating_sub(MAX_LIST);
-    let mut body: String = lines.into_iter().take(MAX_LIST).map(|l| l + "\n").collect();
-    if more > 0 {
-        let _ = writeln!(body, "\n… and {more} more (`--format json` lists them all)");
-    }
-    body
-}
-
-fn md_metrics(c: &super::Changes) -> Option<String> {
+fn md_metrics(c: &super::Changes) -> Option<Section> {
     if c.use_cases.is_empty() {
         return None;
     }
-    let mut rows = vec![
-        "| use case | change | worst-path handoffs | channel switches | customer-facing steps | teams |"
-            .to_owned(),
-        "|---|---|---|---|---|---|".to_owned(),
-    ];
-    for u in &c.use_cases {
-        rows.push(format!(
-            "| {} | {} | {} | {} | {} | {} |",
-            md_code(&u.id),
-            if u.wording_only {
-                "wording only"
-            } else {
-                u.change.as_str()
-            },
-            metric(u, worst),
-            metric(u, |m| m.channel_switches.to_string()),
-            metric(u, |m| m.customer_facing_steps.to_string()),
-            metric(u, |m| m.teams.len().to_string()),
-        ));
-    }
-    let more = rows.len().saturating_sub(MAX_LIST + 2);
-    let mut body: String = rows.into_iter().take(MAX_LIST + 2).map(|l| l + "\n").collect();
-    if more > 0 {
-        let _ = writeln!(body, "\n… and {more} more (`--format json` lists them all)");
-    }
-    Some(details(
-        &format!(
+    let rows = c
+        .use_cases
+        .iter()
+        .map(|u| {
+            format!(
+                "| {} | {} | {} | {} | {} | {} |",
+                md_code(&u.id),
+                if u.wording_only {
+                    "wording only"
+                } else {
+                    u.change.as_str()
+                },
+                metric(u, worst),
+                metric(u, |m| m.channel_switches.to_string()),
+                metric(u, |m| m.customer_facing_steps.to_string()),
+                metric(u, |m| m.teams.len().to_string()),
+            )
+        })
+        .collect();
+    Some(Section {
+        summary: format!(
             "Metrics before → after ({})",
             plural(c.use_cases.len(), "use case", "use cases")
         ),
-        &body,
-    ))
+        blocks: vec![Block::new(
+            &[
+                "| use case | change | worst-path handoffs | channel switches | customer-facing steps | teams |",
+                "|---|---|---|---|---|---|",
+            ],
+            rows,
+        )],
+    })
 }
 
-fn md_handoffs(c: &super::Changes) -> Option<String> {
+fn md_handoffs(c: &super::Changes) -> Option<Section> {
     let s = &c.summary;
     if s.handoffs_added + s.handoffs_removed == 0 {
         return None;
@@ -491,13 +530,13 @@ fn md_handoffs(c: &super::Changes) -> Option<String> {
             }
         }
     }
-    Some(details(
-        &format!(
+    Some(Section {
+        summary: format!(
             "Handoffs: {} added, {} removed",
             s.handoffs_added, s.handoffs_removed
         ),
-        &capped(lines),
-    ))
+        blocks: vec![Block::new(&[], lines)],
+    })
 }
 
 fn step_text(
@@ -566,7 +605,7 @@ fn step_lines(
     lines
 }
 
-fn md_steps(c: &super::Changes) -> Option<String> {
+fn md_steps(c: &super::Changes) -> Option<Section> {
     let mut lines = Vec::new();
     let (mut added, mut removed, mut renamed, mut changed) = (0, 0, 0, 0);
     for u in &c.use_cases {
@@ -584,61 +623,62 @@ fn md_steps(c: &super::Changes) -> Option<String> {
     if lines.is_empty() {
         return None;
     }
-    Some(details(
-        &format!("Steps: {added} added, {removed} removed, {renamed} renamed, {changed} changed"),
-        &capped(lines),
-    ))
+    Some(Section {
+        summary: format!("Steps: {added} added, {removed} removed, {renamed} renamed, {changed} changed"),
+        blocks: vec![Block::new(&[], lines)],
+    })
 }
 
 fn md_finding_rows(list: &[Finding]) -> Vec<String> {
-    let mut rows = vec![
-        "| severity | rule | where | message |".to_owned(),
-        "|---|---|---|---|".to_owned(),
-    ];
-    rows.extend(list.iter().map(|f| {
-        format!(
-            "| {} | {} | {}:{} | {} |",
-            f.severity.as_str(),
-            md_code(&f.rule),
-            markdown_escape(&f.file),
-            f.line,
-            markdown_escape(&f.message)
-        )
-    }));
-    rows
+    list.iter()
+        .map(|f| {
+            format!(
+                "| {} | {} | {}:{} | {} |",
+                f.severity.as_str(),
+                md_code(&f.rule),
+                markdown_escape(&f.file),
+                f.line,
+                markdown_escape(&f.message)
+            )
+        })
+        .collect()
 }
 
-fn md_findings(c: &super::Changes) -> Option<String> {
+fn md_findings(c: &super::Changes) -> Option<Section> {
     let f = &c.findings;
     if f.introduced.is_empty() && f.fixed.is_empty() {
         return None;
     }
-    let mut body = String::new();
-    for (what, list) in [("Introduced", &f.introduced), ("Fixed", &f.fixed)] {
-        if !list.is_empty() {
-            let _ = writeln!(body, "{what}:\n");
-            body.push_str(&capped(md_finding_rows(list)));
-            body.push('\n');
-        }
-    }
-    Some(details(
-        &format!(
+    let blocks = [("Introduced:", &f.introduced), ("Fixed:", &f.fixed)]
+        .into_iter()
+        .filter(|(_, list)| !list.is_empty())
+        .map(|(what, list)| {
+            Block::new(
+                &[
+                    what,
+                    "",
+                    "| severity | rule | where | message |",
+                    "|---|---|---|---|",
+                ],
+                md_finding_rows(list),
+            )
+        })
+        .collect();
+    Some(Section {
+        summary: format!(
             "Findings: {} introduced, {} fixed",
             f.introduced.len(),
             f.fixed.len()
         ),
-        &body,
-    ))
+        blocks,
+    })
 }
 
-fn md_teams(c: &super::Changes) -> Option<String> {
+fn md_teams(c: &super::Changes) -> Option<Section> {
     if c.teams.is_empty() && c.owners.is_empty() {
         return None;
     }
-    let mut rows = vec![
-        "| team | department | owns | use cases touched |".to_owned(),
-        "|---|---|---|---|".to_owned(),
-    ];
+    let mut rows = Vec::new();
     let mut ids: Vec<&str> = c
         .teams
         .iter()
@@ -667,13 +707,19 @@ fn md_teams(c: &super::Changes) -> Option<String> {
             list(team.map(|t| &t.use_cases)),
         ));
     }
-    Some(details(
-        &format!("Teams affected ({}) and owners", c.teams.len()),
-        &capped(rows),
-    ))
+    Some(Section {
+        summary: format!("Teams affected ({}) and owners", c.teams.len()),
+        blocks: vec![Block::new(
+            &[
+                "| team | department | owns | use cases touched |",
+                "|---|---|---|---|",
+            ],
+            rows,
+        )],
+    })
 }
 
-fn md_skipped(report: &DiffReport) -> Option<String> {
+fn md_skipped(report: &DiffReport) -> Option<Section> {
     let lines: Vec<String> = [&report.base, &report.head]
         .into_iter()
         .flat_map(|s| s.skipped.iter().map(move |k| (s, k)))
@@ -686,7 +732,10 @@ fn md_skipped(report: &DiffReport) -> Option<String> {
             )
         })
         .collect();
-    (!lines.is_empty()).then(|| details(&format!("Entries not read ({})", lines.len()), &capped(lines)))
+    (!lines.is_empty()).then(|| Section {
+        summary: format!("Entries not read ({})", lines.len()),
+        blocks: vec![Block::new(&[], lines)],
+    })
 }
 
 /// Plain text for a terminal.

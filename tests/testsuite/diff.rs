@@ -720,3 +720,52 @@ fn a_shallow_clone_reads_the_base_once_it_is_fetched() {
     assert_eq!(shallow["use_cases"], full["use_cases"]);
     assert_eq!(shallow["findings"], full["findings"]);
 }
+
+#[test]
+fn a_large_change_fits_in_one_pull_request_comment() {
+    // The sample catalogue against itself with one use case: 143 use cases added, hundreds of
+    // handoffs and findings. Two folders, so no git is needed.
+    let work = tempfile::tempdir().expect("temp dir");
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("catalogue");
+    let small = work.path().join("small");
+    std::fs::create_dir(&small).expect("mkdir");
+    copy_tree(&sample, &small);
+    let domains = small.join("use-cases");
+    std::fs::remove_dir_all(&domains).expect("rm");
+    std::fs::create_dir_all(domains.join("billing")).expect("mkdir");
+    let one = std::fs::read_dir(sample.join("use-cases/invoicing-payment"))
+        .expect("a domain")
+        .map(|e| e.expect("entry").path())
+        .min()
+        .expect("a use case");
+    std::fs::copy(&one, domains.join("billing/one.yaml")).expect("copy");
+    let out = casebook()
+        .args([
+            "diff",
+            "--format",
+            "markdown",
+            "--today",
+            TODAY,
+            "--fail-on-new",
+            "never",
+        ])
+        .arg(format!("{}/", small.display()))
+        .arg(format!("{}/", sample.display()))
+        .output()
+        .expect("runs");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let md = String::from_utf8(out.stdout).expect("UTF-8");
+    assert!(md.contains("143 added"), "{}", &md[..500]);
+    // GitHub refuses a comment above 65,536 characters.
+    assert!(md.chars().count() < 65_536, "{} characters", md.chars().count());
+    assert!(md.contains("more (`--format json` lists them all)"));
+    assert_eq!(md.matches("<details>").count(), md.matches("</details>").count());
+    for section in ["Metrics", "Handoffs", "Findings", "Teams affected"] {
+        assert!(md.contains(&format!("<details><summary>{section}")), "{section}");
+    }
+}
