@@ -769,3 +769,54 @@ fn a_large_change_fits_in_one_pull_request_comment() {
         assert!(md.contains(&format!("<details><summary>{section}")), "{section}");
     }
 }
+
+#[test]
+fn the_catalogue_can_be_the_repository_itself() {
+    if !git_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    copy_tree(&fixtures().join("base"), root);
+    copy_tree(&fixtures().join("diff"), root);
+    let git = |args: &[&str]| {
+        let mut cmd = Command::new("git");
+        cmd.current_dir(root).args(args);
+        isolate!(cmd);
+        assert!(cmd.status().expect("git runs").success(), "{args:?}");
+    };
+    git(&["init", "-q"]);
+    git(&["add", "-A"]);
+    git(&["commit", "-q", "-m", "catalogue"]);
+    let file = root.join("use-cases/billing/invoice-dispute.yaml");
+    let text = std::fs::read_to_string(&file).expect("read");
+    std::fs::write(&file, text.replace("actor: billing", "actor: it-support")).expect("write");
+    let out = casebook()
+        .current_dir(root)
+        .args([
+            "--catalogue",
+            ".",
+            "diff",
+            "HEAD",
+            "--format",
+            "json",
+            "--today",
+            TODAY,
+            "--fail-on-new",
+            "never",
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let d: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let step = &use_case(&d, "invoice-dispute")["steps"]["changed"][0];
+    assert_eq!(
+        step["actor"],
+        serde_json::json!({"before": "billing", "after": "it-support"})
+    );
+}
