@@ -12,6 +12,9 @@
 //! - `git ls-tree -r -z REV -- PATH` then `git cat-file --batch`: every entry below the
 //!   catalogue's path and the blobs' bytes.
 //!
+//! The repository is always the one the catalogue folder is in: `GIT_DIR`, `GIT_WORK_TREE`
+//! and the like, which git exports to its hooks, are not passed on.
+//!
 //! The blobs are written into a private temporary folder that [`Materialized`] creates (mode
 //! 0700, a fresh name, created with `mkdir`, which fails rather than reuse a folder) and removes
 //! when dropped, deleting only the files and folders it wrote there. The normal loader then reads
@@ -123,8 +126,15 @@ const MAX_DEPTH: usize = 40;
 /// loader refuses any file above its cap from the size alone.
 const MAX_BLOB_BYTES: u64 = crate::load::yaml::MAX_FILE_BYTES;
 
+/// Variables that would make git read another repository than the one the catalogue is in:
+/// git exports them to its hooks (often relative to the hook's folder, not the catalogue's).
+const REPOSITORY_VARIABLES: [&str; 4] = ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_PREFIX"];
+
 fn git(dir: &Path) -> Command {
     let mut cmd = Command::new("git");
+    for var in REPOSITORY_VARIABLES {
+        cmd.env_remove(var);
+    }
     cmd.current_dir(dir)
         .env("GIT_NO_LAZY_FETCH", "1")
         .env("GIT_TERMINAL_PROMPT", "0")

@@ -820,3 +820,37 @@ fn the_catalogue_can_be_the_repository_itself() {
         serde_json::json!({"before": "billing", "after": "it-support"})
     );
 }
+
+#[test]
+fn a_git_hook_environment_does_not_mislead_it() {
+    let Some(repo) = repo() else { return };
+    // Git runs hooks at the repository's root with GIT_DIR (often relative) and GIT_INDEX_FILE
+    // set; diff finds the repository from the catalogue folder all the same.
+    let mut cmd = casebook();
+    cmd.current_dir(repo.root())
+        .args([
+            "diff",
+            "v1",
+            "v6",
+            "--format",
+            "json",
+            "--today",
+            TODAY,
+            "--fail-on-new",
+            "never",
+        ])
+        .env("TMPDIR", repo.tmp.path());
+    isolate!(cmd);
+    cmd.env("GIT_DIR", ".git")
+        .env("GIT_INDEX_FILE", ".git/index")
+        .env("GIT_WORK_TREE", ".");
+    let out = cmd.output().expect("runs");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let d: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(d["use_cases"], repo.json(&["v1", "v6"])["use_cases"]);
+}
