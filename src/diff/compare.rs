@@ -173,6 +173,8 @@ pub struct Step {
     pub actor: Option<String>,
     /// The channel id.
     pub channel: Option<String>,
+    /// For an end step, its outcome.
+    pub end: Option<String>,
 }
 
 /// A step whose id changed.
@@ -347,13 +349,14 @@ impl<'a> View<'a> {
         }
     }
 
-    /// The steps of use case `i` by id (the first of a repeated id), in file order.
+    /// The steps of use case `i` by id (the first of a repeated id), in file order, end steps
+    /// included (a new end is a new outcome).
     fn steps(&self, i: usize) -> Vec<(usize, Step)> {
         let uc = &self.cat().use_cases[i];
         uc.steps
             .iter()
             .enumerate()
-            .filter(|(s, st)| uc.step(&st.id.value) == Some(*s) && !st.is_end())
+            .filter(|(s, st)| uc.step(&st.id.value) == Some(*s))
             .map(|(s, st)| {
                 (
                     s,
@@ -362,6 +365,7 @@ impl<'a> View<'a> {
                         title: st.title.as_ref().map(|t| t.value.clone()),
                         actor: st.actor.as_ref().map(|a| a.value.clone()),
                         channel: st.channel.as_ref().map(|c| c.value.clone()),
+                        end: st.end.as_ref().map(|e| e.value.clone()),
                     },
                 )
             })

@@ -558,6 +558,9 @@ fn step_text(
     if !by.is_empty() {
         let _ = write!(t, ", {}", by.join(" "));
     }
+    if let Some(end) = &s.end {
+        let _ = write!(t, ", an end: {}", text(end));
+    }
     t
 }
 

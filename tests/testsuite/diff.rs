@@ -186,6 +186,16 @@ fn repo() -> Option<Repo> {
         "    duration: 1d\n    next: inform\n",
         "    duration: 1d\n    next:\n      - { to: inform, when: the meter confirms the invoice }\n      - { to: escalate, when: the meter is broken }\n  - id: escalate\n    title: The technician reports a broken meter\n    actor: field-service\n    duration: 1h\n",
     );
+    repo.edit(
+        dispute,
+        "  - id: done\n    end: answered\n",
+        "  - id: done\n    end: answered\n  - id: withdrawn\n    end: the client withdraws the dispute\n",
+    );
+    repo.edit(
+        dispute,
+        "    duration: 10m\n    next: investigate\n",
+        "    duration: 10m\n    next:\n      - { to: investigate, default: true }\n      - { to: withdrawn, when: the client withdraws the dispute }\n",
+    );
     repo.commit("Add a step that leads nowhere", "v6");
     Some(repo)
 }
@@ -303,6 +313,15 @@ fn each_commit_says_what_it_changed() {
         "{d:#}"
     );
     assert_eq!(d["summary"]["findings_introduced"]["errors"], 1);
+    let u = use_case(&d, "invoice-dispute");
+    let ends: Vec<&Value> = u["steps"]["added"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| !s["end"].is_null())
+        .collect();
+    assert_eq!(ends.len(), 1, "a new end is a new outcome: {u:#}");
+    assert_eq!(ends[0]["end"], "the client withdraws the dispute");
     assert_eq!(d["owners"][0]["team"], "billing");
     assert_eq!(strings(&d["owners"][0]["use_cases"]), ["invoice-dispute"]);
 }
