@@ -596,6 +596,25 @@ fn whole(
     })
 }
 
+/// The handoffs of `these` that `those` lacks, matched by their steps and teams only: a team
+/// that moved to another department changes the metrics, not the handoffs.
+fn only_in(these: &BTreeSet<Handoff>, those: &BTreeSet<Handoff>) -> Vec<Handoff> {
+    let key = |h: &Handoff| {
+        (
+            h.from_step.clone(),
+            h.to_step.clone(),
+            h.from_team.clone(),
+            h.to_team.clone(),
+        )
+    };
+    let known: BTreeSet<_> = those.iter().map(key).collect();
+    these
+        .iter()
+        .filter(|h| !known.contains(&key(h)))
+        .cloned()
+        .collect()
+}
+
 fn moved<T: PartialEq + Clone>(before: &Option<T>, after: &Option<T>) -> Option<(Option<T>, Option<T>)> {
     (before != after).then(|| (before.clone(), after.clone()))
 }
@@ -701,8 +720,8 @@ fn changed(
 
     let (before_h, after_h) = (old.handoffs(o, &rename), new.handoffs(n, &HashMap::new()));
     let handoffs = HandoffChanges {
-        added: after_h.difference(&before_h).cloned().collect(),
-        removed: before_h.difference(&after_h).cloned().collect(),
+        added: only_in(&after_h, &before_h),
+        removed: only_in(&before_h, &after_h),
     };
     for h in handoffs.added.iter().chain(&handoffs.removed) {
         touch(touched, Some(&h.from_team), &id);

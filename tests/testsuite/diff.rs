@@ -873,3 +873,30 @@ fn a_git_hook_environment_does_not_mislead_it() {
     let d: Value = serde_json::from_slice(&out.stdout).expect("JSON");
     assert_eq!(d["use_cases"], repo.json(&["v1", "v6"])["use_cases"]);
 }
+
+#[test]
+fn a_team_moved_to_another_department_changes_metrics_not_handoffs() {
+    let Some(repo) = repo() else { return };
+    repo.git(&["checkout", "-q", "v1"]);
+    // Billing joins Customer Service: its handoffs with the contact centre stay between the
+    // same steps and teams, and are no longer between departments.
+    repo.edit(
+        "organisation.yaml",
+        "      - id: billing\n        name: Billing\n        lane: backstage\n",
+        "",
+    );
+    repo.edit(
+        "organisation.yaml",
+        "        automated: true\n",
+        "        automated: true\n      - id: billing\n        name: Billing\n        lane: backstage\n",
+    );
+    let d = repo.json(&["v1"]);
+    let u = use_case(&d, "invoice-dispute");
+    assert_eq!(
+        u["handoffs"],
+        serde_json::json!({"added": [], "removed": []}),
+        "{u:#}"
+    );
+    assert_eq!(u["before"]["cross_department_handoffs"], 2);
+    assert_eq!(u["after"]["cross_department_handoffs"], 0);
+}
