@@ -1,6 +1,6 @@
 //! `casebook diff`: what a change does to customers and teams. Two catalogues (git revisions,
 //! the working tree, or folders) are loaded and checked like any other, then compared
-//! ([`compare`]) and rendered ([`render`]: markdown for a pull-request comment, JSON, human).
+//! ([`compare()`]) and rendered ([`render`]: markdown for a pull-request comment, JSON, human).
 //!
 //! Git stays at the edge: [`git`] writes a revision's catalogue into a private temporary folder
 //! that the normal loader reads, so the comparison knows nothing of where its inputs came from.
