@@ -93,31 +93,27 @@ pub enum DiffError {
     },
 }
 
-/// Reads and checks one side. `catalogue` is the `--catalogue` folder: its repository is the
-/// one revisions are read from (found once, kept in `repo`).
+/// Reads and checks one side. `repo` is the repository revisions are read from (that of the
+/// `--catalogue` folder), found by the caller when a side is a revision.
 pub fn load_side(
     spec: &Spec,
-    catalogue: &Path,
     options: CheckOptions,
-    repo: &mut Option<git::Repository>,
+    repo: Option<&git::Repository>,
 ) -> Result<(Source, Checked), DiffError> {
     let loaded =
         |what: String, path: &Path| check(path, options).map_err(|source| DiffError::Load { what, source });
     match spec {
         Spec::Revision(rev) => {
-            if repo.is_none() {
-                *repo = Some(git::Repository::discover(catalogue)?);
-            }
-            let repo = repo.as_ref().expect("just found");
+            let repo = repo.expect("the caller finds the repository for a revision");
             let tree = repo.materialize(rev)?;
             let checked = loaded(format!("revision `{rev}`"), tree.path())?;
-            // The temporary folder goes here; everything needed is in memory.
             let source = Source {
                 label: rev.clone(),
                 kind: SourceKind::Revision,
                 commit: Some(tree.commit.clone()),
                 skipped: tree.skipped.clone(),
             };
+            // The temporary folder goes now; everything needed is in memory.
             drop(tree);
             Ok((source, checked))
         }
@@ -146,16 +142,25 @@ pub fn load_side(
     }
 }
 
-/// Reads both sides and compares them.
+/// Reads both sides (at the same time) and compares them. `catalogue` is the `--catalogue`
+/// folder: the repository revisions are read from is the one it is in.
 pub fn diff(
     base: &Spec,
     head: &Spec,
     catalogue: &Path,
     options: CheckOptions,
 ) -> Result<DiffReport, DiffError> {
-    let mut repo = None;
-    let (base_source, old) = load_side(base, catalogue, options, &mut repo)?;
-    let (head_source, new) = load_side(head, catalogue, options, &mut repo)?;
+    let needs_git = [base, head].iter().any(|s| matches!(s, Spec::Revision(_)));
+    let repo = if needs_git {
+        Some(git::Repository::discover(catalogue)?)
+    } else {
+        None
+    };
+    let (old, new) = rayon::join(
+        || load_side(base, options, repo.as_ref()),
+        || load_side(head, options, repo.as_ref()),
+    );
+    let ((base_source, old), (head_source, new)) = (old?, new?);
     let unread = base_source
         .skipped
         .iter()
