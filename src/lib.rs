@@ -6,6 +6,7 @@
 
 pub mod config;
 pub mod diagnostic;
+pub mod diff;
 pub mod engine;
 pub mod graph;
 pub mod handbook;

@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 mod ci;
+mod diff;
 
 /// Checks catalogues of service use cases and builds a staff handbook from them.
 #[derive(Parser, Debug)]
@@ -117,6 +118,13 @@ enum Command {
         #[arg(long, default_value = "general")]
         domain: String,
     },
+    /// Compare two revisions of the catalogue: what a change does to customers and teams.
+    ///
+    /// BASE and HEAD are git revisions of the repository the catalogue is in (read without a
+    /// checkout or the network), or catalogue folders; HEAD defaults to the catalogue folder as
+    /// it is on disk. Reports use cases added, removed and changed, handoffs added and removed,
+    /// metrics before and after, findings introduced and fixed, and the teams and owners to ask.
+    Diff(diff::DiffArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -188,6 +196,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Schema { kind } => schema(kind.as_deref()),
         Command::Init { dir, workspace } => init(dir.unwrap_or(cli.catalogue), workspace),
         Command::New { use_case, domain } => new_use_case(&cli.catalogue, &use_case, &domain),
+        Command::Diff(args) => diff::run(&cli.catalogue, args),
     }
 }
 

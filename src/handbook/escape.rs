@@ -11,37 +11,9 @@ pub fn escape_markdown(input: &str, out: &mut dyn std::io::Write) -> std::io::Re
     out.write_all(escape(input).as_bytes())
 }
 
-/// `input` escaped for both HTML and Markdown, on one line.
+/// `input` escaped for both HTML and Markdown, on one line (see [`crate::markup::markdown_escape`]).
 pub fn escape(input: &str) -> String {
-    let mut out = String::with_capacity(input.len() + 8);
-    let mut pending_space = false;
-    for c in input.chars() {
-        if c.is_whitespace() {
-            pending_space = !out.is_empty();
-            continue;
-        }
-        if pending_space {
-            out.push(' ');
-            pending_space = false;
-        }
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            '{' => out.push_str("&#123;"),
-            '}' => out.push_str("&#125;"),
-            '\\' | '`' | '*' | '_' | '[' | ']' | '(' | ')' | '#' | '+' | '-' | '.' | '!' | '|' | '~'
-            | '$' | '^' | ':' | '=' => {
-                out.push('\\');
-                out.push(c);
-            }
-            c if c.is_control() => {}
-            c => out.push(c),
-        }
-    }
-    out
+    crate::markup::markdown_escape(input)
 }
 
 /// `input` escaped for HTML text and attribute values only (for raw HTML blocks and SVG, where

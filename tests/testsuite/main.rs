@@ -5,6 +5,7 @@ mod bad_input;
 mod build_safety;
 mod ci;
 mod cli;
+mod diff;
 mod e2e;
 mod editor_setup;
 mod fuzz;
