@@ -1,12 +1,22 @@
 //! YAML parsing into a small tree of nodes that keep their byte ranges.
 //!
-//! The tree is parsed once per file with serde-saphyr's budgets switched on (alias bombs, deep
-//! nesting and huge documents are refused quickly) and then serves both the JSON Schema check,
-//! whose error paths are mapped back to nodes here, and the typed model built in `build`.
+//! The tree is parsed once per file and then serves both the JSON Schema check, whose error paths
+//! are mapped back to nodes here, and the typed model built in `build`. Two paths build it:
+//!
+//! - [`events`], the fast path, builds it straight from granit-parser's events (granit-parser is
+//!   serde-saphyr's own parser) with serde-saphyr's scalar rules and budgets, for every file it
+//!   can reproduce exactly: no error, no anchors, aliases, tags or merge keys;
+//! - the serde path deserializes the file through serde-saphyr into `Spanned` nodes, with its
+//!   budgets switched on (alias bombs, deep nesting and huge documents are refused quickly). It
+//!   decides every file the fast path gives up on, so errors keep their exact located messages
+//!   (from serde-saphyr, moved back to their cause by `relocate`), and it is the reference the
+//!   fast path is tested against.
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::Spanned;
 use std::fmt;
+
+mod events;
 
 /// Files larger than this are refused before they are read.
 pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
@@ -234,8 +244,8 @@ fn options() -> serde_saphyr::Options {
     let mut budget = serde_saphyr::Budget::default();
     // A use case is a few hundred nodes; these limits leave a wide margin while refusing
     // expansion attacks in milliseconds.
-    budget.max_depth = 48;
-    budget.max_nodes = 200_000;
+    budget.max_depth = events::MAX_DEPTH;
+    budget.max_nodes = events::MAX_NODES;
     budget.max_aliases = 2_000;
     budget.max_anchors = 2_000;
     budget.max_recorded_anchor_events = 50_000;
@@ -249,17 +259,30 @@ fn options() -> serde_saphyr::Options {
 
 /// Parses one YAML document into a [`Node`] tree.
 pub fn parse(text: &str) -> Result<Node, YamlError> {
-    if text.trim().is_empty()
+    if let Some(empty) = empty_file(text) {
+        return Ok(empty);
+    }
+    match events::parse(text) {
+        Some(node) => Ok(node),
+        None => parse_serde(text),
+    }
+}
+
+/// A file with nothing but blank lines and comments: a null at its start.
+fn empty_file(text: &str) -> Option<Node> {
+    (text.trim().is_empty()
         || text
             .lines()
-            .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
-    {
-        return Ok(Node {
-            kind: NodeKind::Null,
-            start: 0,
-            end: 0,
-        });
-    }
+            .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#')))
+    .then_some(Node {
+        kind: NodeKind::Null,
+        start: 0,
+        end: 0,
+    })
+}
+
+/// The serde path (see the module doc): serde-saphyr into `Spanned` nodes.
+fn parse_serde(text: &str) -> Result<Node, YamlError> {
     match serde_saphyr::from_str_with_options::<Spanned<Node>>(text, options()) {
         Ok(node) => Ok(Node::from_spanned(node)),
         Err(err) => Err(relocate(text, describe(&err))),
@@ -462,5 +485,484 @@ mod tests {
         let err = parse("id: a\nid: b\n").unwrap_err();
         assert!(err.message.contains("duplicate key `id`"), "{}", err.message);
         assert_eq!(err.line_col, Some((2, 1)));
+    }
+
+    /// The loader as it was before the fast path: the serde path alone.
+    fn serde_only(text: &str) -> Result<Node, YamlError> {
+        empty_file(text).map_or_else(|| parse_serde(text), Ok)
+    }
+
+    /// Both paths on `text`: when the fast path accepts a file, the serde path must give the
+    /// same tree (spans included). Returns whether the fast path accepted it.
+    fn same_on_both_paths(text: &str) -> bool {
+        assert_eq!(
+            parse(text),
+            serde_only(text),
+            "parse differs from the serde path on {text:?}"
+        );
+        let slow = parse_serde(text);
+        match events::parse(text) {
+            Some(fast) => {
+                assert_eq!(Ok(&fast), slow.as_ref(), "the paths differ on {text:?}");
+                true
+            }
+            None => false,
+        }
+    }
+
+    #[test]
+    fn plain_scalars_resolve_as_on_the_serde_path() {
+        let scalars = [
+            "",
+            "~",
+            "null",
+            "Null",
+            "NULL",
+            "nULL",
+            "true",
+            "True",
+            "TRUE",
+            "tRUE",
+            "false",
+            "False",
+            "FALSE",
+            "yes",
+            "no",
+            "on",
+            "off",
+            "y",
+            "n",
+            "0",
+            "-0",
+            "+0",
+            "00",
+            "007",
+            "-007",
+            "+007",
+            "1",
+            "-1",
+            "+1",
+            "12_345",
+            "1__2",
+            "_1",
+            "1_",
+            "0x1F",
+            "0X1f",
+            "-0x1F",
+            "0xG",
+            "0o17",
+            "0O17",
+            "-0o17",
+            "0o8",
+            "0b101",
+            "-0b101",
+            "0b2",
+            "0x",
+            "0b",
+            "0o",
+            "9223372036854775807",
+            "9223372036854775808",
+            "-9223372036854775808",
+            "-9223372036854775809",
+            "18446744073709551615",
+            "18446744073709551616",
+            "99999999999999999999999999",
+            "-99999999999999999999999999",
+            "0xFFFFFFFFFFFFFFFF",
+            "0x10000000000000000",
+            "1.5",
+            "-1.5",
+            "+1.5",
+            ".5",
+            "-.5",
+            "1.",
+            "1e3",
+            "1E3",
+            "1e-3",
+            "-1e+3",
+            "1.5e308",
+            "1e308",
+            "1e309",
+            "-1e309",
+            "1e-400",
+            ".inf",
+            "-.inf",
+            "+.inf",
+            ".Inf",
+            ".INF",
+            ".nan",
+            ".NaN",
+            ".NAN",
+            "-.nan",
+            "inf",
+            "-inf",
+            "nan",
+            "NaN",
+            "infinity",
+            "Infinity",
+            "1_000.5",
+            "1,5",
+            "0.1.2",
+            "2026-11-30",
+            "2026-11-30T09:30:00Z",
+            "12:30",
+            "1:20:30",
+            "9999-12-31",
+            "0000-01-01",
+            "-",
+            "+",
+            "-x",
+            "+x",
+            ".",
+            "..",
+            "é",
+            "1 2",
+            "0x_1",
+            "0b_1",
+            "0o_7",
+            "1e",
+            "e3",
+            "3e3e3",
+        ];
+        for scalar in scalars {
+            for text in [
+                format!("k: {scalar}\n"),
+                format!("- {scalar}\n"),
+                format!("{scalar}\n"),
+            ] {
+                same_on_both_paths(&text);
+            }
+            // Quoted, a scalar is always a string, on both paths.
+            for text in [format!("k: '{scalar}'\n"), format!("k: \"{scalar}\"\n")] {
+                assert!(same_on_both_paths(&text), "{text:?}");
+                assert_eq!(
+                    parse(&text).unwrap().get("k").unwrap().kind,
+                    NodeKind::Str(scalar.to_owned())
+                );
+            }
+            // As a key.
+            same_on_both_paths(&format!("{scalar}: v\n"));
+        }
+        // The table covers every kind, and the fast path takes the finite ones.
+        for (text, kind) in [
+            ("k: ~\n", NodeKind::Null),
+            ("k: TRUE\n", NodeKind::Bool(true)),
+            ("k: -0x1F\n", NodeKind::Int(-31)),
+            (
+                "k: 9223372036854775808\n",
+                NodeKind::Float(9_223_372_036_854_775_808.0),
+            ),
+            ("k: 007\n", NodeKind::Float(7.0)),
+            ("k: 1e-3\n", NodeKind::Float(0.001)),
+            ("k: 2026-11-30\n", NodeKind::Str("2026-11-30".to_owned())),
+            ("k: yes\n", NodeKind::Str("yes".to_owned())),
+        ] {
+            assert!(same_on_both_paths(text), "{text}");
+            assert_eq!(parse(text).unwrap().get("k").unwrap().kind, kind, "{text}");
+        }
+        // Non-finite numbers are refused, by the serde path's message.
+        for text in ["k: .inf\n", "k: 1e309\n", "k: .nan\n"] {
+            assert!(events::parse(text).is_none(), "{text}");
+            assert!(parse(text).is_err(), "{text}");
+        }
+    }
+
+    #[test]
+    fn spans_are_bytes_on_non_ascii_text() {
+        let text =
+            "titré: « Café » 😀\nsteps:\n  - id: é\n    next: [ü, 'ö']\n  - {a: ß}\nz: \"😀\\u00e9\"\n";
+        assert!(same_on_both_paths(text));
+        let node = parse(text).unwrap();
+        let (key, value) = node.entry("titré").unwrap();
+        assert_eq!(&text[key.start as usize..key.end as usize], "titré");
+        assert_eq!(&text[value.start as usize..value.end as usize], "« Café » 😀");
+        let z = node.get("z").unwrap();
+        assert_eq!(&text[z.start as usize..z.end as usize], "\"😀\\u00e9\"");
+    }
+
+    #[test]
+    fn the_rare_features_take_the_serde_path_and_keep_their_meaning() {
+        for text in [
+            "a: &x [1, 2]\nb: *x\n",
+            "base: &b {x: 1}\nother:\n  <<: *b\n  y: 2\n",
+            "a: !!str 12\n",
+            "a: !custom x\n",
+            "a: 1\n---\nb: 2\n",
+            "a: 1\na: 2\n",
+            "[a]: 1\n",
+            "a: [\n",
+        ] {
+            assert!(events::parse(text).is_none(), "{text}");
+            assert_eq!(parse(text), serde_only(text), "{text}");
+        }
+        assert_eq!(
+            parse("a: &x [1, 2]\nb: *x\n")
+                .unwrap()
+                .get("b")
+                .unwrap()
+                .as_seq()
+                .map(<[Node]>::len),
+            Some(2)
+        );
+    }
+
+    #[test]
+    fn empty_and_explicit_documents() {
+        for text in [
+            "%YAML 1.2\n---\na: 1\n",
+            "# c\n--- # d\n",
+            "",
+            "---\n",
+            "--- ~\n",
+            "---\na: 1\n",
+            "a: 1\n...\n",
+            "---\n...\n",
+            "--- |\n  x\n",
+            "- \n",
+            "a:\n",
+        ] {
+            same_on_both_paths(text);
+        }
+    }
+
+    #[test]
+    fn a_huge_mapping_stays_linear_and_a_late_duplicate_is_found() {
+        // 99,000 keys and their values: just under the node budget (200,000).
+        let mut text: String = (0..99_000).map(|i| format!("k{i}: {i}\n")).collect();
+        let started = std::time::Instant::now();
+        let node = events::parse(&text).expect("distinct keys take the fast path");
+        assert!(matches!(&node.kind, NodeKind::Map(m) if m.len() == 99_000));
+        // Quadratic scanning would take minutes here; hashing takes milliseconds.
+        assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
+        text.push_str("k5: again\n");
+        assert!(events::parse(&text).is_none());
+        let err = parse(&text).unwrap_err();
+        assert!(err.message.contains("duplicate key `k5`"), "{}", err.message);
+        assert_eq!(err.line_col, Some((99_001, 1)));
+        // A small mapping is scanned, and finds its duplicates too.
+        assert!(events::parse("a: 1\nb: 2\na: 3\n").is_none());
+    }
+
+    #[test]
+    fn budgets_send_hostile_files_to_the_serde_path() {
+        let deep = format!("id: {}{}\n", "[".repeat(49), "]".repeat(49));
+        assert!(events::parse(&deep).is_none());
+        let ok = format!("id: {}{}\n", "[".repeat(47), "]".repeat(47));
+        assert!(same_on_both_paths(&ok));
+        let wide = format!("[{}]\n", vec!["1"; events::MAX_NODES].join(","));
+        assert!(events::parse(&wide).is_none());
+        assert!(parse(&wide).unwrap_err().message.contains("more YAML nodes"));
+    }
+
+    /// The files of the sample catalogue and of the test fixtures.
+    fn sample_files() -> Vec<(std::path::PathBuf, String)> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut out = Vec::new();
+        let mut stack = vec![root.join("catalogue"), root.join("tests/fixtures")];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml")
+                    && let Ok(text) = std::fs::read_to_string(&path)
+                {
+                    out.push((path, text));
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn every_sample_file_gives_the_same_tree_on_both_paths() {
+        let files = sample_files();
+        assert!(files.len() > 100, "{} files", files.len());
+        let mut fast = 0;
+        for (_, text) in &files {
+            if same_on_both_paths(text) {
+                fast += 1;
+            }
+        }
+        // Only the fixtures that are broken on purpose, or use anchors or tags, take the serde path.
+        assert!(fast * 10 >= files.len() * 9, "{fast} of {}", files.len());
+    }
+
+    /// Texts that stress a YAML parser (those of the fuzz harness, `tests/testsuite/fuzz.rs`).
+    const TOKENS: &[&str] = &[
+        "\u{1b}[31m",
+        "\u{7}",
+        "\r",
+        "\u{0}",
+        "\u{7f}",
+        "\u{85}",
+        "\u{feff}",
+        "\u{202e}",
+        "\t",
+        "&a ",
+        "*a",
+        "&a [1, 2] ",
+        "<<: *a\n",
+        "!!binary ",
+        "!custom ",
+        "? ",
+        ": ",
+        "- ",
+        "[",
+        "]",
+        "{",
+        "}",
+        "|\n",
+        ">-\n",
+        "'",
+        "\"",
+        "\\",
+        "#",
+        "%",
+        "%YAML 1.2\n---\n",
+        "---\n",
+        "...\n",
+        "2147483647",
+        "4294967296",
+        "-9223372036854775809",
+        "99999999999999999999999999",
+        "1e308",
+        "-.inf",
+        ".nan",
+        "0x7fffffff",
+        "9999-12-31",
+        "~",
+        "null",
+        "true",
+        "é€😀",
+        "calls: [x]\n",
+        ", ",
+        "a: b: c",
+        "  ",
+        "\n",
+        "- - ",
+        "{a: 1, a: 2}",
+        "[a, {b: [c]}]",
+        "\"\\u00e9\\n\"",
+        "'it''s'",
+        "0o17",
+        "+.5",
+        "1_000",
+    ];
+
+    /// One mutated text: the fuzz harness's edits (insert a token, replace a value, delete,
+    /// repeat, swap or re-indent a line, truncate, flip a bit, splice from another file).
+    fn mutate(seeds: &[(std::path::PathBuf, String)], text: &str, edits: &[(u8, usize, usize)]) -> String {
+        let mut bytes = text.as_bytes().to_vec();
+        for &(kind, a, b) in edits {
+            let len = bytes.len();
+            let lines: Vec<(usize, usize)> = {
+                let mut out = Vec::new();
+                let mut start = 0;
+                for (i, &c) in bytes.iter().enumerate() {
+                    if c == b'\n' {
+                        out.push((start, i + 1));
+                        start = i + 1;
+                    }
+                }
+                if start < len {
+                    out.push((start, len));
+                }
+                out
+            };
+            match kind % 9 {
+                0 | 1 => {
+                    let at = a % (len + 1);
+                    bytes.splice(at..at, TOKENS[b % TOKENS.len()].bytes());
+                }
+                2 if !lines.is_empty() => {
+                    let (s, e) = lines[a % lines.len()];
+                    if let Some(colon) = bytes[s..e].windows(2).position(|w| w == b": ") {
+                        let end = if bytes[e - 1] == b'\n' { e - 1 } else { e };
+                        bytes.splice(s + colon + 2..end, TOKENS[b % TOKENS.len()].bytes());
+                    }
+                }
+                3 if !lines.is_empty() => {
+                    let (s, e) = lines[a % lines.len()];
+                    bytes.drain(s..e);
+                }
+                4 if !lines.is_empty() => {
+                    let (s, e) = lines[a % lines.len()];
+                    let line = bytes[s..e].to_vec();
+                    bytes.splice(s..s, line);
+                }
+                5 if !lines.is_empty() => {
+                    let (s, e) = lines[a % lines.len()];
+                    if b % 2 == 0 {
+                        bytes.splice(s..s, std::iter::repeat_n(b' ', b % 5));
+                    } else {
+                        let n = bytes[s..e].iter().take_while(|&&c| c == b' ').count().min(b % 5);
+                        bytes.drain(s..s + n);
+                    }
+                }
+                6 => bytes.truncate(a % (len + 1)),
+                7 if len > 0 => bytes[a % len] ^= 1 << (b % 8),
+                8 => {
+                    let src = seeds[b % seeds.len()].1.as_bytes();
+                    let from = b % (src.len() + 1);
+                    let piece = src[from..(from + a % 300).min(src.len())].to_vec();
+                    let at = a % (len + 1);
+                    bytes.splice(at..at, piece);
+                }
+                _ => {}
+            }
+        }
+        String::from_utf8_lossy(&bytes).into_owned()
+    }
+
+    #[test]
+    fn mutated_files_often_take_the_fast_path() {
+        // The property test below is only as strong as the share of mutated files the fast path
+        // accepts (the others are the serde path's by construction): check that share is large.
+        let seeds = sample_files();
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state as usize
+        };
+        let (mut fast, total) = (0, 600);
+        for _ in 0..total {
+            let file = next() % seeds.len();
+            let edits: Vec<(u8, usize, usize)> = (0..1 + next() % 2)
+                .map(|_| (next() as u8, next(), next()))
+                .collect();
+            if same_on_both_paths(&mutate(&seeds, &seeds[file].1, &edits)) {
+                fast += 1;
+            }
+        }
+        eprintln!("{fast} of {total} mutated files took the fast path");
+        assert!(fast * 3 >= total, "{fast} of {total}");
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 3000,
+            failure_persistence: None,
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+
+        /// Mutated sample files: the fast path, when it accepts one, gives the serde path's tree,
+        /// and `parse` always gives the serde path's tree or located message.
+        #[test]
+        fn mutated_files_give_the_same_result_on_both_paths(
+            file in proptest::prelude::any::<usize>(),
+            edits in proptest::collection::vec(
+                (proptest::prelude::any::<u8>(), proptest::prelude::any::<usize>(), proptest::prelude::any::<usize>()),
+                1..5,
+            ),
+        ) {
+            static SEEDS: std::sync::OnceLock<Vec<(std::path::PathBuf, String)>> = std::sync::OnceLock::new();
+            let seeds = SEEDS.get_or_init(sample_files);
+            let text = mutate(seeds, &seeds[file % seeds.len()].1, &edits);
+            same_on_both_paths(&text);
+        }
     }
 }
