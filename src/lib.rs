@@ -8,6 +8,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod engine;
 pub mod graph;
+#[cfg(feature = "handbook")]
 pub mod handbook;
 pub mod ide;
 pub mod labels;

@@ -4,7 +4,9 @@
 use anyhow::{Context as _, Result, bail};
 use casebook::diagnostic::Severity;
 use casebook::diagnostic::render::{self, Format, RenderOptions};
+#[cfg(feature = "handbook")]
 use casebook::handbook::Notice;
+#[cfg(feature = "handbook")]
 use casebook::handbook::output::name_some;
 use casebook::load::FileKind;
 use casebook::model::Date;
@@ -39,6 +41,7 @@ enum Command {
     /// or inside the catalogue's use-cases/; it replaces a folder only when it is empty or a handbook it built (the
     /// .casebook-handbook file lists what that build wrote). A second build to the same --out
     /// waits for the first.
+    #[cfg_attr(not(feature = "handbook"), command(hide = true))]
     Build {
         /// Where the handbook's HTML lands: a new or empty folder, or a handbook casebook built.
         #[arg(long, default_value = "book/build", value_name = "DIR")]
@@ -139,7 +142,12 @@ pub fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Check(args) => run_check(&cli.catalogue, args),
+        #[cfg(feature = "handbook")]
         Command::Build { out, force, today } => build(&cli.catalogue, out, force, today),
+        #[cfg(not(feature = "handbook"))]
+        Command::Build { .. } => bail!(
+            "this casebook was built without the handbook (cargo feature `handbook`); for `casebook build`, install it with the default features: cargo install --locked casebook"
+        ),
         Command::Stats { format } => stats(&cli.catalogue, format),
         Command::Explain { rule } => explain(rule.as_deref()),
         Command::Graph { use_case, format } => graph(&cli.catalogue, &use_case, format),
@@ -210,6 +218,7 @@ fn repository_relative(root: &Path) -> PathBuf {
     root.to_path_buf()
 }
 
+#[cfg(feature = "handbook")]
 fn build(root: &Path, out: PathBuf, force: bool, today: Option<Date>) -> Result<ExitCode> {
     let today = today.unwrap_or_else(Date::today);
     let checked = check(root, CheckOptions { today })?;
@@ -267,6 +276,7 @@ fn build(root: &Path, out: PathBuf, force: bool, today: Option<Date>) -> Result<
 }
 
 /// Tells what the build wants known, on standard error.
+#[cfg(feature = "handbook")]
 fn print_notice(notice: Notice) {
     match notice {
         Notice::Waiting(out) => eprintln!(

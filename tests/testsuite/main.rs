@@ -2,10 +2,13 @@
 
 mod analysis;
 mod bad_input;
+#[cfg(feature = "handbook")]
 mod build_safety;
 mod cli;
+#[cfg(feature = "handbook")]
 mod e2e;
 mod fuzz;
+#[cfg(feature = "handbook")]
 mod handbook;
 mod numbers;
 mod properties;
