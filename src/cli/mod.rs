@@ -1,9 +1,11 @@
 //! The command line: clap definitions, dispatch, and exit statuses (0 clean, 1 findings at or
 //! above `--fail-on`, 2 the run could not be done). No validation logic lives here.
 
+mod locate;
+
 use anyhow::{Context as _, Result, bail};
-use casebook::diagnostic::Severity;
 use casebook::diagnostic::render::{self, Format, RenderOptions};
+use casebook::diagnostic::{Severity, statistics};
 #[cfg(feature = "handbook")]
 use casebook::handbook::Notice;
 #[cfg(feature = "handbook")]
@@ -13,18 +15,26 @@ use casebook::model::Date;
 use casebook::rules::{self, REGISTRY};
 use casebook::visual::GraphFormat;
 use casebook::{CheckOptions, check, scaffold};
-use clap::{Parser, Subcommand, ValueEnum};
-use std::io::{IsTerminal, Write};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
+#[cfg(feature = "handbook")]
+use std::io::IsTerminal;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// Checks catalogues of service use cases and builds a staff handbook from them.
 #[derive(Parser, Debug)]
-#[command(name = "casebook", version, about)]
+#[command(name = "casebook", version = env!("CASEBOOK_VERSION"), about)]
 struct Cli {
-    /// The catalogue folder (the one with casebook.yaml).
-    #[arg(long, global = true, default_value = "catalogue", value_name = "DIR")]
-    catalogue: PathBuf,
+    /// The catalogue folder (the one with casebook.yaml). Default: the current folder if it holds
+    /// casebook.yaml, else its catalogue/ folder, else the nearest folder above (or its
+    /// catalogue/ folder) that holds one.
+    #[arg(long, global = true, value_name = "DIR")]
+    catalogue: Option<PathBuf>,
+    /// When to colour the output: auto (on a terminal, unless NO_COLOR is set or CLICOLOR=0;
+    /// CLICOLOR_FORCE colours a pipe too), always, never.
+    #[arg(long, global = true, value_enum, default_value = "auto", value_name = "WHEN")]
+    color: ColorWhen,
     #[command(subcommand)]
     command: Command,
 }
@@ -44,6 +54,7 @@ enum Command {
     #[cfg_attr(not(feature = "handbook"), command(hide = true))]
     Build {
         /// Where the handbook's HTML lands: a new or empty folder, or a handbook casebook built.
+        /// Relative to the current folder, wherever the catalogue was found.
         #[arg(long, default_value = "book/build", value_name = "DIR")]
         out: PathBuf,
         /// Move files that casebook did not write (a CNAME, notes) from the previous handbook
@@ -62,7 +73,7 @@ enum Command {
     /// `worst_path_exact: false`), `-` means no end can be reached (JSON: `null`).
     Stats {
         /// Output format.
-        #[arg(long, value_enum, default_value = "table")]
+        #[arg(short, long, value_enum, default_value = "table")]
         format: StatsFormat,
     },
     /// Print a rule's documentation, or list all rules.
@@ -75,7 +86,7 @@ enum Command {
         /// The use case id.
         use_case: String,
         /// The output format.
-        #[arg(long, value_enum, default_value = "dot")]
+        #[arg(short, long, value_enum, default_value = "dot")]
         format: GraphFormat,
     },
     /// Print the JSON Schema of a file kind (the same files as in schemas/).
@@ -91,16 +102,39 @@ enum Command {
         #[arg(long, default_value = "general")]
         domain: String,
     },
+    /// Print the completion script of a shell.
+    ///
+    /// bash: `casebook completions bash > ~/.local/share/bash-completion/completions/casebook`;
+    /// zsh: into a folder of $fpath as `_casebook`; fish: `~/.config/fish/completions/casebook.fish`.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) of casebook, or of one command.
+    ///
+    /// `casebook man | man -l -` reads it; `casebook man > casebook.1` installs it.
+    Man {
+        /// A command, e.g. `check`: its own page (casebook-check).
+        command: Option<String>,
+    },
 }
 
 #[derive(clap::Args, Debug)]
 struct CheckArgs {
     /// Report format.
-    #[arg(long, value_enum, default_value = "human")]
+    #[arg(short, long, value_enum, default_value = "human")]
     format: Format,
-    /// Write the report to this file instead of standard output.
-    #[arg(long, value_name = "FILE")]
+    /// Write the report to this file instead of standard output (`-`: standard output).
+    #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
+    /// Print only the findings: no summary line, and nothing at all when there is none (the
+    /// human format and --statistics; the other formats are whole documents).
+    #[arg(short, long)]
+    quiet: bool,
+    /// Print how many findings each rule made instead of the findings, most frequent first:
+    /// a table, or JSON with --format json.
+    #[arg(long)]
+    statistics: bool,
     /// The lowest severity that makes the exit status 1.
     #[arg(long, value_enum, default_value = "error")]
     fail_on: FailOn,
@@ -113,6 +147,28 @@ struct CheckArgs {
 enum StatsFormat {
     Table,
     Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorWhen {
+    /// Whether to colour what goes to standard output (`to_stdout`) or to a file: `auto` asks
+    /// anstream, which weighs NO_COLOR, CLICOLOR_FORCE, CLICOLOR and whether it is a terminal;
+    /// a file gets colour only with `always`.
+    fn colour(self, to_stdout: bool) -> bool {
+        match self {
+            ColorWhen::Always => true,
+            ColorWhen::Never => false,
+            ColorWhen::Auto => {
+                to_stdout && anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never
+            }
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -140,38 +196,60 @@ pub fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
+    let catalogue = || locate::catalogue(cli.catalogue.as_deref());
     match cli.command {
-        Command::Check(args) => run_check(&cli.catalogue, args),
+        Command::Check(args) => run_check(&catalogue()?, args, cli.color),
         #[cfg(feature = "handbook")]
-        Command::Build { out, force, today } => build(&cli.catalogue, out, force, today),
+        Command::Build { out, force, today } => build(&catalogue()?, out, force, today, cli.color),
         #[cfg(not(feature = "handbook"))]
         Command::Build { .. } => bail!(
             "this casebook was built without the handbook (cargo feature `handbook`); for `casebook build`, install it with the default features: cargo install --locked casebook"
         ),
-        Command::Stats { format } => stats(&cli.catalogue, format),
+        Command::Stats { format } => stats(&catalogue()?, format),
         Command::Explain { rule } => explain(rule.as_deref()),
-        Command::Graph { use_case, format } => graph(&cli.catalogue, &use_case, format),
+        Command::Graph { use_case, format } => graph(&catalogue()?, &use_case, format),
         Command::Schema { kind } => schema(kind.as_deref()),
-        Command::New { use_case, domain } => new_use_case(&cli.catalogue, &use_case, &domain),
+        Command::New { use_case, domain } => new_use_case(&catalogue()?, &use_case, &domain),
+        Command::Completions { shell } => completions(shell),
+        Command::Man { command } => man(command.as_deref()),
     }
 }
 
-fn run_check(root: &Path, args: CheckArgs) -> Result<ExitCode> {
+fn run_check(root: &Path, args: CheckArgs, color: ColorWhen) -> Result<ExitCode> {
+    if args.statistics && !matches!(args.format, Format::Human | Format::Json) {
+        let name = args.format.to_possible_value().map(|v| v.get_name().to_owned());
+        bail!(
+            "--statistics prints a table (--format human) or JSON (--format json), not --format {}",
+            name.unwrap_or_default()
+        );
+    }
     let today = args.today.unwrap_or_else(Date::today);
     let checked = check(root, CheckOptions { today })?;
     let report = &checked.report;
-    let color = args.format == Format::Human
-        && args.output.is_none()
-        && std::io::stdout().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    // `--output -` is standard output, as for most tools that write files.
+    let file = args.output.as_deref().filter(|p| *p != Path::new("-"));
     let options = RenderOptions {
-        color,
+        color: args.format == Format::Human && !args.statistics && color.colour(file.is_none()),
         path_prefix: RenderOptions::prefix_for(&repository_relative(root)),
     };
-    let text = render::render(report, args.format, &options);
+    let text = match (args.statistics, args.format) {
+        (true, Format::Json) => statistics::json(report),
+        (true, _) if args.quiet => statistics::text(report),
+        (true, _) => statistics::text(report) + &render::summary(&report.summary),
+        (false, Format::Human) if args.quiet => {
+            // The summary is the human format's last line, and nothing else: what is left is
+            // the findings, empty when there is none.
+            let text = render::render(report, args.format, &options);
+            let summary = render::summary(&report.summary);
+            text.strip_suffix(summary.as_str())
+                .map(str::to_owned)
+                .unwrap_or(text)
+        }
+        (false, format) => render::render(report, format, &options),
+    };
     // A report that could not be written in full is a run that could not be done (exit 2): CI
     // must not take a lost report (a full disk, /dev/full) for a clean one.
-    match &args.output {
+    match file {
         Some(path) => std::fs::write(path, &text)
             .with_context(|| format!("cannot write the report to {}", path.display()))?,
         None => write_stdout(&text, "the report")?,
@@ -219,7 +297,7 @@ fn repository_relative(root: &Path) -> PathBuf {
 }
 
 #[cfg(feature = "handbook")]
-fn build(root: &Path, out: PathBuf, force: bool, today: Option<Date>) -> Result<ExitCode> {
+fn build(root: &Path, out: PathBuf, force: bool, today: Option<Date>, color: ColorWhen) -> Result<ExitCode> {
     let today = today.unwrap_or_else(Date::today);
     let checked = check(root, CheckOptions { today })?;
     let templates = match &checked.catalogue.settings.templates {
@@ -260,10 +338,8 @@ fn build(root: &Path, out: PathBuf, force: bool, today: Option<Date>) -> Result<
             Ok(ExitCode::SUCCESS)
         }
         Err(casebook::handbook::BuildError::Untrustworthy(n)) => {
-            let color =
-                std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
             write_stdout(
-                &casebook::diagnostic::render::human(&checked.report, color),
+                &casebook::diagnostic::render::human(&checked.report, color.colour(true)),
                 "the report",
             )?;
             eprintln!(
@@ -438,5 +514,50 @@ fn new_use_case(root: &Path, id: &str, domain: &str) -> Result<ExitCode> {
     file.write_all(text.as_bytes())
         .with_context(|| format!("cannot write {}", path.display()))?;
     println!("wrote {}", path.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Prints the completion script of `shell`, generated from the same clap definitions as the
+/// parser, so it can never offer a command or flag that does not exist.
+fn completions(shell: clap_complete::Shell) -> Result<ExitCode> {
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "casebook", &mut script);
+    write_stdout(
+        &String::from_utf8(script).context("the completion script is not UTF-8")?,
+        "the completion script",
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Prints the man page of casebook, or of one of its commands (`casebook-check(1)`, as git names
+/// its pages), generated from the clap definitions.
+fn man(command: Option<&str>) -> Result<ExitCode> {
+    let mut cli = Cli::command();
+    // Gives the commands the global options (--catalogue, --color) for their own pages.
+    cli.build();
+    let page = match command {
+        None => cli,
+        Some(name) => {
+            let Some(sub) = cli.find_subcommand(name).filter(|s| !s.is_hide_set()) else {
+                let names: Vec<&str> = cli
+                    .get_subcommands()
+                    .filter(|s| !s.is_hide_set())
+                    .map(|s| s.get_name())
+                    .collect();
+                bail!("no command `{name}`: choose one of {}", names.join(", "));
+            };
+            // Built, a command is displayed as `casebook-check`, and used as `casebook check`.
+            sub.clone()
+        }
+    };
+    let mut roff = Vec::new();
+    clap_mangen::Man::new(page)
+        .source(format!("casebook {}", env!("CASEBOOK_VERSION")))
+        .render(&mut roff)
+        .context("cannot render the man page")?;
+    write_stdout(
+        &String::from_utf8(roff).context("the man page is not UTF-8")?,
+        "the man page",
+    )?;
     Ok(ExitCode::SUCCESS)
 }

@@ -4,6 +4,7 @@
 
 pub mod fingerprint;
 pub mod render;
+pub mod statistics;
 
 use crate::source::{SourceDb, Span};
 use serde::Serialize;

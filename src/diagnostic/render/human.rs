@@ -9,7 +9,7 @@
 //! under the right character), and C1 controls are replaced here by U+FFFD.
 
 use super::neutralise;
-use crate::diagnostic::{Report, Severity};
+use crate::diagnostic::{Report, Severity, Summary};
 use crate::source::{FileId, SourceDb, SourceFile};
 use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 use std::borrow::Cow;
@@ -109,18 +109,22 @@ pub fn human(report: &Report, color: bool) -> String {
         }
         let _ = writeln!(out, "{}\n", renderer.render(&groups));
     }
-    let s = &report.summary;
+    out.push_str(&summary(&report.summary));
+    out
+}
+
+/// The last line of the human format, `casebook: 3 files, 1 use case: 0 errors, ...`, with its
+/// newline. `check --quiet` leaves it out; `check --statistics` ends with it.
+pub fn summary(s: &Summary) -> String {
     let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
-    let _ = writeln!(
-        out,
-        "casebook: {}, {}: {}, {}, {}",
+    format!(
+        "casebook: {}, {}: {}, {}, {}\n",
         plural(s.files, "file", "files"),
         plural(s.use_cases, "use case", "use cases"),
         plural(s.errors, "error", "errors"),
         plural(s.warnings, "warning", "warnings"),
         plural(s.infos, "info", "infos"),
-    );
-    out
+    )
 }
 
 /// The starts of the lines of each file as annotate-snippets counts them (a final newline does

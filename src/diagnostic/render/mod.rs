@@ -14,7 +14,7 @@ use std::borrow::Cow;
 use std::path::{Component, Path};
 
 pub use github::github;
-pub use human::human;
+pub use human::{human, summary};
 pub use json::json;
 pub use junit::junit;
 pub use sarif::sarif;
