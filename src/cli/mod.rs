@@ -1,6 +1,7 @@
 //! The command line: clap definitions, dispatch, and exit statuses (0 clean, 1 findings at or
 //! above `--fail-on`, 2 the run could not be done). No validation logic lives here.
 
+mod codeowners;
 mod locate;
 
 use anyhow::{Context as _, Result, bail};
@@ -102,6 +103,14 @@ enum Command {
         #[arg(long, default_value = "general")]
         domain: String,
     },
+    /// Print or update the CODEOWNERS lines that ask each use case's owner team to review it.
+    ///
+    /// One line per use case file, `/PATH HANDLE`, from the use case's `owner` and that team's
+    /// `handle:` in organisation.yaml; a use case whose team has no handle gets a comment line
+    /// and a warning. Paths start at the repository root (git is asked where it is, or give
+    /// --path-prefix). casebook owns only the lines from `# BEGIN casebook (generated)` to
+    /// `# END casebook`: with --write, every other line of the file is kept as it is.
+    Codeowners(codeowners::Args),
     /// Print the completion script of a shell.
     ///
     /// bash: `casebook completions bash > ~/.local/share/bash-completion/completions/casebook`;
@@ -210,6 +219,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Graph { use_case, format } => graph(&catalogue()?, &use_case, format),
         Command::Schema { kind } => schema(kind.as_deref()),
         Command::New { use_case, domain } => new_use_case(&catalogue()?, &use_case, &domain),
+        Command::Codeowners(args) => codeowners::run(&catalogue()?, args),
         Command::Completions { shell } => completions(shell),
         Command::Man { command } => man(command.as_deref()),
     }

@@ -139,7 +139,13 @@ fn without_a_catalogue_anywhere_the_error_says_where_it_looked() {
     std::fs::create_dir_all(&here).unwrap();
     // A `catalogue` folder without casebook.yaml is not a catalogue.
     std::fs::create_dir_all(here.join("catalogue/use-cases")).unwrap();
-    for args in [&["check"][..], &["stats"], &["graph", "x"], &["new", "x"]] {
+    for args in [
+        &["check"][..],
+        &["stats"],
+        &["graph", "x"],
+        &["new", "x"],
+        &["codeowners"],
+    ] {
         let (code, stdout, stderr) = run_in(&here, args);
         assert_eq!(code, 2, "{args:?}: {stdout}");
         assert!(stdout.is_empty(), "{args:?}: {stdout}");

@@ -5,6 +5,7 @@ mod bad_input;
 #[cfg(feature = "handbook")]
 mod build_safety;
 mod cli;
+mod codeowners;
 mod conventions;
 #[cfg(feature = "handbook")]
 mod e2e;
