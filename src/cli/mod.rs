@@ -247,13 +247,14 @@ fn run_check(root: &Path, args: CheckArgs, color: ColorWhen) -> Result<ExitCode>
         (true, _) if args.quiet => statistics::text(report),
         (true, _) => statistics::text(report) + &render::summary(&report.summary),
         (false, Format::Human) if args.quiet => {
-            // The summary is the human format's last line, and nothing else: what is left is
-            // the findings, empty when there is none.
-            let text = render::render(report, args.format, &options);
+            // The summary line is the only line of the human format that is not a finding (its
+            // last one): without it, the findings, and nothing when there is none.
+            let mut text = render::render(report, args.format, &options);
             let summary = render::summary(&report.summary);
-            text.strip_suffix(summary.as_str())
-                .map(str::to_owned)
-                .unwrap_or(text)
+            if let Some(at) = text.rfind(summary.as_str()) {
+                text.replace_range(at..at + summary.len(), "");
+            }
+            text
         }
         (false, format) => render::render(report, format, &options),
     };
