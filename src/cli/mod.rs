@@ -212,7 +212,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Build { out, force, today } => build(&catalogue()?, out, force, today, cli.color),
         #[cfg(not(feature = "handbook"))]
         Command::Build { .. } => bail!(
-            "this casebook was built without the handbook (cargo feature `handbook`); for `casebook build`, install it with the default features: cargo install --locked casebook"
+            "this casebook was built without the handbook (cargo feature `handbook`); for `casebook build`, install it with the default features (`cargo install --locked` without --no-default-features)"
         ),
         Command::Stats { format } => stats(&catalogue()?, format),
         Command::Explain { rule } => explain(rule.as_deref()),
