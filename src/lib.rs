@@ -4,11 +4,13 @@
 //! Data flows one way: files -> [`load`] -> [`model`] -> [`graph`] facts -> [`rules`] ->
 //! [`diagnostic`] -> renderers. [`engine::check`] runs the whole pipeline.
 
+pub mod codeowners;
 pub mod config;
 pub mod diagnostic;
 pub mod diff;
 pub mod engine;
 pub mod graph;
+#[cfg(feature = "handbook")]
 pub mod handbook;
 pub mod ide;
 pub mod init;

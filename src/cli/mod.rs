@@ -1,18 +1,25 @@
 //! The command line: clap definitions, dispatch, and exit statuses (0 clean, 1 findings at or
 //! above `--fail-on`, 2 the run could not be done). No validation logic lives here.
 
+mod codeowners;
+mod locate;
+
 use anyhow::{Context as _, Result, bail};
-use casebook::diagnostic::Severity;
 use casebook::diagnostic::render::{self, Format};
+use casebook::diagnostic::{Severity, statistics};
+#[cfg(feature = "handbook")]
 use casebook::handbook::Notice;
+#[cfg(feature = "handbook")]
 use casebook::handbook::output::name_some;
 use casebook::load::FileKind;
 use casebook::model::Date;
 use casebook::rules::{self, REGISTRY};
 use casebook::visual::GraphFormat;
 use casebook::{CheckOptions, check, scaffold};
-use clap::{Parser, Subcommand, ValueEnum};
-use std::io::{IsTerminal, Write};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
+#[cfg(feature = "handbook")]
+use std::io::IsTerminal;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -21,11 +28,17 @@ mod diff;
 
 /// Checks catalogues of service use cases and builds a staff handbook from them.
 #[derive(Parser, Debug)]
-#[command(name = "casebook", version, about)]
+#[command(name = "casebook", version = env!("CASEBOOK_VERSION"), about)]
 struct Cli {
-    /// The catalogue folder (the one with casebook.yaml).
-    #[arg(long, global = true, default_value = "catalogue", value_name = "DIR")]
-    catalogue: PathBuf,
+    /// The catalogue folder (the one with casebook.yaml). Default: the current folder if it holds
+    /// casebook.yaml, else its catalogue/ folder, else the nearest folder above (or its
+    /// catalogue/ folder) that holds one.
+    #[arg(long, global = true, value_name = "DIR")]
+    catalogue: Option<PathBuf>,
+    /// When to colour the output: auto (on a terminal, unless NO_COLOR is set or CLICOLOR=0;
+    /// CLICOLOR_FORCE colours a pipe too), always, never.
+    #[arg(long, global = true, value_enum, default_value = "auto", value_name = "WHEN")]
+    color: ColorWhen,
     #[command(subcommand)]
     command: Command,
 }
@@ -48,8 +61,10 @@ enum Command {
     /// or inside the catalogue's use-cases/; it replaces a folder only when it is empty or a handbook it built (the
     /// .casebook-handbook file lists what that build wrote). A second build to the same --out
     /// waits for the first.
+    #[cfg_attr(not(feature = "handbook"), command(hide = true))]
     Build {
         /// Where the handbook's HTML lands: a new or empty folder, or a handbook casebook built.
+        /// Relative to the current folder, wherever the catalogue was found.
         #[arg(long, default_value = "book/build", value_name = "DIR")]
         out: PathBuf,
         /// Move files that casebook did not write (a CNAME, notes) from the previous handbook
@@ -68,7 +83,7 @@ enum Command {
     /// `worst_path_exact: false`), `-` means no end can be reached (JSON: `null`).
     Stats {
         /// Output format.
-        #[arg(long, value_enum, default_value = "table")]
+        #[arg(short, long, value_enum, default_value = "table")]
         format: StatsFormat,
     },
     /// Print a rule's documentation, or list all rules.
@@ -81,7 +96,7 @@ enum Command {
         /// The use case id.
         use_case: String,
         /// The output format.
-        #[arg(long, value_enum, default_value = "dot")]
+        #[arg(short, long, value_enum, default_value = "dot")]
         format: GraphFormat,
     },
     /// Print the JSON Schema of a file kind (the same files as in schemas/).
@@ -125,16 +140,47 @@ enum Command {
     /// it is on disk. Reports use cases added, removed and changed, handoffs added and removed,
     /// metrics before and after, findings introduced and fixed, and the teams and owners to ask.
     Diff(diff::DiffArgs),
+    /// Print or update the CODEOWNERS lines that ask each use case's owner team to review it.
+    ///
+    /// One line per use case file, `/PATH HANDLE`, from the use case's `owner` and that team's
+    /// `handle:` in organisation.yaml; a use case whose team has no handle gets a comment line
+    /// and a warning. Paths start at the repository root (git is asked where it is, or give
+    /// --path-prefix). casebook owns only the lines from `# BEGIN casebook (generated)` to
+    /// `# END casebook`: with --write, every other line of the file is kept as it is.
+    Codeowners(codeowners::Args),
+    /// Print the completion script of a shell.
+    ///
+    /// bash: `casebook completions bash > ~/.local/share/bash-completion/completions/casebook`;
+    /// zsh: into a folder of $fpath as `_casebook`; fish: `~/.config/fish/completions/casebook.fish`.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) of casebook, or of one command.
+    ///
+    /// `casebook man | man -l -` reads it; `casebook man > casebook.1` installs it.
+    Man {
+        /// A command, e.g. `check`: its own page (casebook-check).
+        command: Option<String>,
+    },
 }
 
 #[derive(clap::Args, Debug)]
 struct CheckArgs {
     /// Report format.
-    #[arg(long, value_enum, default_value = "human")]
+    #[arg(short, long, value_enum, default_value = "human")]
     format: Format,
-    /// Write the report to this file instead of standard output.
-    #[arg(long, value_name = "FILE")]
+    /// Write the report to this file instead of standard output (`-`: standard output).
+    #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
+    /// Print only the findings: no summary line, and nothing at all when there is none (the
+    /// human format and --statistics; the other formats are whole documents).
+    #[arg(short, long)]
+    quiet: bool,
+    /// Print how many findings each rule made instead of the findings, most frequent first:
+    /// a table, or JSON with --format json.
+    #[arg(long)]
+    statistics: bool,
     /// The lowest severity that makes the exit status 1 (and fails a junit test case).
     #[arg(long, value_enum, default_value = "error")]
     fail_on: FailOn,
@@ -162,6 +208,28 @@ enum StatsFormat {
     Json,
 }
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorWhen {
+    /// Whether to colour what goes to standard output (`to_stdout`) or to a file: `auto` asks
+    /// anstream, which weighs NO_COLOR, CLICOLOR_FORCE, CLICOLOR and whether it is a terminal;
+    /// a file gets colour only with `always`.
+    fn colour(self, to_stdout: bool) -> bool {
+        match self {
+            ColorWhen::Always => true,
+            ColorWhen::Never => false,
+            ColorWhen::Auto => {
+                to_stdout && anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never
+            }
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, ValueEnum)]
 enum FailOn {
     Error,
@@ -187,20 +255,46 @@ pub fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
+    let catalogue = || locate::catalogue(cli.catalogue.as_deref());
     match cli.command {
-        Command::Check(args) => run_check(&cli.catalogue, args),
-        Command::Build { out, force, today } => build(&cli.catalogue, out, force, today),
-        Command::Stats { format } => stats(&cli.catalogue, format),
+        Command::Check(args) => run_check(&catalogue()?, args, cli.color),
+        #[cfg(feature = "handbook")]
+        Command::Build { out, force, today } => build(&catalogue()?, out, force, today, cli.color),
+        #[cfg(not(feature = "handbook"))]
+        Command::Build { .. } => bail!(
+            "this casebook was built without the handbook (cargo feature `handbook`); for `casebook build`, install it with the default features (`cargo install --locked` without --no-default-features)"
+        ),
+        Command::Stats { format } => stats(&catalogue()?, format),
         Command::Explain { rule } => explain(rule.as_deref()),
-        Command::Graph { use_case, format } => graph(&cli.catalogue, &use_case, format),
+        Command::Graph { use_case, format } => graph(&catalogue()?, &use_case, format),
         Command::Schema { kind } => schema(kind.as_deref()),
-        Command::Init { dir, workspace } => init(dir.unwrap_or(cli.catalogue), workspace),
-        Command::New { use_case, domain } => new_use_case(&cli.catalogue, &use_case, &domain),
-        Command::Diff(args) => diff::run(&cli.catalogue, args),
+        Command::Init { dir, workspace } => init(
+            dir.or(cli.catalogue)
+                .or_else(|| locate::catalogue(None).ok())
+                .unwrap_or_else(|| PathBuf::from("catalogue")),
+            workspace,
+        ),
+        Command::New { use_case, domain } => new_use_case(&catalogue()?, &use_case, &domain),
+        // In folder mode (two folders given) the catalogue is not needed: diff says so itself
+        // when a git revision is asked for and no catalogue is found.
+        Command::Diff(args) => diff::run(
+            &catalogue().unwrap_or_else(|_| cli.catalogue.clone().unwrap_or_else(|| PathBuf::from("catalogue"))),
+            args,
+        ),
+        Command::Codeowners(args) => codeowners::run(&catalogue()?, args),
+        Command::Completions { shell } => completions(shell),
+        Command::Man { command } => man(command.as_deref()),
     }
 }
 
-fn run_check(root: &Path, args: CheckArgs) -> Result<ExitCode> {
+fn run_check(root: &Path, args: CheckArgs, color: ColorWhen) -> Result<ExitCode> {
+    if args.statistics && !matches!(args.format, Format::Human | Format::Json) {
+        let name = args.format.to_possible_value().map(|v| v.get_name().to_owned());
+        bail!(
+            "--statistics prints a table (--format human) or JSON (--format json), not --format {}",
+            name.unwrap_or_default()
+        );
+    }
     let today = args.today.unwrap_or_else(Date::today);
     let mut checked = check(root, CheckOptions { today })?;
     ci::baselines(
@@ -209,10 +303,8 @@ fn run_check(root: &Path, args: CheckArgs) -> Result<ExitCode> {
         args.baseline.as_deref(),
     )?;
     let report = &checked.report;
-    let color = args.format == Format::Human
-        && args.output.is_none()
-        && std::io::stdout().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    // `--output -` is standard output, as for most tools that write files.
+    let file = args.output.as_deref().filter(|p| *p != Path::new("-"));
     let threshold = match args.fail_on {
         FailOn::Error => Some(Severity::Error),
         FailOn::Warning => Some(Severity::Warning),
@@ -223,15 +315,30 @@ fn run_check(root: &Path, args: CheckArgs) -> Result<ExitCode> {
         &checked,
         root,
         args.format,
-        color,
+        args.format == Format::Human && !args.statistics && color.colour(file.is_none()),
         args.path_prefix.as_deref(),
         threshold,
     )?;
-    let text = render::render(report, args.format, &options);
+    let text = match (args.statistics, args.format) {
+        (true, Format::Json) => statistics::json(report),
+        (true, _) if args.quiet => statistics::text(report),
+        (true, _) => statistics::text(report) + &render::summary(&report.summary, report.baselined),
+        (false, Format::Human) if args.quiet => {
+            // The summary line is the only line of the human format that is not a finding (its
+            // last one): without it, the findings, and nothing when there is none.
+            let mut text = render::render(report, args.format, &options);
+            let summary = render::summary(&report.summary, report.baselined);
+            if let Some(at) = text.rfind(summary.as_str()) {
+                text.replace_range(at..at + summary.len(), "");
+            }
+            text
+        }
+        (false, format) => render::render(report, format, &options),
+    };
     ci::step_summary(&checked, args.format, &options)?;
     // A report that could not be written in full is a run that could not be done (exit 2): CI
     // must not take a lost report (a full disk, /dev/full) for a clean one.
-    match &args.output {
+    match file {
         Some(path) => std::fs::write(path, &text)
             .with_context(|| format!("cannot write the report to {}", path.display()))?,
         None => write_stdout(&text, "the report")?,
@@ -258,7 +365,8 @@ fn write_stdout(text: &str, what: &str) -> Result<()> {
     }
 }
 
-fn build(root: &Path, out: PathBuf, force: bool, today: Option<Date>) -> Result<ExitCode> {
+#[cfg(feature = "handbook")]
+fn build(root: &Path, out: PathBuf, force: bool, today: Option<Date>, color: ColorWhen) -> Result<ExitCode> {
     let today = today.unwrap_or_else(Date::today);
     let checked = check(root, CheckOptions { today })?;
     let templates = match &checked.catalogue.settings.templates {
@@ -299,10 +407,8 @@ fn build(root: &Path, out: PathBuf, force: bool, today: Option<Date>) -> Result<
             Ok(ExitCode::SUCCESS)
         }
         Err(casebook::handbook::BuildError::Untrustworthy(n)) => {
-            let color =
-                std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
             let options = render::RenderOptions {
-                color,
+                color: color.colour(true),
                 display_prefix: std::env::current_dir()
                     .map(|cwd| casebook::paths::display_prefix(root, &cwd))
                     .unwrap_or_default(),
@@ -322,6 +428,7 @@ fn build(root: &Path, out: PathBuf, force: bool, today: Option<Date>) -> Result<
 }
 
 /// Tells what the build wants known, on standard error.
+#[cfg(feature = "handbook")]
 fn print_notice(notice: Notice) {
     match notice {
         Notice::Waiting(out) => eprintln!(
@@ -494,5 +601,50 @@ fn new_use_case(root: &Path, id: &str, domain: &str) -> Result<ExitCode> {
     file.write_all(text.as_bytes())
         .with_context(|| format!("cannot write {}", path.display()))?;
     println!("wrote {}", path.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Prints the completion script of `shell`, generated from the same clap definitions as the
+/// parser, so it can never offer a command or flag that does not exist.
+fn completions(shell: clap_complete::Shell) -> Result<ExitCode> {
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "casebook", &mut script);
+    write_stdout(
+        &String::from_utf8(script).context("the completion script is not UTF-8")?,
+        "the completion script",
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Prints the man page of casebook, or of one of its commands (`casebook-check(1)`, as git names
+/// its pages), generated from the clap definitions.
+fn man(command: Option<&str>) -> Result<ExitCode> {
+    let mut cli = Cli::command();
+    // Gives the commands the global options (--catalogue, --color) for their own pages.
+    cli.build();
+    let page = match command {
+        None => cli,
+        Some(name) => {
+            let Some(sub) = cli.find_subcommand(name).filter(|s| !s.is_hide_set()) else {
+                let names: Vec<&str> = cli
+                    .get_subcommands()
+                    .filter(|s| !s.is_hide_set())
+                    .map(|s| s.get_name())
+                    .collect();
+                bail!("no command `{name}`: choose one of {}", names.join(", "));
+            };
+            // Built, a command is displayed as `casebook-check`, and used as `casebook check`.
+            sub.clone()
+        }
+    };
+    let mut roff = Vec::new();
+    clap_mangen::Man::new(page)
+        .source(format!("casebook {}", env!("CASEBOOK_VERSION")))
+        .render(&mut roff)
+        .context("cannot render the man page")?;
+    write_stdout(
+        &String::from_utf8(roff).context("the man page is not UTF-8")?,
+        "the man page",
+    )?;
     Ok(ExitCode::SUCCESS)
 }

@@ -5,6 +5,7 @@
 pub mod baseline;
 pub mod fingerprint;
 pub mod render;
+pub mod statistics;
 
 use crate::source::{SourceDb, Span};
 use serde::Serialize;

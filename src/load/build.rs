@@ -199,6 +199,8 @@ impl Builder {
                         .and_then(Lane::parse)
                         .unwrap_or(Lane::Backstage),
                     automated: self.flag(team, "automated").is_some(),
+                    // A handle the schema rejected is left out: it would reach CODEOWNERS.
+                    handle: self.text(team, "handle").filter(|h| crate::model::is_handle(h)),
                 });
             }
         }

@@ -88,6 +88,41 @@ pub struct Team {
     pub lane: Lane,
     /// A bot or self-service system.
     pub automated: bool,
+    /// Who reviews its changes on the code host (`@org/team`, `@user` or an e-mail), for
+    /// `casebook codeowners`; only a value [`is_handle`] accepts.
+    pub handle: Option<String>,
+}
+
+/// The longest `handle:` the organisation schema accepts.
+pub const HANDLE_MAX_LEN: usize = 100;
+
+/// Whether `s` is a code owner as the organisation schema's `handle` pattern allows it: `@user`,
+/// `@org/team` (GitLab: `@group/subgroup/...`), parts of letters, digits, `_`, `.` and `-`
+/// starting with a letter, digit or `_`; or an e-mail address. Nothing else can reach a
+/// CODEOWNERS line, so no value can add a pattern or an owner of its own.
+pub fn is_handle(s: &str) -> bool {
+    let word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let part =
+        |p: &str| p.chars().next().is_some_and(word) && p.chars().all(|c| word(c) || c == '.' || c == '-');
+    if s.len() > HANDLE_MAX_LEN {
+        return false;
+    }
+    if let Some(name) = s.strip_prefix('@') {
+        return name.split('/').all(part);
+    }
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
+    let tld = domain.rsplit_once('.').map_or("", |(_, tld)| tld);
+    !local.is_empty()
+        && local
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._%+-".contains(c))
+        && domain
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
+        && tld.len() >= 2
+        && tld.chars().all(|c| c.is_ascii_alphabetic())
 }
 
 /// A system where information is recorded.

@@ -2,13 +2,18 @@
 
 mod analysis;
 mod bad_input;
+#[cfg(feature = "handbook")]
 mod build_safety;
 mod ci;
 mod cli;
+mod codeowners;
+mod conventions;
 mod diff;
+#[cfg(feature = "handbook")]
 mod e2e;
 mod editor_setup;
 mod fuzz;
+#[cfg(feature = "handbook")]
 mod handbook;
 mod numbers;
 mod properties;

@@ -265,7 +265,7 @@ fn templates_finding(run: &Run) -> &Finding {
     f
 }
 
-#[cfg(unix)]
+#[cfg(all(unix, feature = "handbook"))]
 #[test]
 fn a_template_linked_to_a_file_outside_is_refused_and_never_published() {
     let laid = catalogue();
@@ -308,6 +308,7 @@ fn a_template_linked_to_a_file_outside_is_refused_and_never_published() {
 }
 
 /// Every regular file below `dir`.
+#[cfg(all(unix, feature = "handbook"))]
 fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
@@ -325,7 +326,7 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
     out
 }
 
-#[cfg(unix)]
+#[cfg(all(unix, feature = "handbook"))]
 #[test]
 fn a_templates_folder_that_is_a_link_is_refused() {
     let laid = catalogue();
@@ -470,7 +471,7 @@ fn an_empty_use_cases_folder_is_an_error() {
     run.the("stray-file", "use-cases/billing/notes.txt");
 }
 
-#[cfg(unix)]
+#[cfg(all(unix, feature = "handbook"))]
 #[test]
 fn a_named_pipe_in_the_templates_folder_is_refused_and_does_not_block() {
     let laid = catalogue();

@@ -9,7 +9,7 @@
 //! under the right character), and C1 controls are replaced here by U+FFFD.
 
 use super::neutralise;
-use crate::diagnostic::{Report, Severity};
+use crate::diagnostic::{Report, Severity, Summary};
 use crate::source::{FileId, SourceDb, SourceFile};
 use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 use std::borrow::Cow;
@@ -118,25 +118,29 @@ pub(crate) fn human_at(report: &Report, color: bool, prefix: &str) -> String {
         }
         let _ = writeln!(out, "{}\n", renderer.render(&groups));
     }
-    let s = &report.summary;
+    out.push_str(&summary(&report.summary, report.baselined));
+    out
+}
+
+/// The last line of the human format, `casebook: 3 files, 1 use case: 0 errors, ...`, with its
+/// newline. `check --quiet` leaves it out; `check --statistics` ends with it.
+pub fn summary(s: &Summary, baselined: usize) -> String {
     let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
-    let _ = writeln!(
-        out,
-        "casebook: {}, {}: {}, {}, {}{}",
+    format!(
+        "casebook: {}, {}: {}, {}, {}{}\n",
         plural(s.files, "file", "files"),
         plural(s.use_cases, "use case", "use cases"),
         plural(s.errors, "error", "errors"),
         plural(s.warnings, "warning", "warnings"),
         plural(s.infos, "info", "infos"),
-        match report.baselined {
+        match baselined {
             0 => String::new(),
             n => format!(
                 " ({} in the baseline not shown)",
                 plural(n, "finding", "findings")
             ),
         },
-    );
-    out
+    )
 }
 
 /// The starts of the lines of each file as annotate-snippets counts them (a final newline does

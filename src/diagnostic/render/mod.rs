@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 use std::path::{Component, Path};
 
 pub use github::{ANNOTATIONS_PER_KIND, github, github_summary};
-pub use human::human;
+pub use human::{human, summary};
 pub use json::json;
 pub use junit::junit;
 pub use sarif::{help_uris, sarif};
