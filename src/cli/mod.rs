@@ -278,7 +278,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
         // In folder mode (two folders given) the catalogue is not needed: diff says so itself
         // when a git revision is asked for and no catalogue is found.
         Command::Diff(args) => diff::run(
-            &catalogue().unwrap_or_else(|_| cli.catalogue.clone().unwrap_or_else(|| PathBuf::from("catalogue"))),
+            &catalogue().unwrap_or_else(|_| {
+                cli.catalogue
+                    .clone()
+                    .unwrap_or_else(|| PathBuf::from("catalogue"))
+            }),
             args,
         ),
         Command::Codeowners(args) => codeowners::run(&catalogue()?, args),
