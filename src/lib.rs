@@ -12,6 +12,7 @@ pub mod handbook;
 pub mod ide;
 pub mod labels;
 pub mod load;
+pub mod lsp;
 pub mod markup;
 pub mod metrics;
 pub mod model;

@@ -80,6 +80,20 @@ enum Command {
         /// casebook, organisation, channels, information or use-case.
         kind: Option<String>,
     },
+    /// Run the language server on standard input and output (for editors).
+    ///
+    /// Speaks the Language Server Protocol: live findings of every rule as you type (on the
+    /// unsaved text of open files plus the files on disk), completion of ids, hover, go to
+    /// definition, find references, rename across files, quick fixes, document outline and
+    /// inlay hints. Each file belongs to the catalogue of the nearest folder above it that holds
+    /// casebook.yaml, so one editor can work on several catalogues; --catalogue is not used.
+    /// Started by the editor, not by hand. Exit status 0 after the client's shutdown and exit.
+    Lsp {
+        /// Accepted for clients that pass it (e.g. VS Code's); standard input and output are
+        /// the only transport.
+        #[arg(long)]
+        stdio: bool,
+    },
     /// Write a valid starting file for a new use case.
     New {
         /// The new use case's id (a slug).
@@ -145,6 +159,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Graph { use_case, format } => graph(&cli.catalogue, &use_case, format),
         Command::Schema { kind } => schema(kind.as_deref()),
         Command::New { use_case, domain } => new_use_case(&cli.catalogue, &use_case, &domain),
+        Command::Lsp { stdio: _ } => Ok(ExitCode::from(casebook::lsp::run_stdio())),
     }
 }
 

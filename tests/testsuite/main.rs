@@ -7,6 +7,7 @@ mod cli;
 mod e2e;
 mod fuzz;
 mod handbook;
+mod lsp;
 mod numbers;
 mod properties;
 mod render;
