@@ -20,7 +20,7 @@ use crate::source::{
 use build::Builder;
 use rayon::prelude::*;
 pub use schema::FileKind;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Component, Path, PathBuf};
 use yaml::Node;
 
@@ -90,6 +90,71 @@ impl Overlay {
     }
 }
 
+/// What each file gave at the previous load of a catalogue, to skip reading and parsing the
+/// files that did not change since (`casebook lsp` checks the whole catalogue at every
+/// keystroke; parsing is most of a check). A file is taken from the cache only when it has the
+/// same path, the same file id (no file added or removed before it) and the same identity: the
+/// same overlay text, or, on disk, a regular file with the same size, modification and change
+/// times, inode and device (`lstat`, before reading, so a file written during a load is read
+/// again at the next). Anything else (a link, a stray file) is read as without a cache.
+#[derive(Default)]
+pub struct LoadCache {
+    files: HashMap<String, Cached>,
+}
+
+impl LoadCache {
+    /// An empty cache.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
+struct Cached {
+    file: FileId,
+    identity: Identity,
+    result: FileResult,
+}
+
+#[derive(Clone, PartialEq)]
+enum Identity {
+    /// An editor's text.
+    Text(String),
+    /// A regular file on disk: size, modification time, and where supported the change time,
+    /// inode and device.
+    Disk {
+        len: u64,
+        modified: Option<std::time::SystemTime>,
+        unix: Option<(i64, i64, u64, u64)>,
+    },
+}
+
+impl Identity {
+    fn of(found: &Found) -> Option<Identity> {
+        if found.stray.is_some() {
+            return None;
+        }
+        if let Some(text) = &found.text {
+            return Some(Identity::Text(text.clone()));
+        }
+        let meta = found.disk_path.symlink_metadata().ok()?;
+        if !meta.is_file() {
+            return None;
+        }
+        #[cfg(unix)]
+        let unix = {
+            use std::os::unix::fs::MetadataExt;
+            Some((meta.ctime(), meta.ctime_nsec(), meta.ino(), meta.dev()))
+        };
+        #[cfg(not(unix))]
+        let unix = None;
+        Some(Identity::Disk {
+            len: meta.len(),
+            modified: meta.modified().ok(),
+            unix,
+        })
+    }
+}
+
 /// The deepest folder level read under use-cases/.
 const MAX_FOLDER_DEPTH: usize = 16;
 
@@ -103,12 +168,14 @@ struct Found {
     text: Option<String>,
 }
 
+#[derive(Clone)]
 enum Parsed {
     Config(Node),
     UseCase(Box<UseCase>),
     Nothing,
 }
 
+#[derive(Clone)]
 struct FileResult {
     source: SourceFile,
     kind: Option<FileKind>,
@@ -118,12 +185,13 @@ struct FileResult {
 
 /// Loads the catalogue in `root`.
 pub fn load(root: &Path) -> Result<Loaded, LoadError> {
-    load_with(root, &Overlay::new())
+    load_with(root, &Overlay::new(), None)
 }
 
 /// Loads the catalogue in `root`, reading the texts of `overlay` instead of the files of the
-/// same path (see [`Overlay`]).
-pub fn load_with(root: &Path, overlay: &Overlay) -> Result<Loaded, LoadError> {
+/// same path (see [`Overlay`]), and, with a cache, taking from it the files that did not change
+/// since the previous load with that cache (see [`LoadCache`]; the result is the same).
+pub fn load_with(root: &Path, overlay: &Overlay, cache: Option<&mut LoadCache>) -> Result<Loaded, LoadError> {
     // Whatever stands there (a link, a pipe) makes the folder a catalogue; reading it reports it.
     if root.join("casebook.yaml").symlink_metadata().is_err() && overlay.get("casebook.yaml").is_none() {
         return Err(LoadError::NotACatalogue(root.display().to_string()));
@@ -135,11 +203,44 @@ pub fn load_with(root: &Path, overlay: &Overlay) -> Result<Loaded, LoadError> {
             other => other,
         };
     }
-    let results: Vec<FileResult> = found
-        .into_par_iter()
-        .enumerate()
-        .map(|(i, f)| read_one(FileId(i as u32), f))
-        .collect();
+    let results: Vec<FileResult> = match cache {
+        None => found
+            .into_par_iter()
+            .enumerate()
+            .map(|(i, f)| read_one(FileId(i as u32), f))
+            .collect(),
+        Some(cache) => {
+            let previous = &cache.files;
+            let read: Vec<(FileResult, Option<Identity>)> = found
+                .into_par_iter()
+                .enumerate()
+                .map(|(i, f)| {
+                    let file = FileId(i as u32);
+                    let identity = Identity::of(&f);
+                    match (previous.get(&f.rel_path), &identity) {
+                        (Some(c), Some(id)) if c.file == file && c.identity == *id => {
+                            (c.result.clone(), identity)
+                        }
+                        _ => (read_one(file, f), identity),
+                    }
+                })
+                .collect();
+            cache.files = read
+                .iter()
+                .enumerate()
+                .filter_map(|(i, (result, identity))| {
+                    let identity = identity.as_ref()?;
+                    let cached = Cached {
+                        file: FileId(i as u32),
+                        identity: identity.clone(),
+                        result: result.clone(),
+                    };
+                    Some((result.source.rel_path.clone(), cached))
+                })
+                .collect();
+            read.into_iter().map(|(r, _)| r).collect()
+        }
+    };
 
     let mut sources = SourceDb::default();
     let mut diagnostics = Vec::new();
@@ -740,9 +841,59 @@ mod tests {
     fn an_empty_overlay_reads_what_load_reads() {
         let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("catalogue");
         let plain = load(&sample).unwrap();
-        let with = load_with(&sample, &Overlay::new()).unwrap();
+        let with = load_with(&sample, &Overlay::new(), None).unwrap();
         assert_eq!(files(&plain), files(&with));
         assert_eq!(plain.diagnostics, with.diagnostics);
+    }
+
+    #[test]
+    fn a_load_with_a_cache_reads_what_a_load_without_one_reads() {
+        let (dir, use_case) = catalogue();
+        let root = dir.path();
+        let mut cache = LoadCache::new();
+        let mut overlay = Overlay::new();
+        let same = |overlay: &Overlay, cache: &mut LoadCache| {
+            let cached = load_with(root, overlay, Some(cache)).unwrap();
+            let fresh = load_with(root, overlay, None).unwrap();
+            assert_eq!(files(&cached), files(&fresh));
+            assert_eq!(cached.diagnostics, fresh.diagnostics);
+            let ids = |l: &Loaded| {
+                l.catalogue
+                    .use_cases
+                    .iter()
+                    .map(|u| (u.id.value.clone(), u.file))
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(ids(&cached), ids(&fresh));
+            cached
+        };
+        same(&overlay, &mut cache);
+        same(&overlay, &mut cache);
+        // A file written on disk (same size: only its times tell).
+        let path = root.join("use-cases/billing/invoice-dispute.yaml");
+        let edited = use_case.replace("actor: contact-centre", "actor: contact-centrX");
+        std::fs::write(&path, &edited).unwrap();
+        let loaded = same(&overlay, &mut cache);
+        assert!(files(&loaded).iter().any(|(_, t)| t == &edited));
+        // An overlay text, then another.
+        overlay.insert("use-cases/billing/invoice-dispute.yaml", "id: [".to_owned());
+        assert_eq!(rules(&same(&overlay, &mut cache)).len(), 1);
+        overlay.insert("use-cases/billing/invoice-dispute.yaml", use_case.clone());
+        assert!(rules(&same(&overlay, &mut cache)).is_empty());
+        // A file added before the others shifts every file id after it.
+        overlay.insert(
+            "use-cases/a/first.yaml",
+            use_case.replace("id: invoice-dispute", "id: first"),
+        );
+        same(&overlay, &mut cache);
+        // A file replaced by a link is read (and refused) again.
+        #[cfg(unix)]
+        {
+            std::fs::remove_file(&path).unwrap();
+            std::os::unix::fs::symlink(root.join("casebook.yaml"), &path).unwrap();
+            let loaded = same(&Overlay::new(), &mut cache);
+            assert!(rules(&loaded).iter().any(|(r, _)| *r == "stray-file"));
+        }
     }
 
     #[test]
@@ -751,7 +902,7 @@ mod tests {
         let mut overlay = Overlay::new();
         let edited = use_case.replace("actor: contact-centre", "actor: [unclosed");
         overlay.insert("use-cases/billing/invoice-dispute.yaml", edited.clone());
-        let loaded = load_with(dir.path(), &overlay).unwrap();
+        let loaded = load_with(dir.path(), &overlay, None).unwrap();
         let file = loaded
             .sources
             .iter()
@@ -789,7 +940,7 @@ mod tests {
         ] {
             overlay.insert(ignored, "id: nope\n");
         }
-        let loaded = load_with(dir.path(), &overlay).unwrap();
+        let loaded = load_with(dir.path(), &overlay, None).unwrap();
         let paths: Vec<String> = files(&loaded).into_iter().map(|(p, _)| p).collect();
         assert_eq!(
             paths,
@@ -823,11 +974,11 @@ mod tests {
         let mut overlay = Overlay::new();
         overlay.insert("casebook.yaml", config);
         // Without a use case: the catalogue's own finding, as on disk.
-        let loaded = load_with(dir.path(), &overlay).unwrap();
+        let loaded = load_with(dir.path(), &overlay, None).unwrap();
         assert_eq!(rules(&loaded), [("schema", "casebook.yaml".to_owned())]);
         // A first use case, not saved, in a folder not created yet.
         overlay.insert("use-cases/billing/invoice-dispute.yaml", use_case);
-        let loaded = load_with(dir.path(), &overlay).unwrap();
+        let loaded = load_with(dir.path(), &overlay, None).unwrap();
         assert!(rules(&loaded).is_empty(), "{:?}", rules(&loaded));
         assert_eq!(loaded.catalogue.use_cases.len(), 1);
     }
@@ -838,7 +989,7 @@ mod tests {
         let mut overlay = Overlay::new();
         let huge = format!("id: x\ntitle: {}\n", "a".repeat(yaml::MAX_FILE_BYTES as usize));
         overlay.insert("use-cases/billing/invoice-dispute.yaml", huge);
-        let loaded = load_with(dir.path(), &overlay).unwrap();
+        let loaded = load_with(dir.path(), &overlay, None).unwrap();
         let d = loaded
             .diagnostics
             .iter()
@@ -860,7 +1011,7 @@ mod tests {
         let mut overlay = Overlay::new();
         overlay.insert("use-cases/billing/invoice-dispute.yaml", use_case.clone());
         overlay.insert("use-cases/linked/new.yaml", use_case);
-        let loaded = load_with(dir.path(), &overlay).unwrap();
+        let loaded = load_with(dir.path(), &overlay, None).unwrap();
         // Both links are reported as on disk; neither text is read, so no use case is left.
         assert_eq!(
             rules(&loaded),

@@ -27,7 +27,7 @@ mod handlers;
 pub mod transport;
 
 use crate::engine::{CheckOptions, Checked, check_with};
-use crate::load::Overlay;
+use crate::load::{LoadCache, Overlay};
 use crate::model::Date;
 use crate::source::{FileId, Span, relative_path};
 use convert::{Encoding, LineIndex, path_of, uri_of};
@@ -61,6 +61,8 @@ struct CatalogueState {
     published: HashMap<Uri, Vec<lsp_types::Diagnostic>>,
     /// Checked since the diagnostics were last published.
     unpublished: bool,
+    /// The files of the last check, reused for those that did not change.
+    cache: LoadCache,
 }
 
 /// The session.
@@ -318,15 +320,21 @@ impl Server {
         }
         let overlay = self.overlay(root);
         let options = CheckOptions { today: Date::today() };
-        let result = match catch_unwind(AssertUnwindSafe(|| check_with(root, &overlay, options))) {
+        let state = self.catalogues.entry(root.to_path_buf()).or_default();
+        let cache = &mut state.cache;
+        let result = match catch_unwind(AssertUnwindSafe(|| {
+            check_with(root, &overlay, Some(cache), options)
+        })) {
             Ok(Ok(checked)) => Ok(checked),
             Ok(Err(e)) => Err(error_chain(&e)),
-            Err(why) => Err(format!(
-                "casebook could not check this catalogue (an internal error: {}); please report it",
-                panic_text(&why)
-            )),
+            Err(why) => {
+                state.cache = LoadCache::new();
+                Err(format!(
+                    "casebook could not check this catalogue (an internal error: {}); please report it",
+                    panic_text(&why)
+                ))
+            }
         };
-        let state = self.catalogues.entry(root.to_path_buf()).or_default();
         state.checked = Some(result);
         state.unpublished = true;
     }
