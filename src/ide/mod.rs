@@ -8,10 +8,28 @@
 //! files on disk. A file being typed is often not valid YAML: the functions that help while
 //! typing (completion above all) read the text around the cursor, not only the model.
 //!
-//! SKELETON: the types and signatures below are the contract between `src/ide` and `src/lsp`
-//! (issue 9). Every `todo!()` is replaced by the implementation before the branch is merged.
+//! The modules: `index` (every definition and reference, from the model), `text` (the YAML
+//! context around the cursor, read from the text), `schema` (fields and values of the JSON
+//! Schemas), `complete`, `hover`, `actions` (quick fixes), `outline` (document symbols and inlay
+//! hints), `edit` (applying [`TextEdit`]s, for tests and callers). This file is the public face:
+//! the types and signatures are the contract between `src/ide` and `src/lsp` (issue 9).
+
+mod actions;
+mod complete;
+mod edit;
+mod hover;
+mod index;
+mod outline;
+mod schema;
+#[cfg(test)]
+mod tests;
+mod text;
+
+pub use edit::apply_edits;
+pub use index::{Index, Occurrence, file_kind};
 
 use crate::Checked;
+use crate::model::CUSTOMER;
 use crate::source::{FileId, Span};
 
 /// The kinds of id a catalogue defines and refers to.
@@ -154,67 +172,174 @@ pub struct InlayHint {
     pub label: String,
 }
 
+impl SymbolKind {
+    /// What an id of this kind is, for messages: "team", "information item"...
+    pub fn noun(self) -> &'static str {
+        match self {
+            SymbolKind::Department => "department",
+            SymbolKind::Team => "team",
+            SymbolKind::System => "system",
+            SymbolKind::Channel => "channel",
+            SymbolKind::Item => "information item",
+            SymbolKind::UseCase => "use case",
+            SymbolKind::Step => "step",
+            SymbolKind::Rule => "rule",
+        }
+    }
+}
+
+/// True when `file` is a file of the checked catalogue (a stale id from a caller gives nothing
+/// rather than a panic).
+fn known(checked: &Checked, file: FileId) -> bool {
+    (file.0 as usize) < checked.report.sources.len()
+}
+
+/// The id under the cursor from the index, or else from the text of a file the model lacks;
+/// `true` when it came from the text.
+fn lookup(checked: &Checked, index: &Index, file: FileId, offset: u32) -> Option<(Symbol, Span, bool)> {
+    if !known(checked, file) {
+        return None;
+    }
+    if let Some(o) = index.at(file, offset) {
+        return Some((o.symbol.clone(), o.span, false));
+    }
+    // Only where the model has nothing of the file: elsewhere the index is complete.
+    let modelled = checked.catalogue.use_cases.iter().any(|u| u.file == file);
+    if modelled {
+        return None;
+    }
+    index::textual(checked, file, offset).map(|(s, span)| (s, span, true))
+}
+
 /// The id under the cursor, with the span of its text.
 pub fn symbol_at(checked: &Checked, file: FileId, offset: u32) -> Option<(Symbol, Span)> {
-    let _ = (checked, file, offset);
-    todo!()
+    let index = Index::build(checked);
+    lookup(checked, &index, file, offset).map(|(s, span, _)| (s, span))
 }
 
 /// Where the id under the cursor is defined (empty for `customer` and rule ids).
 pub fn definition(checked: &Checked, file: FileId, offset: u32) -> Vec<Span> {
-    let _ = (checked, file, offset);
-    todo!()
+    let index = Index::build(checked);
+    let Some((symbol, _, textual)) = lookup(checked, &index, file, offset) else {
+        return Vec::new();
+    };
+    let mut spans: Vec<Span> = index.definitions(&symbol).map(|o| o.span).collect();
+    if textual && spans.is_empty() && symbol.kind == SymbolKind::Step {
+        spans = index::textual_step_definitions(checked, file, &symbol.id);
+    }
+    spans
 }
 
 /// Every use of the id under the cursor, across the catalogue, sorted by file and offset.
 pub fn references(checked: &Checked, file: FileId, offset: u32, include_definition: bool) -> Vec<Span> {
-    let _ = (checked, file, offset, include_definition);
-    todo!()
+    let index = Index::build(checked);
+    let Some((symbol, _, _)) = lookup(checked, &index, file, offset) else {
+        return Vec::new();
+    };
+    index
+        .of_symbol(&symbol)
+        .filter(|o| include_definition || !o.definition)
+        .map(|o| o.span)
+        .collect()
 }
 
-/// The span that a rename at the cursor would replace, if there is an id to rename.
+/// True for the ids a rename may change: not a rule id (casebook defines those), not `customer`.
+fn renameable(symbol: &Symbol) -> bool {
+    symbol.kind != SymbolKind::Rule && !Index::is_customer(symbol)
+}
+
+/// The span that a rename at the cursor would replace, if there is an id to rename. Only ids
+/// the model holds: in a file that does not parse, a rename could not find every occurrence.
 pub fn prepare_rename(checked: &Checked, file: FileId, offset: u32) -> Option<Span> {
-    let _ = (checked, file, offset);
-    todo!()
+    if !known(checked, file) {
+        return None;
+    }
+    let index = Index::build(checked);
+    let at = index.at(file, offset)?;
+    renameable(&at.symbol).then_some(at.span)
 }
 
 /// The edits renaming the id under the cursor (definition and every reference) to `new_name`.
+///
+/// The new name must be a slug (the schemas' pattern), must not be the id of another
+/// definition of the same kind (for a step: of the same use case), and a team may not be named
+/// `customer`. Renaming an id to itself gives no edit.
 pub fn rename(
     checked: &Checked,
     file: FileId,
     offset: u32,
     new_name: &str,
 ) -> Result<Vec<TextEdit>, RenameError> {
-    let _ = (checked, file, offset, new_name);
-    todo!()
+    if !known(checked, file) {
+        return Err(RenameError::NothingHere);
+    }
+    let index = Index::build(checked);
+    let at = index.at(file, offset).ok_or(RenameError::NothingHere)?;
+    let symbol = &at.symbol;
+    if !renameable(symbol) {
+        return Err(RenameError::NothingHere);
+    }
+    if !crate::scaffold::is_slug(new_name) {
+        return Err(RenameError::InvalidId(new_name.to_owned()));
+    }
+    if new_name == symbol.id {
+        return Ok(Vec::new());
+    }
+    if symbol.kind == SymbolKind::Team && new_name == CUSTOMER {
+        return Err(RenameError::Taken(new_name.to_owned(), "actor (the customer)"));
+    }
+    let target = Symbol {
+        id: new_name.to_owned(),
+        ..symbol.clone()
+    };
+    if index.definitions(&target).next().is_some() {
+        return Err(RenameError::Taken(new_name.to_owned(), symbol.kind.noun()));
+    }
+    Ok(index
+        .of_symbol(symbol)
+        .map(|o| TextEdit {
+            span: o.span,
+            new_text: new_name.to_owned(),
+        })
+        .collect())
 }
 
 /// What may be typed at the cursor.
 pub fn completions(checked: &Checked, file: FileId, offset: u32) -> Vec<Completion> {
-    let _ = (checked, file, offset);
-    todo!()
+    if !known(checked, file) {
+        return Vec::new();
+    }
+    complete::completions(checked, file, offset)
 }
 
 /// What the id or field under the cursor is.
 pub fn hover(checked: &Checked, file: FileId, offset: u32) -> Option<Hover> {
-    let _ = (checked, file, offset);
-    todo!()
+    if !known(checked, file) {
+        return None;
+    }
+    hover::hover(checked, file, offset)
 }
 
 /// The fixes for the findings that overlap `range` in `file`.
 pub fn code_actions(checked: &Checked, file: FileId, range: Span) -> Vec<CodeAction> {
-    let _ = (checked, file, range);
-    todo!()
+    if !known(checked, file) {
+        return Vec::new();
+    }
+    actions::code_actions(checked, file, range)
 }
 
 /// The outline of a file.
 pub fn document_symbols(checked: &Checked, file: FileId) -> Vec<DocumentSymbol> {
-    let _ = (checked, file);
-    todo!()
+    if !known(checked, file) {
+        return Vec::new();
+    }
+    outline::document_symbols(checked, file)
 }
 
 /// Each step's team and department, after its `actor:` value, for the steps inside `range`.
 pub fn inlay_hints(checked: &Checked, file: FileId, range: Span) -> Vec<InlayHint> {
-    let _ = (checked, file, range);
-    todo!()
+    if !known(checked, file) {
+        return Vec::new();
+    }
+    outline::inlay_hints(checked, file, range)
 }

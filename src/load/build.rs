@@ -83,6 +83,7 @@ impl Builder {
         Allow {
             rules: self.refs(node, "allow"),
             reason: self.text(node, "reason"),
+            span: node.get("allow").map(|v| self.span(v)),
         }
     }
 

@@ -305,6 +305,9 @@ pub struct Allow {
     pub rules: Vec<Ref>,
     /// Why.
     pub reason: Option<String>,
+    /// The `allow` value as written (the list), when the key is there: where an editor's quick
+    /// fix adds a rule id.
+    pub span: Option<Span>,
 }
 
 /// One entry of a step's `next`.
