@@ -399,13 +399,18 @@ fn diagnostics_follow_the_unsaved_text_as_you_type() {
         .replace("id: send-test-invoice", "id: send-trial-invoice")
         .replace("next: send-test-invoice", "next: send-trial-invoice");
     client.replace(&uri, 4, &renamed);
-    let symbols = client.request(
+    let symbols = client.ok(
         "textDocument/documentSymbol",
         json!({"textDocument": {"uri": uri}}),
     );
-    if let Some(result) = symbols.get("result") {
-        assert!(result.to_string().contains("send-trial-invoice"), "{symbols}");
-    }
+    assert!(
+        symbols.to_string().contains("\"send-trial-invoice\""),
+        "{symbols}"
+    );
+    assert!(
+        !symbols.to_string().contains("\"send-test-invoice\""),
+        "{symbols}"
+    );
     assert_eq!(client.shutdown().code(), Some(0));
 }
 
@@ -561,6 +566,23 @@ fn positions_are_utf16_with_accents_and_an_emoji_on_the_line() {
             .any(|d| d["code"] == "unknown-reference" && d["message"].as_str().unwrap().contains("nobody")),
         "{fixed:?}"
     );
+    // A request placed after the emoji finds the id there: `billing`, defined in organisation.yaml.
+    let definition = client.ok(
+        "textDocument/definition",
+        json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character + 3}}),
+    );
+    assert_eq!(
+        definition[0]["uri"],
+        sample.uri("organisation.yaml").as_str(),
+        "{definition}"
+    );
+    let hover = client.ok(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character + 3}}),
+    );
+    let edited = text.replacen("nobody-here", "billing", 1);
+    assert_eq!(covered(&edited, &hover["range"]), "billing", "{hover}");
+    assert_eq!(hover["range"]["start"]["character"], character);
     assert_eq!(client.shutdown().code(), Some(0));
 }
 
@@ -580,6 +602,19 @@ fn a_client_offering_utf8_gets_byte_positions() {
         .unwrap_or_else(|| panic!("{diagnostics:?}"));
     let line_start = text[..at].rfind('\n').unwrap() + 1;
     assert_eq!(d["range"]["start"]["character"], (at - line_start) as u64);
+    // Requests count bytes too: the team after the emoji, by its byte column.
+    let fixed = text.replacen("nobody-here", "billing", 1);
+    client.replace(&uri, 2, &fixed);
+    let line = text[..at].matches('\n').count();
+    let hover = client.ok(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": at - line_start + 2}}),
+    );
+    assert_eq!(
+        hover["range"],
+        json!({"start": {"line": line, "character": at - line_start},
+               "end": {"line": line, "character": at - line_start + "billing".len()}})
+    );
     assert_eq!(client.shutdown().code(), Some(0));
 }
 
@@ -614,16 +649,29 @@ fn bad_input_is_answered_and_the_server_stays_up() {
         "textDocument/definition",
         "textDocument/prepareRename",
     ] {
-        client.request(method, position.clone());
+        client.ok(method, position.clone());
     }
-    client.request(
+    client.ok(
         "textDocument/references",
         json!({"textDocument": {"uri": uri}, "position": end, "context": {"includeDeclaration": true}}),
     );
-    client.request(
+    client.ok(
         "textDocument/documentSymbol",
         json!({"textDocument": {"uri": uri}}),
     );
+    client.ok(
+        "textDocument/inlayHint",
+        json!({"textDocument": {"uri": uri}, "range": {"start": {"line": 0, "character": 0}, "end": end}}),
+    );
+    client.ok(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": {"start": {"line": 0, "character": 0}, "end": end},
+               "context": {"diagnostics": []}}),
+    );
+    // Positions far past the end of the text are clamped, not refused.
+    let far = json!({"textDocument": {"uri": uri}, "position": {"line": 99999, "character": 99999}});
+    client.ok("textDocument/completion", far.clone());
+    client.ok("textDocument/hover", far);
 
     // A file that is not YAML, in use-cases/: the catalogue says it is not read.
     let notes = "use-cases/client-onboarding/notes.txt";
@@ -687,5 +735,337 @@ fn bad_input_is_answered_and_the_server_stays_up() {
     let back = client.diagnostics_at(&uri, 2);
     assert!(!codes(&back).contains(&"yaml-syntax".to_owned()), "{back:?}");
     assert!(root.join("casebook.yaml").exists());
+    assert_eq!(client.shutdown().code(), Some(0));
+}
+
+/// The byte offset of a UTF-16 position in `text`, counted independently of the server.
+fn utf16_offset(text: &str, line: u64, character: u64) -> usize {
+    let start: usize = text.split_inclusive('\n').take(line as usize).map(str::len).sum();
+    let mut units = 0;
+    for (i, c) in text[start..].char_indices() {
+        if units >= character || c == '\n' {
+            return start + i;
+        }
+        units += c.len_utf16() as u64;
+    }
+    text.len()
+}
+
+/// The text an LSP range covers.
+fn covered<'t>(text: &'t str, range: &Value) -> &'t str {
+    let at = |p: &Value| {
+        utf16_offset(
+            text,
+            p["line"].as_u64().unwrap(),
+            p["character"].as_u64().unwrap(),
+        )
+    };
+    &text[at(&range["start"])..at(&range["end"])]
+}
+
+/// Applies LSP text edits (UTF-16 ranges) to `text`.
+fn apply(text: &str, edits: &[Value]) -> String {
+    let at = |p: &Value| {
+        utf16_offset(
+            text,
+            p["line"].as_u64().unwrap(),
+            p["character"].as_u64().unwrap(),
+        )
+    };
+    let mut spans: Vec<(usize, usize, &str)> = edits
+        .iter()
+        .map(|e| {
+            (
+                at(&e["range"]["start"]),
+                at(&e["range"]["end"]),
+                e["newText"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    spans.sort_by_key(|s| std::cmp::Reverse(s.0));
+    let mut out = text.to_owned();
+    for (start, end, new) in spans {
+        out.replace_range(start..end, new);
+    }
+    out
+}
+
+/// The position of the byte `delta` into the first occurrence of `needle` in `text`.
+fn at(text: &str, needle: &str, delta: usize) -> Value {
+    let offset = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("`{needle}` is in the text"))
+        + delta;
+    let (line, character) = utf16_position(text, offset);
+    json!({"line": line, "character": character})
+}
+
+#[test]
+fn completion_hover_definition_and_references_work_across_files() {
+    let sample = Sample::new();
+    let uri = sample.uri(HOSPITAL);
+    let text = sample.text(HOSPITAL);
+    let org = sample.text("organisation.yaml");
+    let org_uri = sample.uri("organisation.yaml");
+    let mut client = Client::start(sample.dir.path());
+    client.initialize(json!({}));
+
+    // Completion after `actor: `, typed in the editor and not saved.
+    let typing = text.replacen("    actor: billing\n", "    actor: \n", 1);
+    client.open(&uri, &typing);
+    let position = at(&typing, "    actor: \n", "    actor: ".len());
+    let result = client.ok(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": uri}, "position": position}),
+    );
+    let items = result["items"].as_array().expect("a completion list");
+    let billing = items
+        .iter()
+        .find(|i| i["label"] == "billing")
+        .unwrap_or_else(|| panic!("billing is offered: {result}"));
+    assert_eq!(billing["detail"], "Billing", "{billing}");
+    assert_eq!(billing["textEdit"]["newText"], "billing");
+    assert_eq!(billing["textEdit"]["range"]["start"], position);
+    assert!(items.iter().any(|i| i["label"] == "customer"), "{result}");
+    assert!(items.iter().any(|i| i["label"] == "contact-centre"), "{result}");
+    // Only teams (and the customer): no channel, item or field.
+    assert!(
+        !items
+            .iter()
+            .any(|i| i["label"] == "video-call" || i["label"] == "title"),
+        "{result}"
+    );
+
+    client.replace(&uri, 2, &text);
+    let on_billing = at(&text, "    actor: billing", "    actor: bi".len());
+    let doc_position = json!({"textDocument": {"uri": uri}, "position": on_billing});
+
+    let hover = client.ok("textDocument/hover", doc_position.clone());
+    let markdown = hover["contents"]["value"].as_str().unwrap();
+    assert_eq!(hover["contents"]["kind"], "markdown");
+    assert!(
+        markdown.contains("**Billing**") && markdown.contains("Finance"),
+        "{markdown}"
+    );
+    assert_eq!(covered(&text, &hover["range"]), "billing");
+
+    let definition = client.ok("textDocument/definition", doc_position.clone());
+    let targets = definition.as_array().unwrap();
+    assert_eq!(targets.len(), 1, "{definition}");
+    assert_eq!(targets[0]["uri"], org_uri.as_str());
+    assert_eq!(covered(&org, &targets[0]["range"]), "billing");
+    assert_eq!(
+        targets[0]["range"]["start"],
+        at(&org, "      - id: billing\n", "      - id: ".len())
+    );
+
+    let references = client.ok(
+        "textDocument/references",
+        json!({"textDocument": {"uri": uri}, "position": on_billing, "context": {"includeDeclaration": true}}),
+    );
+    let references = references.as_array().unwrap();
+    let mut files = std::collections::BTreeSet::new();
+    for r in references {
+        let path = Path::new(r["uri"].as_str().unwrap().strip_prefix("file://").unwrap()).to_owned();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(covered(&text, &r["range"]), "billing", "{r}");
+        files.insert(path);
+    }
+    assert!(
+        references.iter().any(|r| r["uri"] == org_uri.as_str()),
+        "the definition is included"
+    );
+    let in_hospital = references.iter().filter(|r| r["uri"] == uri.as_str()).count();
+    assert_eq!(in_hospital, text.matches(": billing\n").count());
+    assert!(
+        files.len() > 10,
+        "billing is used across the catalogue: {files:?}"
+    );
+    let without = client.ok(
+        "textDocument/references",
+        json!({"textDocument": {"uri": uri}, "position": on_billing, "context": {"includeDeclaration": false}}),
+    );
+    assert_eq!(without.as_array().unwrap().len(), references.len() - 1);
+    assert_eq!(client.shutdown().code(), Some(0));
+}
+
+#[test]
+fn rename_edits_every_file_and_leaves_the_catalogue_clean() {
+    let sample = Sample::new();
+    let uri = sample.uri(HOSPITAL);
+    let text = sample.text(HOSPITAL);
+    let mut client = Client::start(sample.dir.path());
+    client.initialize(json!({}));
+    client.open(&uri, &text);
+    let on_billing = at(&text, "    actor: billing", "    actor: b".len());
+    let prepared = client.ok(
+        "textDocument/prepareRename",
+        json!({"textDocument": {"uri": uri}, "position": on_billing}),
+    );
+    assert_eq!(covered(&text, &prepared), "billing", "{prepared}");
+    // `customer` is built in: nothing to rename.
+    let on_customer = at(&text, "actor: customer", "actor: cu".len());
+    let nothing = client.ok(
+        "textDocument/prepareRename",
+        json!({"textDocument": {"uri": uri}, "position": on_customer}),
+    );
+    assert_eq!(nothing, Value::Null);
+    let refused = client.request(
+        "textDocument/rename",
+        json!({"textDocument": {"uri": uri}, "position": on_billing, "newName": "Not A Slug"}),
+    );
+    assert!(
+        refused["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("not a valid id"),
+        "{refused}"
+    );
+
+    let edit = client.ok(
+        "textDocument/rename",
+        json!({"textDocument": {"uri": uri}, "position": on_billing, "newName": "invoicing"}),
+    );
+    let changes = edit["changes"].as_object().unwrap();
+    assert!(
+        changes.contains_key(sample.uri("organisation.yaml").as_str()),
+        "{edit}"
+    );
+    assert!(
+        changes.len() > 10,
+        "every file that uses billing: {}",
+        changes.len()
+    );
+    let before = std::process::Command::new(env!("CARGO_BIN_EXE_casebook"))
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--today",
+            "2026-11-30",
+            "--catalogue",
+        ])
+        .arg(sample.path(""))
+        .output()
+        .unwrap();
+    for (file, edits) in changes {
+        let path = PathBuf::from(file.strip_prefix("file://").unwrap());
+        let old = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, apply(&old, edits.as_array().unwrap())).unwrap();
+    }
+    let after = std::process::Command::new(env!("CARGO_BIN_EXE_casebook"))
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--today",
+            "2026-11-30",
+            "--catalogue",
+        ])
+        .arg(sample.path(""))
+        .output()
+        .unwrap();
+    // The same findings as before the rename (no unknown reference, nothing new), billing gone.
+    let findings = |out: &std::process::Output| {
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let mut rules: Vec<String> = report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| format!("{} {}", d["rule"], d["file"]))
+            .collect();
+        rules.sort();
+        rules
+    };
+    assert_eq!(findings(&after), findings(&before));
+    assert!(!sample.text(HOSPITAL).contains(": billing\n"));
+    assert!(
+        sample
+            .text("organisation.yaml")
+            .contains("      - id: invoicing\n")
+    );
+    assert_eq!(client.shutdown().code(), Some(0));
+}
+
+#[test]
+fn a_quick_fix_repairs_an_unknown_team_and_the_outline_and_hints_follow_the_text() {
+    let sample = Sample::new();
+    let uri = sample.uri(HOSPITAL);
+    let text = sample
+        .text(HOSPITAL)
+        .replacen("    actor: billing\n", "    actor: biling\n", 1);
+    let mut client = Client::start(sample.dir.path());
+    client.initialize(json!({}));
+    client.open(&uri, &text);
+    let diagnostics = client.diagnostics_at(&uri, 1);
+    let unknown = diagnostics
+        .iter()
+        .find(|d| d["code"] == "unknown-reference")
+        .unwrap_or_else(|| panic!("{diagnostics:?}"))
+        .clone();
+    let actions = client.ok(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": unknown["range"],
+               "context": {"diagnostics": [unknown]}}),
+    );
+    let actions = actions.as_array().unwrap();
+    let fix = actions
+        .iter()
+        .find(|a| a["isPreferred"] == true)
+        .unwrap_or_else(|| panic!("a preferred fix: {actions:?}"));
+    assert_eq!(fix["kind"], "quickfix");
+    assert!(fix["title"].as_str().unwrap().contains("billing"), "{fix}");
+    assert_eq!(fix["diagnostics"][0]["code"], "unknown-reference");
+    assert_eq!(fix["diagnostics"][0]["range"], unknown["range"]);
+    let edits = fix["edit"]["changes"][uri.as_str()].as_array().unwrap();
+    let fixed = apply(&text, edits);
+    assert_eq!(fixed, sample.text(HOSPITAL));
+    // Only other kinds asked for: none.
+    let none = client.ok(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": unknown["range"],
+               "context": {"diagnostics": [], "only": ["refactor"]}}),
+    );
+    assert_eq!(none, json!([]));
+
+    // The outline is the use case and its steps, as typed.
+    client.replace(
+        &uri,
+        2,
+        &fixed.replace("id: send-test-invoice", "id: send-trial-invoice"),
+    );
+    let symbols = client.ok(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    let top = &symbols.as_array().unwrap()[0];
+    assert_eq!(top["name"], "public-hospital-purchase-order-invoicing-setup");
+    let steps: Vec<&str> = top["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        &steps[..5],
+        [
+            "billing-set-up-call",
+            "explain-purchase-order-rules",
+            "read-back-rules",
+            "set-up-billing-profile",
+            "send-trial-invoice",
+        ]
+    );
+    let hints = client.ok(
+        "textDocument/inlayHint",
+        json!({"textDocument": {"uri": uri}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 10000, "character": 0}}}),
+    );
+    let hints = hints.as_array().unwrap();
+    assert!(
+        hints
+            .iter()
+            .any(|h| h["label"].as_str().unwrap().contains("Finance")),
+        "{hints:?}"
+    );
     assert_eq!(client.shutdown().code(), Some(0));
 }
