@@ -1069,3 +1069,56 @@ fn a_quick_fix_repairs_an_unknown_team_and_the_outline_and_hints_follow_the_text
     );
     assert_eq!(client.shutdown().code(), Some(0));
 }
+
+#[test]
+fn files_changed_on_disk_are_checked_again_when_the_client_says_so() {
+    let sample = Sample::new();
+    let uri = sample.uri(HOSPITAL);
+    let text = sample.text(HOSPITAL);
+    let org_uri = sample.uri("organisation.yaml");
+    let mut client = Client::start(sample.dir.path());
+    client.initialize(json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}}));
+    // The server asks to be told about YAML files; the client says yes.
+    let register = client.wait_for("a registration request", |m| {
+        m["method"] == "client/registerCapability"
+    });
+    let registration = &register["params"]["registrations"][0];
+    assert_eq!(registration["method"], "workspace/didChangeWatchedFiles");
+    assert_eq!(
+        registration["registerOptions"]["watchers"][0]["globPattern"],
+        "**/*.{yaml,yml}"
+    );
+    client.send(json!({"jsonrpc": "2.0", "id": register["id"], "result": null}));
+    client.open(&uri, &text);
+    client.diagnostics_at(&uri, 1);
+
+    // organisation.yaml changes on disk (a `git checkout`), not in the editor.
+    let org = sample.text("organisation.yaml");
+    std::fs::write(
+        sample.path("organisation.yaml"),
+        org.replacen("      - id: billing\n", "      - id: invoicing\n", 1),
+    )
+    .unwrap();
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": org_uri, "type": 2}]}),
+    );
+    client.diagnostics(&uri, |p| {
+        p["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["code"] == "unknown-reference")
+    });
+    // Saved back: didSave checks again too.
+    std::fs::write(sample.path("organisation.yaml"), &org).unwrap();
+    client.notify("textDocument/didSave", json!({"textDocument": {"uri": uri}}));
+    client.diagnostics(&uri, |p| {
+        !p["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["code"] == "unknown-reference")
+    });
+    assert_eq!(client.shutdown().code(), Some(0));
+}
