@@ -76,6 +76,8 @@ struct Server {
     /// the next check even when their findings are the same, so the editor knows that version
     /// was checked.
     edited: HashSet<Uri>,
+    /// Documents outside every catalogue that were told so (see `publish_outside`).
+    outside: HashSet<Uri>,
     initialized: bool,
     shutdown: bool,
     /// The client can be asked to watch files.
@@ -90,6 +92,7 @@ impl Server {
             documents: Documents::default(),
             catalogues: BTreeMap::new(),
             edited: HashSet::new(),
+            outside: HashSet::new(),
             initialized: false,
             shutdown: false,
             can_watch: false,
@@ -359,8 +362,46 @@ impl Server {
         for root in roots {
             self.publish(&root);
         }
-        // Documents outside every catalogue have nothing to publish.
-        self.edited.clear();
+        // What is left are documents outside every catalogue.
+        let outside: Vec<Uri> = self.edited.drain().collect();
+        for uri in outside {
+            self.publish_outside(uri);
+        }
+    }
+
+    /// A use case written outside any catalogue is not checked: say so once on the file, and
+    /// clear it when the file is closed or a casebook.yaml appears above it.
+    fn publish_outside(&mut self, uri: Uri) {
+        let path = path_of(&uri);
+        let has_root = path.as_deref().and_then(|p| self.root_of(p)).is_some();
+        let open = self.documents.get(&uri).map(|d| d.version);
+        let looks_like_a_use_case = path.as_deref().is_some_and(|p| {
+            p.extension().is_some_and(|e| e == "yaml" || e == "yml")
+                && p.ancestors()
+                    .any(|a| a.file_name().is_some_and(|n| n == "use-cases"))
+        });
+        let diagnostics = match open {
+            Some(_) if !has_root && looks_like_a_use_case => vec![lsp_types::Diagnostic {
+                range: Range::default(),
+                severity: Some(lsp_types::DiagnosticSeverity::INFORMATION),
+                source: Some(diagnostics::SOURCE.to_owned()),
+                message: "casebook does not check this file: no folder above it holds a casebook.yaml\nhelp: a catalogue is a folder with casebook.yaml, organisation.yaml, channels.yaml and use-cases/; open this file from inside one".to_owned(),
+                ..Default::default()
+            }],
+            _ if self.outside.remove(&uri) && !has_root => Vec::new(),
+            _ => return,
+        };
+        if !diagnostics.is_empty() {
+            self.outside.insert(uri.clone());
+        }
+        self.send(Notification::new(
+            lsp_types::notification::PublishDiagnostics::METHOD.to_owned(),
+            lsp_types::PublishDiagnosticsParams {
+                uri,
+                diagnostics,
+                version: open,
+            },
+        ));
     }
 
     /// Publishes the diagnostics of the catalogue in `root` that changed since last time.
@@ -414,6 +455,7 @@ impl Server {
         }
         for uri in &always {
             self.edited.remove(uri);
+            self.outside.remove(uri);
         }
         let state = self.catalogues.get_mut(root).expect("looked up above");
         state.published = after;

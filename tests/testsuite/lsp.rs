@@ -700,6 +700,19 @@ fn bad_input_is_answered_and_the_server_stays_up() {
     for path in [&outside, &no_config] {
         let u = file_uri(path);
         client.open(&u, &std::fs::read_to_string(path).unwrap());
+        if path == &no_config {
+            // A use case outside any catalogue: told once that it is not checked.
+            let told = client.diagnostics(&u, |p| p["version"] == 1);
+            let told = told["diagnostics"].as_array().unwrap();
+            assert_eq!(told.len(), 1, "{told:?}");
+            assert_eq!(told[0]["severity"], 3, "information");
+            assert!(
+                told[0]["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains("no folder above it holds a casebook.yaml")
+            );
+        }
         let position = json!({"textDocument": {"uri": u}, "position": {"line": 0, "character": 1}});
         assert_eq!(
             client.ok("textDocument/completion", position.clone()),
@@ -711,6 +724,13 @@ fn bad_input_is_answered_and_the_server_stays_up() {
             Value::Null
         );
     }
+    // Closed, the note goes with it.
+    let no_config_uri = file_uri(&no_config);
+    client.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": no_config_uri}}),
+    );
+    client.diagnostics(&no_config_uri, |p| p["diagnostics"] == json!([]));
     // A URI that is not a file.
     let untitled =
         json!({"textDocument": {"uri": "untitled:Untitled-1"}, "position": {"line": 0, "character": 0}});
