@@ -1142,3 +1142,57 @@ fn files_changed_on_disk_are_checked_again_when_the_client_says_so() {
     });
     assert_eq!(client.shutdown().code(), Some(0));
 }
+
+#[test]
+fn a_burst_of_keystrokes_costs_a_few_checks_and_the_last_one_is_published() {
+    let sample = Sample::new();
+    let uri = sample.uri(HOSPITAL);
+    let text = sample.text(HOSPITAL);
+    let mut client = Client::start(sample.dir.path());
+    client.initialize(json!({}));
+    client.open(&uri, &text);
+    client.diagnostics_at(&uri, 1);
+    // Fifty keystrokes in one write, typing a team id over `billing`, letter by letter: only
+    // the last text is clean.
+    let start = text.find("    actor: billing\n").unwrap() + "    actor: ".len();
+    let (line, character) = utf16_position(&text, start);
+    let typed = "accounts-payable-typo-xx-accounts-payable-typo-xx";
+    let mut burst = Vec::new();
+    for (i, c) in typed.chars().enumerate() {
+        let at = json!({"line": line, "character": character + i as u64});
+        let change = json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+            "textDocument": {"uri": uri, "version": i + 2},
+            "contentChanges": [{"range": {"start": at, "end": at}, "text": c.to_string()}]}})
+        .to_string();
+        burst.extend_from_slice(format!("Content-Length: {}\r\n\r\n{change}", change.len()).as_bytes());
+    }
+    client.stdin.write_all(&burst).unwrap();
+    client.stdin.flush().unwrap();
+    let last = typed.chars().count() as i64 + 1;
+    // Waited for without dropping the publications before it, which are counted below.
+    let published = client.wait_for("the diagnostics of the last keystroke", |m| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["uri"] == uri.as_str()
+            && m["params"]["version"] == last
+    });
+    let diagnostics = published["params"]["diagnostics"].as_array().unwrap();
+    // The final text: `actor: accounts-payable-...billing`, an unknown team.
+    assert!(
+        diagnostics.iter().any(|d| d["code"] == "unknown-reference"
+            && d["message"]
+                .as_str()
+                .unwrap()
+                .contains(&format!("{typed}billing"))),
+        "{diagnostics:?}"
+    );
+    let earlier = client
+        .seen
+        .iter()
+        .filter(|m| m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri.as_str())
+        .count();
+    assert!(
+        earlier < 10,
+        "{earlier} publications before the last of 50 keystrokes: changes are not coalesced"
+    );
+    assert_eq!(client.shutdown().code(), Some(0));
+}
