@@ -3,7 +3,7 @@
 
 use crate::diagnostic::{Diagnostic, Report, Severity, Suppressed};
 use crate::graph::Facts;
-use crate::load::{self, LoadError};
+use crate::load::{self, LoadCache, LoadError, Overlay};
 use crate::model::{Allow, Catalogue, Date};
 use crate::rules::{self, Context, Group, REGISTRY};
 use rayon::prelude::*;
@@ -30,7 +30,19 @@ pub struct Checked {
 
 /// Loads and checks the catalogue in `root`.
 pub fn check(root: &Path, options: CheckOptions) -> Result<Checked, LoadError> {
-    let loaded = load::load(root)?;
+    check_with(root, &Overlay::new(), None, options)
+}
+
+/// Loads and checks the catalogue in `root`, with the texts of `overlay` (an editor's unsaved
+/// documents) in place of the files of the same path (see [`Overlay`]), taking the files that
+/// did not change since the previous check with the same `cache` from it (see [`LoadCache`]).
+pub fn check_with(
+    root: &Path,
+    overlay: &Overlay,
+    cache: Option<&mut LoadCache>,
+    options: CheckOptions,
+) -> Result<Checked, LoadError> {
+    let loaded = load::load_with(root, overlay, cache)?;
     let catalogue = loaded.catalogue;
     let facts = Facts::build(&catalogue);
     let cx = Context {

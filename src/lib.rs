@@ -16,6 +16,7 @@ pub mod ide;
 pub mod init;
 pub mod labels;
 pub mod load;
+pub mod lsp;
 pub mod markup;
 pub mod metrics;
 pub mod model;

@@ -46,7 +46,7 @@ pub struct LineCol {
 }
 
 /// One file: its path relative to the catalogue folder, and its text.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct SourceFile {
     /// Path relative to the catalogue folder, with `/` separators.
     pub rel_path: String,

@@ -121,6 +121,20 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         workspace: Option<PathBuf>,
     },
+    /// Run the language server on standard input and output (for editors).
+    ///
+    /// Speaks the Language Server Protocol: live findings of every rule as you type (on the
+    /// unsaved text of open files plus the files on disk), completion of ids, hover, go to
+    /// definition, find references, rename across files, quick fixes, document outline and
+    /// inlay hints. Each file belongs to the catalogue of the nearest folder above it that holds
+    /// casebook.yaml, so one editor can work on several catalogues; --catalogue is not used.
+    /// Started by the editor, not by hand. Exit status 0 after the client's shutdown and exit.
+    Lsp {
+        /// Accepted for clients that pass it (e.g. VS Code's); standard input and output are
+        /// the only transport.
+        #[arg(long)]
+        stdio: bool,
+    },
     /// Write a valid starting file for a new use case.
     ///
     /// Its first line points editors at the use case schema, by a path from the new file to the
@@ -288,6 +302,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Codeowners(args) => codeowners::run(&catalogue()?, args),
         Command::Completions { shell } => completions(shell),
         Command::Man { command } => man(command.as_deref()),
+        Command::Lsp { stdio: _ } => Ok(ExitCode::from(casebook::lsp::run_stdio())),
     }
 }
 

@@ -20,7 +20,8 @@ use crate::source::{
 use build::Builder;
 use rayon::prelude::*;
 pub use schema::FileKind;
-use std::path::{Path, PathBuf};
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Component, Path, PathBuf};
 use yaml::Node;
 
 /// Why a catalogue could not be loaded at all (exit status 2).
@@ -51,6 +52,109 @@ pub struct Loaded {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// Texts that stand in for files of the catalogue: the unsaved documents of an editor
+/// (`casebook lsp`). Keyed by the path relative to the catalogue folder, `/`-separated, as in
+/// reports (`use-cases/billing/invoice-dispute.yaml`).
+///
+/// A text replaces the regular file of the same path; a text whose file is not on disk yet is
+/// read as a new file when it could be one: `information.yaml`, or a `.yaml`/`.yml` file under
+/// `use-cases/` that the walk of the folder would read (no folder on the way that is a link, a
+/// file or hidden, no deeper than the walk goes). An entry that is not a regular file on disk (a
+/// link, a pipe) is reported as it is without a text, and the text is not used: the safety
+/// rules of the disk hold whatever the editor has open. Texts over the size cap are refused
+/// like files.
+#[derive(Clone, Debug, Default)]
+pub struct Overlay {
+    texts: BTreeMap<String, String>,
+}
+
+impl Overlay {
+    /// An overlay with no text: [`load_with`] then reads exactly what [`load`] reads.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the text of the file at `rel_path` (relative to the catalogue folder, `/`-separated).
+    pub fn insert(&mut self, rel_path: impl Into<String>, text: impl Into<String>) {
+        self.texts.insert(rel_path.into(), text.into());
+    }
+
+    /// The text of the file at `rel_path`, if the overlay has one.
+    pub fn get(&self, rel_path: &str) -> Option<&str> {
+        self.texts.get(rel_path).map(String::as_str)
+    }
+
+    /// True when the overlay holds no text.
+    pub fn is_empty(&self) -> bool {
+        self.texts.is_empty()
+    }
+}
+
+/// What each file gave at the previous load of a catalogue, to skip reading and parsing the
+/// files that did not change since (`casebook lsp` checks the whole catalogue at every
+/// keystroke; parsing is most of a check). A file is taken from the cache only when it has the
+/// same path, the same file id (no file added or removed before it) and the same identity: the
+/// same overlay text, or, on disk, a regular file with the same size, modification and change
+/// times, inode and device (`lstat`, before reading, so a file written during a load is read
+/// again at the next). Anything else (a link, a stray file) is read as without a cache.
+#[derive(Default)]
+pub struct LoadCache {
+    files: HashMap<String, Cached>,
+}
+
+impl LoadCache {
+    /// An empty cache.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
+struct Cached {
+    file: FileId,
+    identity: Identity,
+    result: FileResult,
+}
+
+#[derive(Clone, PartialEq)]
+enum Identity {
+    /// An editor's text.
+    Text(String),
+    /// A regular file on disk: size, modification time, and where supported the change time,
+    /// inode and device.
+    Disk {
+        len: u64,
+        modified: Option<std::time::SystemTime>,
+        unix: Option<(i64, i64, u64, u64)>,
+    },
+}
+
+impl Identity {
+    fn of(found: &Found) -> Option<Identity> {
+        if found.stray.is_some() {
+            return None;
+        }
+        if let Some(text) = &found.text {
+            return Some(Identity::Text(text.clone()));
+        }
+        let meta = found.disk_path.symlink_metadata().ok()?;
+        if !meta.is_file() {
+            return None;
+        }
+        #[cfg(unix)]
+        let unix = {
+            use std::os::unix::fs::MetadataExt;
+            Some((meta.ctime(), meta.ctime_nsec(), meta.ino(), meta.dev()))
+        };
+        #[cfg(not(unix))]
+        let unix = None;
+        Some(Identity::Disk {
+            len: meta.len(),
+            modified: meta.modified().ok(),
+            unix,
+        })
+    }
+}
+
 /// The deepest folder level read under use-cases/.
 const MAX_FOLDER_DEPTH: usize = 16;
 
@@ -60,14 +164,18 @@ struct Found {
     kind: Option<FileKind>,
     /// Why the file is not read and what to do, when it is not.
     stray: Option<(String, &'static str)>,
+    /// The text that stands in for the file (see [`Overlay`]).
+    text: Option<String>,
 }
 
+#[derive(Clone)]
 enum Parsed {
     Config(Node),
     UseCase(Box<UseCase>),
     Nothing,
 }
 
+#[derive(Clone)]
 struct FileResult {
     source: SourceFile,
     kind: Option<FileKind>,
@@ -77,16 +185,62 @@ struct FileResult {
 
 /// Loads the catalogue in `root`.
 pub fn load(root: &Path) -> Result<Loaded, LoadError> {
+    load_with(root, &Overlay::new(), None)
+}
+
+/// Loads the catalogue in `root`, reading the texts of `overlay` instead of the files of the
+/// same path (see [`Overlay`]), and, with a cache, taking from it the files that did not change
+/// since the previous load with that cache (see [`LoadCache`]; the result is the same).
+pub fn load_with(root: &Path, overlay: &Overlay, cache: Option<&mut LoadCache>) -> Result<Loaded, LoadError> {
     // Whatever stands there (a link, a pipe) makes the folder a catalogue; reading it reports it.
-    if root.join("casebook.yaml").symlink_metadata().is_err() {
+    if root.join("casebook.yaml").symlink_metadata().is_err() && overlay.get("casebook.yaml").is_none() {
         return Err(LoadError::NotACatalogue(root.display().to_string()));
     }
-    let (found, use_cases_folder) = discover(root)?;
-    let results: Vec<FileResult> = found
-        .into_par_iter()
-        .enumerate()
-        .map(|(i, f)| read_one(FileId(i as u32), f))
-        .collect();
+    let (mut found, mut use_cases_folder) = discover(root)?;
+    if !overlay.is_empty() && apply_overlay(root, overlay, &mut found) {
+        use_cases_folder = match use_cases_folder {
+            UseCasesFolder::Missing { .. } | UseCasesFolder::Empty => UseCasesFolder::Fine,
+            other => other,
+        };
+    }
+    let results: Vec<FileResult> = match cache {
+        None => found
+            .into_par_iter()
+            .enumerate()
+            .map(|(i, f)| read_one(FileId(i as u32), f))
+            .collect(),
+        Some(cache) => {
+            let previous = &cache.files;
+            let read: Vec<(FileResult, Option<Identity>)> = found
+                .into_par_iter()
+                .enumerate()
+                .map(|(i, f)| {
+                    let file = FileId(i as u32);
+                    let identity = Identity::of(&f);
+                    match (previous.get(&f.rel_path), &identity) {
+                        (Some(c), Some(id)) if c.file == file && c.identity == *id => {
+                            (c.result.clone(), identity)
+                        }
+                        _ => (read_one(file, f), identity),
+                    }
+                })
+                .collect();
+            cache.files = read
+                .iter()
+                .enumerate()
+                .filter_map(|(i, (result, identity))| {
+                    let identity = identity.as_ref()?;
+                    let cached = Cached {
+                        file: FileId(i as u32),
+                        identity: identity.clone(),
+                        result: result.clone(),
+                    };
+                    Some((result.source.rel_path.clone(), cached))
+                })
+                .collect();
+            read.into_iter().map(|(r, _)| r).collect()
+        }
+    };
 
     let mut sources = SourceDb::default();
     let mut diagnostics = Vec::new();
@@ -183,6 +337,7 @@ fn discover(root: &Path) -> Result<(Vec<Found>, UseCasesFolder), LoadError> {
                 disk_path,
                 kind: Some(kind),
                 stray: None,
+                text: None,
             });
         }
     }
@@ -209,6 +364,105 @@ fn discover(root: &Path) -> Result<(Vec<Found>, UseCasesFolder), LoadError> {
         }
     };
     Ok((found, folder))
+}
+
+/// Gives the overlay's texts to the files found on disk, and adds the files it holds that are
+/// not on disk yet where the walk would have found them. True when a use case was added.
+fn apply_overlay(root: &Path, overlay: &Overlay, found: &mut Vec<Found>) -> bool {
+    for f in found.iter_mut().filter(|f| f.stray.is_none()) {
+        // Only a regular file (or a top-level file not there at all) takes the text: a link or
+        // a pipe in its place is reported as the disk has it.
+        let regular_or_missing = match f.disk_path.symlink_metadata() {
+            Ok(meta) => meta.is_file(),
+            Err(e) => e.kind() == std::io::ErrorKind::NotFound,
+        };
+        if regular_or_missing && let Some(text) = overlay.get(&f.rel_path) {
+            f.text = Some(text.to_owned());
+        }
+    }
+    let mut added_use_case = false;
+    let before = found.len();
+    for (rel_path, text) in &overlay.texts {
+        if found.iter().any(|f| &f.rel_path == rel_path) {
+            continue;
+        }
+        let kind = if rel_path == "information.yaml" {
+            FileKind::Information
+        } else if could_be_use_case(root, rel_path) {
+            added_use_case = true;
+            FileKind::UseCase
+        } else {
+            continue;
+        };
+        found.push(Found {
+            rel_path: rel_path.clone(),
+            disk_path: root.join(rel_path),
+            kind: Some(kind),
+            stray: None,
+            text: Some(text.clone()),
+        });
+    }
+    if found.len() > before {
+        // The order of `discover`: the top-level files first, then use-cases/ as the walk goes
+        // (depth first, by name), so that file ids and the report read as from disk.
+        let (mut top, mut under): (Vec<Found>, Vec<Found>) = found
+            .drain(..)
+            .partition(|f| !f.rel_path.starts_with("use-cases/"));
+        top.sort_by_key(|f| top_level_rank(&f.rel_path));
+        under.sort_by(|a, b| a.rel_path.split('/').cmp(b.rel_path.split('/')));
+        found.extend(top);
+        found.extend(under);
+    }
+    added_use_case
+}
+
+/// Where a top-level file comes in the order of [`discover`].
+fn top_level_rank(rel_path: &str) -> usize {
+    [
+        "casebook.yaml",
+        "organisation.yaml",
+        "channels.yaml",
+        "information.yaml",
+    ]
+    .iter()
+    .position(|n| *n == rel_path)
+    .unwrap_or(usize::MAX)
+}
+
+/// True when a file at `rel_path`, not on disk, would be read as a use case by the walk of
+/// use-cases/: a `.yaml` or `.yml` name, no hidden part, not nested too deeply, and every folder
+/// on the way either missing or a folder (not a link, not a file).
+fn could_be_use_case(root: &Path, rel_path: &str) -> bool {
+    let parts: Vec<&str> = rel_path.split('/').collect();
+    let [first, folders @ .., name] = parts.as_slice() else {
+        return false;
+    };
+    let plain = |p: &str| {
+        !p.is_empty()
+            && !p.starts_with('.')
+            && matches!(
+                Path::new(p).components().collect::<Vec<_>>().as_slice(),
+                [Component::Normal(_)]
+            )
+    };
+    if *first != "use-cases"
+        || !(name.ends_with(".yaml") || name.ends_with(".yml"))
+        || !plain(name)
+        || !folders.iter().all(|p| plain(p))
+        || folders.len() >= MAX_FOLDER_DEPTH
+    {
+        return false;
+    }
+    let mut here = root.to_path_buf();
+    for part in std::iter::once(first).chain(folders) {
+        here.push(part);
+        match here.symlink_metadata() {
+            Ok(meta) if meta.is_dir() => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            _ => return false,
+        }
+    }
+    true
 }
 
 /// A folder of the catalogue whose name is close to `use-cases` (`use-case`, `Use-Cases`...).
@@ -282,6 +536,7 @@ fn walk(root: &Path, dir: &Path, depth: usize, out: &mut Vec<Found>) -> Result<(
             disk_path: path,
             kind,
             stray,
+            text: None,
         });
     }
     Ok(())
@@ -312,7 +567,15 @@ fn read_one(file: FileId, found: Found) -> FileResult {
         );
     }
     let kind = found.kind.expect("non-stray files have a kind");
-    let bytes = match read_regular_file(&found.disk_path, yaml::MAX_FILE_BYTES) {
+    let read = match found.text {
+        // An editor's text is held to the cap of a file, and is valid UTF-8 already.
+        Some(text) if text.len() as u64 > yaml::MAX_FILE_BYTES => {
+            Err(ReadError::TooLarge(Some(text.len() as u64)))
+        }
+        Some(text) => Ok(text.into_bytes()),
+        None => read_regular_file(&found.disk_path, yaml::MAX_FILE_BYTES),
+    };
+    let bytes = match read {
         Ok(bytes) => bytes,
         Err(ReadError::Missing) => {
             return fail(
@@ -537,6 +800,234 @@ fn check_templates(root: &Path, dir: &crate::model::Located<String>) -> Vec<Diag
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A copy of the fixtures' base catalogue with one use case, in a temporary folder.
+    fn catalogue() -> (tempfile::TempDir, String) {
+        let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        let dir = tempfile::tempdir().unwrap();
+        for e in std::fs::read_dir(fixtures.join("base")).unwrap() {
+            let e = e.unwrap();
+            std::fs::copy(e.path(), dir.path().join(e.file_name())).unwrap();
+        }
+        let use_case = std::fs::read_to_string(fixtures.join("rules/dead-end/valid-end-step.yaml")).unwrap();
+        std::fs::create_dir_all(dir.path().join("use-cases/billing")).unwrap();
+        std::fs::write(
+            dir.path().join("use-cases/billing/invoice-dispute.yaml"),
+            &use_case,
+        )
+        .unwrap();
+        (dir, use_case)
+    }
+
+    fn files(loaded: &Loaded) -> Vec<(String, String)> {
+        loaded
+            .sources
+            .iter()
+            .map(|(_, f)| (f.rel_path.clone(), f.text.clone()))
+            .collect()
+    }
+
+    fn rules(loaded: &Loaded) -> Vec<(&'static str, String)> {
+        let mut out: Vec<_> = loaded
+            .diagnostics
+            .iter()
+            .map(|d| (d.rule, loaded.sources.get(d.span.file).rel_path.clone()))
+            .collect();
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn an_empty_overlay_reads_what_load_reads() {
+        let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("catalogue");
+        let plain = load(&sample).unwrap();
+        let with = load_with(&sample, &Overlay::new(), None).unwrap();
+        assert_eq!(files(&plain), files(&with));
+        assert_eq!(plain.diagnostics, with.diagnostics);
+    }
+
+    #[test]
+    fn a_load_with_a_cache_reads_what_a_load_without_one_reads() {
+        let (dir, use_case) = catalogue();
+        let root = dir.path();
+        let mut cache = LoadCache::new();
+        let mut overlay = Overlay::new();
+        let same = |overlay: &Overlay, cache: &mut LoadCache| {
+            let cached = load_with(root, overlay, Some(cache)).unwrap();
+            let fresh = load_with(root, overlay, None).unwrap();
+            assert_eq!(files(&cached), files(&fresh));
+            assert_eq!(cached.diagnostics, fresh.diagnostics);
+            let ids = |l: &Loaded| {
+                l.catalogue
+                    .use_cases
+                    .iter()
+                    .map(|u| (u.id.value.clone(), u.file))
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(ids(&cached), ids(&fresh));
+            cached
+        };
+        same(&overlay, &mut cache);
+        same(&overlay, &mut cache);
+        // A file written on disk (same size: only its times tell).
+        let path = root.join("use-cases/billing/invoice-dispute.yaml");
+        let edited = use_case.replace("actor: contact-centre", "actor: contact-centrX");
+        std::fs::write(&path, &edited).unwrap();
+        let loaded = same(&overlay, &mut cache);
+        assert!(files(&loaded).iter().any(|(_, t)| t == &edited));
+        // An overlay text, then another.
+        overlay.insert("use-cases/billing/invoice-dispute.yaml", "id: [".to_owned());
+        assert_eq!(rules(&same(&overlay, &mut cache)).len(), 1);
+        overlay.insert("use-cases/billing/invoice-dispute.yaml", use_case.clone());
+        assert!(rules(&same(&overlay, &mut cache)).is_empty());
+        // A file added before the others shifts every file id after it.
+        overlay.insert(
+            "use-cases/a/first.yaml",
+            use_case.replace("id: invoice-dispute", "id: first"),
+        );
+        same(&overlay, &mut cache);
+        // A file replaced by a link is read (and refused) again.
+        #[cfg(unix)]
+        {
+            std::fs::remove_file(&path).unwrap();
+            std::os::unix::fs::symlink(root.join("casebook.yaml"), &path).unwrap();
+            let loaded = same(&Overlay::new(), &mut cache);
+            assert!(rules(&loaded).iter().any(|(r, _)| *r == "stray-file"));
+        }
+    }
+
+    #[test]
+    fn an_overlay_text_replaces_the_file_on_disk() {
+        let (dir, use_case) = catalogue();
+        let mut overlay = Overlay::new();
+        let edited = use_case.replace("actor: contact-centre", "actor: [unclosed");
+        overlay.insert("use-cases/billing/invoice-dispute.yaml", edited.clone());
+        let loaded = load_with(dir.path(), &overlay, None).unwrap();
+        let file = loaded
+            .sources
+            .iter()
+            .find(|(_, f)| f.rel_path == "use-cases/billing/invoice-dispute.yaml")
+            .unwrap()
+            .1;
+        assert_eq!(file.text, edited);
+        assert_eq!(
+            rules(&loaded),
+            [("yaml-syntax", "use-cases/billing/invoice-dispute.yaml".to_owned())]
+        );
+        // The disk is untouched, and `load` still reads it.
+        assert!(rules(&load(dir.path()).unwrap()).is_empty());
+    }
+
+    #[test]
+    fn a_new_use_case_is_read_where_the_walk_would_find_it() {
+        let (dir, use_case) = catalogue();
+        let mut overlay = Overlay::new();
+        let second = use_case.replace("id: invoice-dispute", "id: second");
+        overlay.insert("use-cases/a-first/second.yaml", second.clone());
+        overlay.insert(
+            "use-cases/billing/zz/third.yml",
+            use_case.replace("id: invoice-dispute", "id: third"),
+        );
+        // Not read by the walk either: outside use-cases/, hidden, not YAML, `..`, empty parts.
+        for ignored in [
+            "notes/x.yaml",
+            "use-cases/.hidden.yaml",
+            "use-cases/.git/x.yaml",
+            "use-cases/x.txt",
+            "use-cases/../x.yaml",
+            "use-cases//x.yaml",
+            "elsewhere.yaml",
+        ] {
+            overlay.insert(ignored, "id: nope\n");
+        }
+        let loaded = load_with(dir.path(), &overlay, None).unwrap();
+        let paths: Vec<String> = files(&loaded).into_iter().map(|(p, _)| p).collect();
+        assert_eq!(
+            paths,
+            [
+                "casebook.yaml",
+                "organisation.yaml",
+                "channels.yaml",
+                "information.yaml",
+                "use-cases/a-first/second.yaml",
+                "use-cases/billing/invoice-dispute.yaml",
+                "use-cases/billing/zz/third.yml",
+            ]
+        );
+        let ids: Vec<&str> = loaded
+            .catalogue
+            .use_cases
+            .iter()
+            .map(|u| u.id.value.as_str())
+            .collect();
+        assert_eq!(ids, ["second", "invoice-dispute", "third"]);
+        assert!(rules(&loaded).is_empty(), "{:?}", rules(&loaded));
+    }
+
+    #[test]
+    fn a_catalogue_can_start_in_the_editor() {
+        let (dir, use_case) = catalogue();
+        let config = std::fs::read_to_string(dir.path().join("casebook.yaml")).unwrap();
+        std::fs::remove_file(dir.path().join("casebook.yaml")).unwrap();
+        std::fs::remove_dir_all(dir.path().join("use-cases")).unwrap();
+        assert!(matches!(load(dir.path()), Err(LoadError::NotACatalogue(_))));
+        let mut overlay = Overlay::new();
+        overlay.insert("casebook.yaml", config);
+        // Without a use case: the catalogue's own finding, as on disk.
+        let loaded = load_with(dir.path(), &overlay, None).unwrap();
+        assert_eq!(rules(&loaded), [("schema", "casebook.yaml".to_owned())]);
+        // A first use case, not saved, in a folder not created yet.
+        overlay.insert("use-cases/billing/invoice-dispute.yaml", use_case);
+        let loaded = load_with(dir.path(), &overlay, None).unwrap();
+        assert!(rules(&loaded).is_empty(), "{:?}", rules(&loaded));
+        assert_eq!(loaded.catalogue.use_cases.len(), 1);
+    }
+
+    #[test]
+    fn an_overlay_text_is_held_to_the_size_cap() {
+        let (dir, _) = catalogue();
+        let mut overlay = Overlay::new();
+        let huge = format!("id: x\ntitle: {}\n", "a".repeat(yaml::MAX_FILE_BYTES as usize));
+        overlay.insert("use-cases/billing/invoice-dispute.yaml", huge);
+        let loaded = load_with(dir.path(), &overlay, None).unwrap();
+        let d = loaded
+            .diagnostics
+            .iter()
+            .find(|d| d.rule == "yaml-syntax")
+            .unwrap();
+        assert!(d.message.contains("more than the 4 MiB"), "{}", d.message);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_overlay_never_reads_through_a_link() {
+        let (dir, use_case) = catalogue();
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("secret.yaml"), "secret\n").unwrap();
+        let link = dir.path().join("use-cases/billing/invoice-dispute.yaml");
+        std::fs::remove_file(&link).unwrap();
+        std::os::unix::fs::symlink(outside.path().join("secret.yaml"), &link).unwrap();
+        std::os::unix::fs::symlink(outside.path(), dir.path().join("use-cases/linked")).unwrap();
+        let mut overlay = Overlay::new();
+        overlay.insert("use-cases/billing/invoice-dispute.yaml", use_case.clone());
+        overlay.insert("use-cases/linked/new.yaml", use_case);
+        let loaded = load_with(dir.path(), &overlay, None).unwrap();
+        // Both links are reported as on disk; neither text is read, so no use case is left.
+        assert_eq!(
+            rules(&loaded),
+            [
+                ("schema", "casebook.yaml".to_owned()),
+                ("stray-file", "use-cases/billing/invoice-dispute.yaml".to_owned()),
+                ("stray-file", "use-cases/linked".to_owned()),
+            ]
+        );
+        assert!(loaded.catalogue.use_cases.is_empty());
+        assert!(
+            files(&loaded)
+                .iter()
+                .all(|(p, t)| t.is_empty() || !p.starts_with("use-cases/"))
+        );
+    }
 
     #[test]
     fn an_os_error_is_printed_once() {

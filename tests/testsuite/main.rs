@@ -15,6 +15,7 @@ mod editor_setup;
 mod fuzz;
 #[cfg(feature = "handbook")]
 mod handbook;
+mod lsp;
 mod numbers;
 mod properties;
 mod render;
