@@ -18,6 +18,7 @@ use crate::labels;
 use crate::model::Date;
 use crate::rules::{self, Group};
 pub use output::{MARKER, Notice};
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
@@ -183,17 +184,30 @@ pub fn write_source_with(
         pages::build_pages(checked, &metrics, &tera, &t, &page_options).map_err(BuildError::Template)?;
     bar.finish_and_clear();
     let src = dir.join("src");
-    for page in pages
+    // Written on rayon's pool too (thousands of small files: the time is in system calls). The
+    // folders first, serially, so that no two threads race to make one; the first error in
+    // the pages' order is the one reported.
+    let files: Vec<(&str, &str)> = pages
         .iter()
         .map(|p| (p.path.as_str(), p.content.as_str()))
         .chain(CHAPTERS.iter().copied())
-    {
-        let path = src.join(page.0);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(io(parent))?;
-        }
-        std::fs::write(&path, page.1).map_err(io(&path))?;
+        .collect();
+    let folders: std::collections::BTreeSet<PathBuf> = files
+        .iter()
+        .filter_map(|(rel, _)| src.join(rel).parent().map(Path::to_owned))
+        .collect();
+    for folder in &folders {
+        std::fs::create_dir_all(folder).map_err(io(folder))?;
     }
+    files
+        .par_iter()
+        .map(|(rel, content)| {
+            let path = src.join(rel);
+            std::fs::write(&path, content).map_err(io(&path))
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .collect::<Result<(), _>>()?;
     std::fs::write(dir.join("casebook.css"), include_str!("../../book/casebook.css")).map_err(io(dir))?;
     std::fs::write(dir.join("book.toml"), include_str!("../../book/book.toml")).map_err(io(dir))?;
     Ok(pages.len())

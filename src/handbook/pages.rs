@@ -11,6 +11,7 @@ use crate::metrics::{Metrics, format_minutes};
 use crate::model::{Catalogue, Date, Lane, Status, UseCase};
 use crate::rules::REGISTRY;
 use crate::scaffold::is_slug;
+use rayon::prelude::*;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use tera::{Context, Tera};
@@ -126,13 +127,18 @@ pub struct PageOptions<'a> {
     pub today: Date,
     /// Use cases are sections of their domain's page (large catalogues).
     pub sections: bool,
-    /// Draws a use case's swimlane SVG.
-    pub diagram: &'a dyn Fn(usize) -> String,
-    /// Called once per use case done.
-    pub progress: &'a dyn Fn(),
+    /// Draws a use case's swimlane SVG (called from several threads at once).
+    pub diagram: &'a (dyn Fn(usize) -> String + Sync),
+    /// Called once per use case done (from several threads at once).
+    pub progress: &'a (dyn Fn() + Sync),
 }
 
-/// Renders every page.
+/// Renders every page, on rayon's pool: the use cases (their Markdown and pictures) in parallel
+/// with each other and with the other pages (home, teams, departments, channels, glossary,
+/// analytics, rules, summary). The output does not depend on the order in which they finish:
+/// results are collected in the use cases' order, domain sections are joined in that order, and
+/// the pages are sorted by path. On failure the error is the one the serial order would meet
+/// first.
 pub fn build_pages(
     checked: &Checked,
     metrics: &Metrics,
@@ -172,9 +178,53 @@ pub fn build_pages(
             ));
         }
     }
+    type Job<'j> = &'j (dyn Fn() -> Result<Vec<Page>, String> + Sync);
+    let one = |path: &str, content: Result<String, String>| {
+        content.map(|content| {
+            vec![Page {
+                path: path.to_owned(),
+                content,
+            }]
+        })
+    };
+    let (home, teams, departments, channels) = (
+        || one("index.md", b.home()),
+        || b.teams(),
+        || b.departments(),
+        || b.channels(),
+    );
+    let (glossary, analytics, rules, summary) = (
+        || one("glossary.md", b.glossary()),
+        || one("analytics.md", b.analytics()),
+        || one("rules.md", b.rules()),
+        || one("SUMMARY.md", b.summary()),
+    );
+    let others: [Job<'_>; 8] = [
+        &home,
+        &teams,
+        &departments,
+        &channels,
+        &glossary,
+        &analytics,
+        &rules,
+        &summary,
+    ];
+    let (use_cases, others) = rayon::join(
+        || {
+            (0..cat.use_cases.len())
+                .into_par_iter()
+                .map(|i| {
+                    let made = b.use_case(i, diagram);
+                    progress();
+                    made
+                })
+                .collect::<Vec<_>>()
+        },
+        || others.par_iter().map(|job| job()).collect::<Vec<_>>(),
+    );
     let mut sections: BTreeMap<String, String> = BTreeMap::new();
-    for (i, _) in cat.use_cases.iter().enumerate() {
-        for page in b.use_case(i, diagram)? {
+    for made in use_cases {
+        for page in made? {
             match page.path.strip_prefix("sections/") {
                 Some(rest) => {
                     let domain = rest.split('/').next().unwrap_or_default().to_owned();
@@ -183,32 +233,14 @@ pub fn build_pages(
                 None => pages.push(page),
             }
         }
-        progress();
     }
-    pages.push(Page {
-        path: "index.md".into(),
-        content: b.home()?,
-    });
+    // The serial order was: home, domains, teams, departments, ...; domains need the sections.
+    let mut others = others.into_iter();
+    pages.extend(others.next().expect("home")?);
     pages.extend(b.domains(&sections)?);
-    pages.extend(b.teams()?);
-    pages.extend(b.departments()?);
-    pages.extend(b.channels()?);
-    pages.push(Page {
-        path: "glossary.md".into(),
-        content: b.glossary()?,
-    });
-    pages.push(Page {
-        path: "analytics.md".into(),
-        content: b.analytics()?,
-    });
-    pages.push(Page {
-        path: "rules.md".into(),
-        content: b.rules()?,
-    });
-    pages.push(Page {
-        path: "SUMMARY.md".into(),
-        content: b.summary()?,
-    });
+    for made in others {
+        pages.extend(made?);
+    }
     pages.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(pages)
 }

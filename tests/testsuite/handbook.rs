@@ -356,3 +356,43 @@ fn large_catalogues_put_use_cases_in_sections_of_their_domain_page() {
         "other pages link to the section"
     );
 }
+
+/// Pages and pictures are rendered and written on rayon's pool: the book source must not depend
+/// on how many threads there are or which finishes first, with pages per use case and with use
+/// cases as sections of their domain's page (joined in catalogue order).
+#[test]
+fn the_book_source_is_the_same_on_one_thread_and_on_many() {
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("catalogue");
+    let checked = casebook::check(&sample, CheckOptions { today: today() }).unwrap();
+    assert!(checked.catalogue.use_cases.len() > 100, "the sample catalogue");
+    for sections in [false, true] {
+        let source = |threads: usize| {
+            let dir = tempfile::tempdir().unwrap();
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let written = pool.install(|| {
+                casebook::handbook::write_source_with(
+                    &checked,
+                    dir.path(),
+                    &options(&dir.path().join("unused")),
+                    sections,
+                )
+                .unwrap()
+            });
+            (written, files(dir.path()))
+        };
+        let (one, many) = (source(1), source(8));
+        assert!(one.0 > 100, "a page or picture per use case at least: {}", one.0);
+        assert_eq!(one.0, many.0, "as many pages (sections: {sections})");
+        assert_eq!(
+            one.1.keys().collect::<Vec<_>>(),
+            many.1.keys().collect::<Vec<_>>(),
+            "the same files (sections: {sections})"
+        );
+        for (path, bytes) in &one.1 {
+            assert!(bytes == &many.1[path], "{path} differs (sections: {sections})");
+        }
+    }
+}
