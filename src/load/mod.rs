@@ -9,6 +9,7 @@
 //! device would never end. Each such entry is a located finding and the other files are checked.
 
 pub mod build;
+mod instance;
 pub mod schema;
 pub mod yaml;
 
