@@ -100,12 +100,19 @@ pub struct Context<'a> {
     pub facts: &'a Facts,
     /// The date review-overdue compares with.
     pub today: Date,
+    /// The flow graph of the one use case checked, when `facts` holds no flow graphs (see
+    /// [`crate::engine::check_report`]): its index and graph.
+    pub flow: Option<(usize, &'a FlowGraph)>,
 }
 
 impl<'a> Context<'a> {
     /// The use case with index `i` and its flow graph.
     pub fn use_case(&self, i: usize) -> (&'a UseCase, &'a FlowGraph) {
-        (&self.catalogue.use_cases[i], &self.facts.flows[i])
+        let flow = match self.flow {
+            Some((j, flow)) if j == i => flow,
+            _ => &self.facts.flows[i],
+        };
+        (&self.catalogue.use_cases[i], flow)
     }
 }
 

@@ -10,6 +10,7 @@ mod e2e;
 mod editor_setup;
 mod fuzz;
 mod handbook;
+mod memory;
 mod numbers;
 mod properties;
 mod render;
