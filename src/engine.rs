@@ -5,10 +5,11 @@ use crate::diagnostic::{Diagnostic, Report, Severity, Suppressed};
 use crate::graph::{CallGraph, Facts, FlowGraph};
 use crate::load::{self, LoadError};
 use crate::model::{Allow, Catalogue, Date};
-use crate::rules::{self, Context, Group, REGISTRY};
+use crate::rules::{self, Context, Group, OnDemand, REGISTRY};
 use rayon::prelude::*;
 use std::collections::HashSet;
 use std::path::Path;
+use std::sync::OnceLock;
 
 /// Options of a check run.
 #[derive(Clone, Copy, Debug)]
@@ -59,6 +60,11 @@ fn check_loaded(loaded: load::Loaded, options: CheckOptions, flows: Flows) -> Ch
             calls: CallGraph::build(&catalogue),
         },
     };
+    // Drop: the graphs rules ask for beyond their own use case's (a called use case's).
+    let others: Vec<OnceLock<Box<FlowGraph>>> = match flows {
+        Flows::Keep => Vec::new(),
+        Flows::Drop => (0..catalogue.use_cases.len()).map(|_| OnceLock::new()).collect(),
+    };
     let cx = Context {
         catalogue: &catalogue,
         facts: &facts,
@@ -84,7 +90,10 @@ fn check_loaded(loaded: load::Loaded, options: CheckOptions, flows: Flows) -> Ch
             let mut out = Vec::new();
             let built = (flows == Flows::Drop).then(|| FlowGraph::build(&catalogue, &catalogue.use_cases[i]));
             let cx = Context {
-                flow: built.as_ref().map(|f| (i, f)),
+                flow: built.as_ref().map(|f| OnDemand {
+                    current: (i, f),
+                    others: &others,
+                }),
                 ..cx
             };
             for rule in &active {

@@ -2,9 +2,8 @@
 //! (`casebook::check_report`), where the library's `check` keeps every graph for the handbook,
 //! `stats` and the editor: both must give the same report, finding for finding.
 
-use crate::rules::lay;
+use crate::rules::{lay, today};
 use crate::support::fixtures;
-use crate::today;
 use casebook::diagnostic::render::{self, Format, RenderOptions};
 use casebook::{CheckOptions, check, check_report};
 
