@@ -28,4 +28,4 @@ pub mod suggest;
 pub mod swimlane;
 pub mod visual;
 
-pub use engine::{CheckOptions, Checked, check};
+pub use engine::{CheckOptions, Checked, check, check_report};

@@ -69,6 +69,7 @@ impl SourceFile {
                 .filter(|&(_, b)| b == b'\n')
                 .map(|(i, _)| (i + 1) as u32),
         );
+        line_starts.shrink_to_fit(); // kept with the text for as long as the report lives
         SourceFile {
             rel_path,
             disk_path,

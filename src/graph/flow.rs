@@ -358,6 +358,8 @@ pub fn analyse(cat: &Catalogue, uc: &UseCase, graph: &FlowGraph) -> FlowFacts {
         }
     }
 
+    facts.handoffs.shrink_to_fit(); // kept until the report is written
+
     let items = Items::of(uc);
     let available = availability(uc, g, &items, start, &order);
     facts.gaps = information_gaps(uc, g, &items, start, &available);

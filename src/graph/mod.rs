@@ -69,6 +69,7 @@ impl FlowGraph {
                 graph.add_edge(nodes[i], nodes[j], EdgeKind::Recovery);
             }
         }
+        graph.shrink_to_fit_edges(); // kept until the report is written
         let start = uc.start_step().map(|i| nodes[i]);
 
         let mut reachable = vec![false; n];
@@ -115,6 +116,8 @@ impl FlowGraph {
         }
         for list in succ.iter_mut().chain(pred.iter_mut()) {
             list.sort_by_key(|&(t, k)| (edge_order(k), t));
+            // Kept until the report is written: no spare room (a first push makes room for 4).
+            list.shrink_to_fit();
         }
         let mut fg = FlowGraph {
             graph,

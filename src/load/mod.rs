@@ -9,6 +9,7 @@
 //! device would never end. Each such entry is a located finding and the other files are checked.
 
 pub mod build;
+mod instance;
 pub mod schema;
 pub mod yaml;
 
@@ -245,6 +246,9 @@ pub fn load_with(root: &Path, overlay: &Overlay, cache: Option<&mut LoadCache>) 
     let mut sources = SourceDb::default();
     let mut diagnostics = Vec::new();
     let mut catalogue = Catalogue::default();
+    // At its length from the start: growing by doubling would copy 50,000 use cases and leave
+    // their room twice over while the old and the new buffer are both held.
+    catalogue.use_cases.reserve_exact(results.len());
     for (i, result) in results.into_iter().enumerate() {
         let file = FileId(i as u32);
         sources.add(result.source);

@@ -1,6 +1,7 @@
 //! The JSON Schemas of the five file kinds (embedded from `schemas/`), and validation of a parsed
 //! YAML tree against them with every error mapped back to the offending node.
 
+use super::instance::Yaml;
 use super::yaml::{Node, NodeKind};
 use crate::diagnostic::Diagnostic;
 use crate::source::{FileId, Span};
@@ -73,7 +74,8 @@ impl FileKind {
 }
 
 struct Compiled {
-    validator: jsonschema::Validator,
+    /// Reads the parsed tree in place (see [`super::instance`]).
+    validator: jsonschema::Validator<Yaml>,
     /// Every property name the schema knows, for "did you mean" on unknown fields.
     known_fields: Vec<String>,
 }
@@ -83,7 +85,10 @@ fn compiled(kind: FileKind) -> &'static Compiled {
     CELLS[kind as usize].get_or_init(|| {
         let schema: serde_json::Value =
             serde_json::from_str(kind.schema_text()).expect("embedded schema is valid JSON (tested)");
-        let validator = jsonschema::draft202012::new(&schema).expect("embedded schema compiles (tested)");
+        let validator = jsonschema::options_for::<Yaml>()
+            .with_draft(jsonschema::Draft::Draft202012)
+            .build(&schema)
+            .expect("embedded schema compiles (tested)");
         let mut known_fields = Vec::new();
         collect_property_names(&schema, &mut known_fields);
         known_fields.sort();
@@ -126,8 +131,7 @@ pub fn validate(kind: FileKind, file: FileId, node: &Node) -> Vec<Diagnostic> {
         ];
     }
     let compiled = compiled(kind);
-    let json = node.to_json();
-    if compiled.validator.is_valid(&json) {
+    if compiled.validator.is_valid(node) {
         return Vec::new();
     }
     // In a use case, name the use case and the step, like the rules do.
@@ -136,7 +140,7 @@ pub fn validate(kind: FileKind, file: FileId, node: &Node) -> Vec<Diagnostic> {
         .flatten();
     let mut out: Vec<Diagnostic> = compiled
         .validator
-        .iter_errors(&json)
+        .iter_errors(node)
         .map(|err| {
             let mut d = describe(compiled, file, node, &err);
             if let Some(id) = use_case {
@@ -298,7 +302,8 @@ fn describe(
             }
         }
         ValidationErrorKind::AdditionalProperties { unexpected } => {
-            let name = unexpected.first().cloned().unwrap_or_default();
+            // The first name in JSON's (sorted) order: the tree lists them in the file's order.
+            let name = unexpected.iter().min().cloned().unwrap_or_default();
             let key_span = match &node.kind {
                 NodeKind::Map(entries) => {
                     entries

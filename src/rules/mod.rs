@@ -9,6 +9,7 @@
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::graph::{Facts, FlowGraph};
 use crate::model::{Catalogue, Date, UseCase};
+use std::sync::OnceLock;
 
 mod baseline_fixed;
 mod call_cycle;
@@ -100,12 +101,32 @@ pub struct Context<'a> {
     pub facts: &'a Facts,
     /// The date review-overdue compares with.
     pub today: Date,
+    /// The flow graphs, when `facts` holds none (see [`crate::engine::check_report`]).
+    pub flow: Option<OnDemand<'a>>,
+}
+
+/// The flow graphs of a check that does not keep them all.
+pub struct OnDemand<'a> {
+    /// The use case checked and its graph, dropped after its rules.
+    pub current: (usize, &'a FlowGraph),
+    /// Any other use case's graph, built when a rule first asks for it (close-the-loop reads
+    /// the graphs of the use cases a step calls) and kept until the end of the check.
+    pub others: &'a [OnceLock<Box<FlowGraph>>],
 }
 
 impl<'a> Context<'a> {
     /// The use case with index `i` and its flow graph.
     pub fn use_case(&self, i: usize) -> (&'a UseCase, &'a FlowGraph) {
-        (&self.catalogue.use_cases[i], &self.facts.flows[i])
+        let uc = &self.catalogue.use_cases[i];
+        let flow = match &self.flow {
+            Some(d) if d.current.0 == i => d.current.1,
+            Some(d) => {
+                let others: &'a [OnceLock<Box<FlowGraph>>] = d.others;
+                &**others[i].get_or_init(|| Box::new(FlowGraph::build(self.catalogue, uc)))
+            }
+            None => &self.facts.flows[i],
+        };
+        (uc, flow)
     }
 }
 

@@ -34,23 +34,47 @@ declare_rule! {
     }
 }
 
-/// Reports `r` when it is not a key of `known`.
-fn check<'a, V>(
+/// The ids a reference may name.
+trait Known {
+    fn contains(&self, id: &str) -> bool;
+    fn ids(&self) -> impl Iterator<Item = &str>;
+}
+
+impl<V> Known for HashMap<String, V> {
+    fn contains(&self, id: &str) -> bool {
+        self.contains_key(id)
+    }
+    fn ids(&self) -> impl Iterator<Item = &str> {
+        self.keys().map(String::as_str)
+    }
+}
+
+/// The step ids of a use case.
+struct Steps<'a>(&'a crate::model::UseCase);
+
+impl Known for Steps<'_> {
+    fn contains(&self, id: &str) -> bool {
+        self.0.step(id).is_some()
+    }
+    fn ids(&self) -> impl Iterator<Item = &str> {
+        self.0.step_ids()
+    }
+}
+
+/// Reports `r` when it is not an id of `known`.
+fn check<'a>(
     r: &Ref,
     what: &str,
-    known: &'a HashMap<String, V>,
+    known: &'a impl Known,
     extra: &[&'a str],
     where_: Option<(&str, Option<&str>)>,
     out: &mut Vec<Diagnostic>,
 ) {
     // A value that is not even a slug was already reported by the schema check.
-    if known.contains_key(&r.value)
-        || extra.contains(&r.value.as_str())
-        || !crate::scaffold::is_slug(&r.value)
-    {
+    if known.contains(&r.value) || extra.contains(&r.value.as_str()) || !crate::scaffold::is_slug(&r.value) {
         return;
     }
-    let candidates = known.keys().map(String::as_str).chain(extra.iter().copied());
+    let candidates = known.ids().chain(extra.iter().copied());
     let help = match closest(&r.value, candidates) {
         Some(s) => format!("did you mean `{s}`?"),
         // Rules cannot be defined in the catalogue: point at the list instead.
@@ -92,7 +116,7 @@ impl Rule for UnknownReference {
             check(r, "information item", &ix.items, &[], at, out);
         }
         if let Some(start) = &uc.start {
-            check(start, "step", &uc.step_index, &[], at, out);
+            check(start, "step", &Steps(uc), &[], at, out);
         }
         for r in &uc.allow.rules {
             check(r, "rule", rules, &[], at, out);
@@ -112,7 +136,7 @@ impl Rule for UnknownReference {
                 check(r, "information item", &ix.items, &[], at, out);
             }
             for n in &step.next {
-                check(&n.to, "step", &uc.step_index, &[], at, out);
+                check(&n.to, "step", &Steps(uc), &[], at, out);
                 for r in &n.carries {
                     check(r, "information item", &ix.items, &[], at, out);
                 }
@@ -121,7 +145,7 @@ impl Rule for UnknownReference {
                 check(c, "use case", &ix.use_cases, &[], at, out);
             }
             if let Some(r) = &step.recovery {
-                check(r, "step", &uc.step_index, &[], at, out);
+                check(r, "step", &Steps(uc), &[], at, out);
             }
             for r in &step.allow.rules {
                 check(r, "rule", rules, &[], at, out);

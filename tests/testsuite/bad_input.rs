@@ -335,6 +335,19 @@ fn an_unknown_field_points_at_its_key_with_a_suggestion() {
     assert_eq!(d.help.as_deref(), Some("did you mean `end`?"));
 }
 
+/// Two unknown fields in one mapping make one finding, which names the first in alphabetical
+/// order wherever it stands (as when the file was validated as a copy into JSON, whose objects
+/// sort their keys), and points at that key.
+#[test]
+fn of_two_unknown_fields_the_finding_names_the_first_in_alphabetical_order() {
+    let text = format!("{GOOD_HEAD}steps:\n  - id: done\n    zed: 1\n    ned: done\n    end: done\n");
+    let (_l, checked) = check_with("use-cases/bad.yaml", text.as_bytes());
+    let (d, line, column) = the_finding(&checked, "schema", "use-cases/bad.yaml");
+    assert_eq!((line, column), (11, 5));
+    assert_eq!(d.message, "unknown field `ned` in step `done`");
+    assert_eq!(d.help.as_deref(), Some("did you mean `end`?"));
+}
+
 #[test]
 fn a_missing_required_field() {
     let text =

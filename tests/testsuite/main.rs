@@ -16,6 +16,7 @@ mod fuzz;
 #[cfg(feature = "handbook")]
 mod handbook;
 mod lsp;
+mod memory;
 mod numbers;
 mod properties;
 mod render;
