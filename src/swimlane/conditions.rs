@@ -1,7 +1,8 @@
 //! Branch conditions: each placed greedily at the free spot nearest to its edge's source, among
-//! a few spots along every segment of the route; a spot is free when it covers no box and no
-//! other condition, and better when it crosses fewer other edges. Where no spot is free, the
-//! caller widens the gap and lays the columns out again.
+//! a few spots along every segment of the route (and, when none of those is free, spots slid
+//! along every segment); a spot is free when it covers no box and no other condition, and
+//! better when it crosses fewer other edges. Where no spot is free, the caller widens the gap
+//! and lays the columns out again.
 
 use super::text::{text_width, wrap_capped};
 use super::{
@@ -26,21 +27,27 @@ pub(super) fn condition(uc: &UseCase, e: &Edge, labels: &LaneLabels) -> Option<S
     }
 }
 
-/// Places the condition of every edge that has one, in edge order, inside `area` (left, top,
-/// right, bottom); returns the gaps (after each crowded edge's source column) where some
-/// condition found no free spot.
+/// Places the condition of every edge that has one inside `area` (left, top, right, bottom):
+/// first those of the edges marked in `first`, then the others, each in edge order; returns the
+/// edges whose condition found no free spot. The caller widens the gaps after their sources
+/// and marks them to go first in the next round: placed after, a condition would find its spots
+/// held again by the conditions that took them this round, whatever room widening made.
 pub(super) fn place(
     uc: &UseCase,
     labels: &LaneLabels,
     edges: &[Edge],
-    col: &[usize],
     routed: &mut [RoutedEdge],
     boxes: &[StepBox],
     area: (f64, f64, f64, f64),
+    first: &[bool],
 ) -> Vec<usize> {
     let mut scene = Scene::new(routed, boxes);
     let mut crowded: Vec<usize> = Vec::new();
-    for e in 0..routed.len() {
+    let order: Vec<usize> = (0..routed.len())
+        .filter(|&e| first[e])
+        .chain((0..routed.len()).filter(|&e| !first[e]))
+        .collect();
+    for e in order {
         let Some(text) = condition(uc, &edges[e], labels) else {
             continue;
         };
@@ -53,7 +60,7 @@ pub(super) fn place(
         let h = lines.len() as f64 * LABEL_LINE + 4.0;
         let (cost, r) = best_label_spot(&routed[e].points, e, w, h, &mut scene, area);
         if cost >= 1000.0 {
-            crowded.push(col[edges[e].from] + 1);
+            crowded.push(e);
         }
         scene.add_label(r);
         routed[e].label = Some(EdgeLabel {
@@ -66,12 +73,12 @@ pub(super) fn place(
         });
     }
     crowded.sort_unstable();
-    crowded.dedup();
     crowded
 }
 
 /// Tries spots along the edge's route and keeps the one that covers no box or other label,
-/// crosses the fewest other edges and lies nearest to the source.
+/// crosses the fewest other edges and lies nearest to the source; slides spots along the route
+/// only when none of the first ones is free.
 fn best_label_spot(
     pts: &[(f64, f64)],
     e: usize,
@@ -82,17 +89,27 @@ fn best_label_spot(
 ) -> (f64, Rect) {
     let (left, top, _, _) = area;
     let mut best: Option<(f64, Rect)> = None;
-    let mut along = 0.0;
-    for (i, seg) in pts.windows(2).enumerate() {
-        let (a, b) = (seg[0], seg[1]);
-        let len = (b.0 - a.0).abs() + (b.1 - a.1).abs();
-        for (r, base) in spots(a, b, w, h) {
-            let cost = scene.penalised(base + along * 0.02 + i as f64, r, e, area);
-            if best.is_none_or(|(c, _)| cost < c) {
-                best = Some((cost, r));
-            }
+    for slide in [false, true] {
+        if slide && best.is_some_and(|(c, _)| c < 1000.0) {
+            break;
         }
-        along += len;
+        let mut along = 0.0;
+        for (i, seg) in pts.windows(2).enumerate() {
+            let (a, b) = (seg[0], seg[1]);
+            let len = (b.0 - a.0).abs() + (b.1 - a.1).abs();
+            let tried = if slide {
+                sliding_spots(a, b, w, h)
+            } else {
+                spots(a, b, w, h)
+            };
+            for (r, base) in tried {
+                let cost = scene.penalised(base + along * 0.02 + i as f64, r, e, area);
+                if best.is_none_or(|(c, _)| cost < c) {
+                    best = Some((cost, r));
+                }
+            }
+            along += len;
+        }
     }
     best.unwrap_or((
         f64::INFINITY,
@@ -176,6 +193,38 @@ fn spots(a: (f64, f64), b: (f64, f64), w: f64, h: f64) -> Vec<(Rect, f64)> {
             },
             40.0,
         ));
+    }
+    spots
+}
+
+/// How far apart the spots slid along a segment are.
+const SLIDE: f64 = 8.0;
+
+/// The spots tried along the segment from `a` to `b` when none of [`spots`] on the whole route
+/// is free: beside the segment every [`SLIDE`] from its start, above (or right of) it first, at
+/// base costs above those of [`spots`]. [`spots`] has three places per segment, fixed by its
+/// ends; where another condition holds the one in the source's gap, the room that widening the
+/// gap makes lies between them, and only sliding reaches it.
+fn sliding_spots(a: (f64, f64), b: (f64, f64), w: f64, h: f64) -> Vec<(Rect, f64)> {
+    let horizontal = (a.1 - b.1).abs() < 0.01;
+    let (lo, hi, forward) = if horizontal {
+        (a.0.min(b.0) + 6.0, a.0.max(b.0) - w - 12.0, b.0 >= a.0)
+    } else {
+        (a.1.min(b.1) + 4.0, a.1.max(b.1) - h - 4.0, b.1 >= a.1)
+    };
+    let at = |x: f64, y: f64| Rect { x, y, w, h };
+    let mut spots = Vec::new();
+    let mut k = 0.0;
+    while lo + k * SLIDE <= hi {
+        let t = if forward { lo + k * SLIDE } else { hi - k * SLIDE };
+        if horizontal {
+            spots.push((at(t, a.1 - h - 3.0), 50.0));
+            spots.push((at(t, a.1 + 3.0), 52.0));
+        } else {
+            spots.push((at(a.0 + 4.0, t), 50.0));
+            spots.push((at(a.0 - w - 4.0, t), 54.0));
+        }
+        k += 1.0;
     }
     spots
 }
@@ -521,6 +570,15 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn slid_spots_start_at_the_source_end_of_a_segment() {
+        let leftwards = sliding_spots((300.0, 50.0), (0.0, 50.0), 80.0, 20.0);
+        assert_eq!(leftwards.len(), 2 * 26, "every 8 from 6 to 208");
+        assert_eq!(leftwards[0].0.x, 208.0, "nearest the source first");
+        assert_eq!(leftwards[2].0.x, 200.0);
+        assert!(sliding_spots((0.0, 0.0), (0.0, 20.0), 80.0, 20.0).is_empty());
     }
 
     #[test]

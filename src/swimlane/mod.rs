@@ -23,7 +23,8 @@
 //!    its gap; the gaps' widths follow.
 //! 7. [`route`] again: the polylines, once the columns have their x; then [`conditions`]:
 //!    branch conditions placed greedily at the free spot nearest to the edge's source. Where none
-//!    is free, the gap is widened and step 7 runs again (at most four rounds).
+//!    is free, the gap is widened and step 7 runs again (at most four rounds), those conditions
+//!    placed first.
 //! 8. [`draw`]: the SVG.
 //!
 //! Every use case the loader accepts is drawn in bounded time. The phases cost about linear time
@@ -408,6 +409,7 @@ pub fn layout_with(cat: &Catalogue, uc: &UseCase, flow: &FlowGraph, labels: &Lan
     let content_x = MARGIN + HEADER_W + CAPTION_W;
     // Lay out the columns; widen the gaps where a condition found no free spot and try again.
     let mut rounds = 0;
+    let mut crowded_before = vec![false; edges.len()];
     let (routed, diagram_right) = loop {
         rounds += 1;
         let (gap_x, col_x, diagram_right) = place::columns_x(&gap_w, content_x);
@@ -430,12 +432,18 @@ pub fn layout_with(cat: &Catalogue, uc: &UseCase, flow: &FlowGraph, labels: &Lan
             diagram_right,
             rows.lanes_bottom + rows.bottom_band,
         );
-        let crowded = conditions::place(uc, labels, &edges, &col, &mut routed, &boxes, area);
+        let crowded = conditions::place(uc, labels, &edges, &mut routed, &boxes, area, &crowded_before);
         if crowded.is_empty() || rounds == 4 {
             break (routed, diagram_right);
         }
-        for g in crowded {
+        let mut gaps: Vec<usize> = crowded.iter().map(|&e| col[edges[e].from] + 1).collect();
+        gaps.sort_unstable();
+        gaps.dedup();
+        for g in gaps {
             gap_w[g] += LABEL_ROOM;
+        }
+        for e in crowded {
+            crowded_before[e] = true;
         }
     };
     let mut layout = finish(uc, labels, rows, boxes, routed, content_x, diagram_right);
