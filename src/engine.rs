@@ -43,7 +43,11 @@ pub fn check_with(
     cache: Option<&mut LoadCache>,
     options: CheckOptions,
 ) -> Result<Checked, LoadError> {
-    Ok(check_loaded(load::load_with(root, overlay, cache)?, options, Flows::Keep))
+    Ok(check_loaded(
+        load::load_with(root, overlay, cache)?,
+        options,
+        Flows::Keep,
+    ))
 }
 
 /// Loads and checks the catalogue in `root` like [`check`], for a caller that needs the report
