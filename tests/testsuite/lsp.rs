@@ -285,6 +285,15 @@ fn utf16_position(text: &str, offset: usize) -> (u64, u64) {
     (line as u64, text[start..offset].encode_utf16().count() as u64)
 }
 
+/// Whether a `publishDiagnostics` notification's params hold a finding of rule `code`.
+fn has_code(params: &Value, code: &str) -> bool {
+    params["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|d| d["code"] == code)
+}
+
 #[test]
 fn initialize_advertises_exactly_what_is_handled_and_shutdown_exits_0() {
     let sample = Sample::new();
@@ -429,13 +438,7 @@ fn a_team_renamed_in_organisation_yaml_gives_diagnostics_in_use_cases_elsewhere(
     assert_ne!(renamed, org);
     client.replace(&org_uri, 2, &renamed);
     // The use case is not open: its diagnostics come from the check of the whole catalogue.
-    let broken = client.diagnostics(&hospital, |p| {
-        p["diagnostics"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|d| d["code"] == "unknown-reference")
-    });
+    let broken = client.diagnostics(&hospital, |p| has_code(p, "unknown-reference"));
     let hospital_text = sample.text(HOSPITAL);
     let unknown: Vec<&Value> = broken["diagnostics"]
         .as_array()
@@ -453,13 +456,7 @@ fn a_team_renamed_in_organisation_yaml_gives_diagnostics_in_use_cases_elsewhere(
 
     // Renamed back: the findings in the other file are cleared.
     client.replace(&org_uri, 3, &org);
-    client.diagnostics(&hospital, |p| {
-        !p["diagnostics"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|d| d["code"] == "unknown-reference")
-    });
+    client.diagnostics(&hospital, |p| !has_code(p, "unknown-reference"));
     assert_eq!(client.shutdown().code(), Some(0));
 }
 
@@ -476,13 +473,7 @@ fn a_new_file_not_yet_on_disk_is_part_of_the_catalogue_until_closed() {
     // The same use case id twice: one on disk, one only in the editor.
     client.open(&copy, &sample.text(HOSPITAL));
     client.diagnostics_at(&copy, 1);
-    let duplicate = client.diagnostics(&hospital, |p| {
-        p["diagnostics"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|d| d["code"] == "duplicate-id")
-    });
+    let duplicate = client.diagnostics(&hospital, |p| has_code(p, "duplicate-id"));
     let d = duplicate["diagnostics"]
         .as_array()
         .unwrap()
@@ -501,13 +492,7 @@ fn a_new_file_not_yet_on_disk_is_part_of_the_catalogue_until_closed() {
     client.notify("textDocument/didClose", json!({"textDocument": {"uri": copy}}));
     let cleared = client.diagnostics(&copy, |p| p["diagnostics"] == json!([]));
     assert!(cleared["version"].is_null());
-    client.diagnostics(&hospital, |p| {
-        !p["diagnostics"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|d| d["code"] == "duplicate-id")
-    });
+    client.diagnostics(&hospital, |p| !has_code(p, "duplicate-id"));
     assert_eq!(client.shutdown().code(), Some(0));
 }
 
@@ -1123,23 +1108,11 @@ fn files_changed_on_disk_are_checked_again_when_the_client_says_so() {
         "workspace/didChangeWatchedFiles",
         json!({"changes": [{"uri": org_uri, "type": 2}]}),
     );
-    client.diagnostics(&uri, |p| {
-        p["diagnostics"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|d| d["code"] == "unknown-reference")
-    });
+    client.diagnostics(&uri, |p| has_code(p, "unknown-reference"));
     // Saved back: didSave checks again too.
     std::fs::write(sample.path("organisation.yaml"), &org).unwrap();
     client.notify("textDocument/didSave", json!({"textDocument": {"uri": uri}}));
-    client.diagnostics(&uri, |p| {
-        !p["diagnostics"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|d| d["code"] == "unknown-reference")
-    });
+    client.diagnostics(&uri, |p| !has_code(p, "unknown-reference"));
     assert_eq!(client.shutdown().code(), Some(0));
 }
 
