@@ -1,0 +1,310 @@
+//! Builds every page of the handbook: the template contexts from the checked catalogue, rendered
+//! with Tera into Markdown, plus the SVG pictures. Paths are built only from ids that passed
+//! `is_slug`. One module per kind of page; this one holds what they share: the `Builder` (the
+//! catalogue, its facts and the words of its language), links, names and the parallel build.
+
+mod analytics;
+mod channel;
+mod department;
+mod domain;
+mod glossary;
+mod home;
+mod rules;
+mod summary;
+mod team;
+mod use_case;
+
+use crate::diagnostic::{Diagnostic, Report, Severity};
+use crate::engine::Checked;
+use crate::graph::flow::Handoff;
+use crate::metrics::Metrics;
+use crate::model::{Catalogue, Date, Lane, UseCase};
+use crate::scaffold::is_slug;
+use rayon::prelude::*;
+use serde_json::{Value, json};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use tera::{Context, Tera};
+
+/// One output file of the book source, relative to `src/`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page {
+    /// Path with `/` separators.
+    pub path: String,
+    /// Content.
+    pub content: String,
+}
+
+type Labels = BTreeMap<&'static str, &'static str>;
+
+struct Builder<'a> {
+    cat: &'a Catalogue,
+    checked: &'a Checked,
+    metrics: &'a Metrics,
+    tera: &'a Tera,
+    t: &'a Labels,
+    today: Date,
+    /// The findings of each use case, by use case id (grouped once: pages look them up).
+    findings: HashMap<&'a str, Vec<&'a Diagnostic>>,
+    /// Use cases are sections of their domain's page instead of pages of their own.
+    sections: bool,
+}
+
+fn lane_label(t: &Labels, lane: Option<Lane>) -> String {
+    lane.map_or_else(String::new, |l| t[l.as_str()].to_owned())
+}
+
+fn yes_no(t: &Labels, b: bool) -> &'static str {
+    if b { t["yes"] } else { t["no"] }
+}
+
+impl Builder<'_> {
+    fn render(&self, template: &str, ctx: Value) -> Result<String, String> {
+        let mut context = Context::from_serialize(&ctx).map_err(|e| e.to_string())?;
+        context.insert("t", self.t);
+        self.tera
+            .render(template, &context)
+            .map_err(|e| format!("template {template}: {e}"))
+    }
+
+    fn team_name(&self, id: &str) -> String {
+        self.cat
+            .team(id)
+            .map_or_else(|| id.to_owned(), |t| t.name.clone())
+    }
+
+    fn team_link(&self, id: &str, from_sub: bool) -> Option<String> {
+        (self.cat.team(id).is_some() && is_slug(id))
+            .then(|| format!("{}teams/{id}.md", if from_sub { "../" } else { "" }))
+    }
+
+    /// The link to a use case from a page `prefix` away from the book's root (`""` or `"../"`):
+    /// its own page, or its section of the domain page when use cases are sections.
+    fn uc_link(&self, uc: &UseCase, prefix: &str) -> String {
+        if self.sections {
+            format!("{prefix}domains/{}.md#uc-{}", uc.domain, uc.id.value)
+        } else {
+            format!("{prefix}use-cases/{}.md", uc.id.value)
+        }
+    }
+
+    fn actor_name(&self, id: &str) -> String {
+        if id == crate::model::CUSTOMER {
+            self.t["customer"].to_owned()
+        } else {
+            self.team_name(id)
+        }
+    }
+
+    fn item_names(&self, ids: impl IntoIterator<Item = String>) -> String {
+        let names: Vec<String> = ids
+            .into_iter()
+            .map(|i| self.cat.item(&i).map_or(i.clone(), |it| it.name.clone()))
+            .collect();
+        names.join(", ")
+    }
+
+    fn status(&self, uc: &UseCase) -> String {
+        uc.status.map_or_else(String::new, |s| s.as_str().to_owned())
+    }
+
+    fn due(&self, uc: &UseCase) -> Option<Date> {
+        let months = uc
+            .review_every_months
+            .unwrap_or_else(|| self.cat.settings.default_review_months());
+        uc.reviewed.as_ref().map(|r| r.value.add_months(months))
+    }
+
+    fn severity(&self, s: Severity) -> &'static str {
+        self.t[s.as_str()]
+    }
+}
+
+/// What travels on a handoff: what is carried on the edge and what the receiving step needs.
+fn handoff_items(uc: &UseCase, h: &Handoff) -> Vec<String> {
+    let from = &uc.steps[h.edge.from];
+    let mut items: BTreeSet<String> = from.carries.iter().map(|r| r.value.clone()).collect();
+    if let crate::graph::EdgeKind::Next(k) = h.edge.kind {
+        items.extend(from.next[k].carries.iter().map(|r| r.value.clone()));
+    }
+    items.extend(uc.steps[h.edge.to].needs.iter().map(|r| r.value.clone()));
+    items.into_iter().collect()
+}
+
+/// How pages are made, besides the catalogue.
+pub struct PageOptions<'a> {
+    /// The date for "due for review".
+    pub today: Date,
+    /// Use cases are sections of their domain's page (large catalogues).
+    pub sections: bool,
+    /// Draws a use case's swimlane SVG (called from several threads at once).
+    pub diagram: &'a (dyn Fn(usize) -> String + Sync),
+    /// Called once per use case done (from several threads at once).
+    pub progress: &'a (dyn Fn() + Sync),
+}
+
+/// Renders every page, on rayon's pool: the use cases (their Markdown and pictures) in parallel
+/// with each other and with the other pages (home, teams, departments, channels, glossary,
+/// analytics, rules, summary). The output does not depend on the order in which they finish:
+/// results are collected in the use cases' order, domain sections are joined in that order, and
+/// the pages are sorted by path. On failure the error is the one the serial order would meet
+/// first.
+pub fn build_pages(
+    checked: &Checked,
+    metrics: &Metrics,
+    tera: &Tera,
+    t: &Labels,
+    options: &PageOptions<'_>,
+) -> Result<Vec<Page>, String> {
+    let PageOptions {
+        today,
+        sections,
+        diagram,
+        progress,
+    } = *options;
+    let cat = &checked.catalogue;
+    let mut findings: HashMap<&str, Vec<&Diagnostic>> = HashMap::new();
+    for d in &checked.report.diagnostics {
+        if let Some(u) = d.use_case.as_deref() {
+            findings.entry(u).or_default().push(d);
+        }
+    }
+    let b = Builder {
+        cat,
+        checked,
+        metrics,
+        tera,
+        t,
+        today,
+        findings,
+        sections,
+    };
+    let mut pages = Vec::new();
+    for uc in &cat.use_cases {
+        if !is_slug(&uc.id.value) || !is_slug(&uc.domain) {
+            return Err(format!(
+                "use case id `{}` or its domain is not a slug",
+                uc.id.value
+            ));
+        }
+    }
+    type Job<'j> = &'j (dyn Fn() -> Result<Vec<Page>, String> + Sync);
+    let one = |path: &str, content: Result<String, String>| {
+        content.map(|content| {
+            vec![Page {
+                path: path.to_owned(),
+                content,
+            }]
+        })
+    };
+    let (home, teams, departments, channels) = (
+        || one("index.md", b.home()),
+        || b.teams(),
+        || b.departments(),
+        || b.channels(),
+    );
+    let (glossary, analytics, rules, summary) = (
+        || one("glossary.md", b.glossary()),
+        || one("analytics.md", b.analytics()),
+        || one("rules.md", b.rules()),
+        || one("SUMMARY.md", b.summary()),
+    );
+    let others: [Job<'_>; 8] = [
+        &home,
+        &teams,
+        &departments,
+        &channels,
+        &glossary,
+        &analytics,
+        &rules,
+        &summary,
+    ];
+    let (use_cases, others) = rayon::join(
+        || {
+            (0..cat.use_cases.len())
+                .into_par_iter()
+                .map(|i| {
+                    let made = b.use_case(i, diagram);
+                    progress();
+                    made
+                })
+                .collect::<Vec<_>>()
+        },
+        || others.par_iter().map(|job| job()).collect::<Vec<_>>(),
+    );
+    let mut sections: BTreeMap<String, String> = BTreeMap::new();
+    for made in use_cases {
+        for page in made? {
+            match page.path.strip_prefix("sections/") {
+                Some(rest) => {
+                    let domain = rest.split('/').next().unwrap_or_default().to_owned();
+                    sections.entry(domain).or_default().push_str(&page.content);
+                }
+                None => pages.push(page),
+            }
+        }
+    }
+    // The serial order was: home, domains, teams, departments, ...; domains need the sections.
+    let mut others = others.into_iter();
+    pages.extend(others.next().expect("home")?);
+    pages.extend(b.domains(&sections)?);
+    for made in others {
+        pages.extend(made?);
+    }
+    pages.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(pages)
+}
+
+fn findings_by_rule(report: &Report, t: &Labels, prefix: &str) -> Vec<Value> {
+    let mut by: BTreeMap<&str, (Severity, usize)> = BTreeMap::new();
+    for d in &report.diagnostics {
+        by.entry(d.rule).or_insert((d.severity, 0)).1 += 1;
+    }
+    let mut rows: Vec<_> = by.into_iter().collect();
+    rows.sort_by(|a, b| b.1.0.cmp(&a.1.0).then(b.1.1.cmp(&a.1.1)).then(a.0.cmp(b.0)));
+    rows.into_iter()
+        .map(|(rule, (sev, count))| json!({"rule": rule, "severity": t[sev.as_str()], "count": count, "link": format!("{prefix}rules.md#{rule}")}))
+        .collect()
+}
+
+impl Builder<'_> {
+    fn use_case_row(&self, i: usize, prefix: &str) -> Value {
+        let uc = &self.cat.use_cases[i];
+        let m = &self.metrics.use_cases[i];
+        let owner = uc
+            .owner
+            .as_ref()
+            .map(|o| self.team_name(&o.value))
+            .unwrap_or_default();
+        let channels: Vec<String> = m
+            .channels
+            .iter()
+            .map(|c| self.cat.channel(c).map_or(c.clone(), |x| x.name.clone()))
+            .collect();
+        json!({
+            "title": uc.title, "id": uc.id.value, "link": self.uc_link(uc, prefix),
+            "status": self.status(uc), "owner": owner, "handoffs": m.handoffs,
+            "cross": m.cross_department_handoffs, "worst": crate::metrics::worst_cell(m), "teams": m.teams.len(),
+            "channels": channels.join(", "),
+        })
+    }
+
+    fn domain_groups(&self) -> BTreeMap<&str, Vec<usize>> {
+        let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        for (i, uc) in self.cat.use_cases.iter().enumerate() {
+            groups.entry(uc.domain.as_str()).or_default().push(i);
+        }
+        for list in groups.values_mut() {
+            list.sort_by(|&a, &b| self.cat.use_cases[a].title.cmp(&self.cat.use_cases[b].title));
+        }
+        groups
+    }
+}
+
+/// A domain slug as a heading: `benefit-cards` -> "Benefit cards".
+fn domain_title(slug: &str) -> String {
+    let words = slug.replace('-', " ");
+    let mut chars = words.chars();
+    chars
+        .next()
+        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+}

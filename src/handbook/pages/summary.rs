@@ -1,0 +1,48 @@
+//! mdBook's SUMMARY.md: the sidebar.
+
+use super::{Builder, domain_title};
+use crate::scaffold::is_slug;
+use serde_json::{Value, json};
+
+impl Builder<'_> {
+    pub(super) fn summary(&self) -> Result<String, String> {
+        let cat = self.cat;
+        let domains: Vec<Value> = self
+            .domain_groups()
+            .into_iter()
+            .map(|(d, list)| {
+                // With sections, the sidebar lists domains only: a chapter per use case would make
+                // mdBook's rendering quadratic (it clones the list of all chapters for each page).
+                let ucs: Vec<Value> = if self.sections {
+                    Vec::new()
+                } else {
+                    list.iter().map(|&i| json!({"title": cat.use_cases[i].title, "link": self.uc_link(&cat.use_cases[i], "")})).collect()
+                };
+                json!({"name": domain_title(d), "link": format!("domains/{d}.md"), "use_cases": ucs})
+            })
+            .collect();
+        let link = |kind: &str, id: &str| format!("{kind}/{id}.md");
+        let departments: Vec<Value> = cat
+            .departments
+            .iter()
+            .filter(|d| is_slug(&d.id.value))
+            .map(|d| json!({"name": d.name, "link": link("departments", &d.id.value)}))
+            .collect();
+        let teams: Vec<Value> = cat
+            .teams
+            .iter()
+            .filter(|d| is_slug(&d.id.value))
+            .map(|d| json!({"name": d.name, "link": link("teams", &d.id.value)}))
+            .collect();
+        let channels: Vec<Value> = cat
+            .channels
+            .iter()
+            .filter(|d| is_slug(&d.id.value))
+            .map(|d| json!({"name": d.name, "link": link("channels", &d.id.value)}))
+            .collect();
+        self.render(
+            "SUMMARY.md",
+            json!({"domains": domains, "departments": departments, "teams": teams, "channels": channels}),
+        )
+    }
+}
