@@ -171,8 +171,17 @@ pub fn write_source_with(
     };
     bar.set_message("pages");
     let lanes = crate::swimlane::LaneLabels::for_catalogue(cat);
-    let diagram =
-        |i: usize| crate::swimlane::render_svg(cat, &cat.use_cases[i], &checked.facts.flows[i], lanes);
+    // Inline in the use case's page, each box linking to its step in the numbered list.
+    let svg_options = crate::swimlane::SvgOptions { step_links: true };
+    let diagram = |i: usize| {
+        crate::swimlane::render_svg_with(
+            cat,
+            &cat.use_cases[i],
+            &checked.facts.flows[i],
+            lanes,
+            svg_options,
+        )
+    };
     let progress = || bar.inc(1);
     let page_options = pages::PageOptions {
         today: options.today,
@@ -209,6 +218,8 @@ pub fn write_source_with(
         .into_iter()
         .collect::<Result<(), _>>()?;
     std::fs::write(dir.join("casebook.css"), include_str!("../../book/casebook.css")).map_err(io(dir))?;
+    // The diagram viewer's pan, zoom and full screen (book.toml's `additional-js`).
+    std::fs::write(dir.join("casebook.js"), include_str!("../../book/casebook.js")).map_err(io(dir))?;
     std::fs::write(dir.join("book.toml"), include_str!("../../book/book.toml")).map_err(io(dir))?;
     Ok(pages.len())
 }

@@ -41,6 +41,7 @@ const STAGING_ENTRIES: &[&str] = &[
     "src",
     "book.toml",
     "casebook.css",
+    "casebook.js",
     "html",
     "previous",
 ];

@@ -237,8 +237,27 @@ fn text_block(
     out.push_str("</text>\n");
 }
 
+/// How the diagram is drawn besides its geometry.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SvgOptions {
+    /// Each step's box links to the step in the page around it (`#step-<id>`, for a step id
+    /// that is a slug): for the handbook, where the SVG sits inline above the numbered steps.
+    pub step_links: bool,
+}
+
 /// Renders the swimlane diagram of `uc` as a self-contained SVG document.
 pub fn render_svg(cat: &Catalogue, uc: &UseCase, flow: &FlowGraph, labels: &LaneLabels) -> String {
+    render_svg_with(cat, uc, flow, labels, SvgOptions::default())
+}
+
+/// [`render_svg`], with the handbook's options.
+pub fn render_svg_with(
+    cat: &Catalogue,
+    uc: &UseCase,
+    flow: &FlowGraph,
+    labels: &LaneLabels,
+    options: SvgOptions,
+) -> String {
     let l = layout_with(cat, uc, flow, labels);
     let id: String = uc
         .id
@@ -287,7 +306,7 @@ pub fn render_svg(cat: &Catalogue, uc: &UseCase, flow: &FlowGraph, labels: &Lane
     lanes(&mut out, &l, labels);
     blueprint_lines(&mut out, &l, labels);
     edges(&mut out, &l, uc, &pre);
-    boxes(&mut out, &l, uc, labels);
+    boxes(&mut out, &l, uc, labels, options);
     conditions(&mut out, &l);
     legend(&mut out, &l, labels, &pre);
     out.push_str("</svg>\n");
@@ -423,8 +442,9 @@ fn edges(out: &mut String, l: &Layout, uc: &UseCase, pre: &str) {
     }
 }
 
-/// The boxes of the steps, with their marks.
-fn boxes(out: &mut String, l: &Layout, uc: &UseCase, labels: &LaneLabels) {
+/// The boxes of the steps, with their numbers (their place in the use case, as in the handbook's
+/// numbered list), their marks and, for the handbook, a link to the step.
+fn boxes(out: &mut String, l: &Layout, uc: &UseCase, labels: &LaneLabels, options: SvgOptions) {
     for b in &l.boxes {
         let s = &uc.steps[b.step];
         let mut tip = s.id.value.clone();
@@ -438,13 +458,26 @@ fn boxes(out: &mut String, l: &Layout, uc: &UseCase, labels: &LaneLabels) {
             tip = format!("{tip}\n{d}");
         }
         let class = if b.end { "cb-step cb-end" } else { "cb-step" };
-        let _ = writeln!(out, "<g class=\"{class}\"><title>{}</title>", escape(&tip));
+        let link = options.step_links && crate::scaffold::is_slug(&s.id.value);
+        if link {
+            let _ = write!(out, "<a href=\"#step-{}\">", escape(&s.id.value));
+        }
+        let _ = writeln!(
+            out,
+            "<g class=\"{class}\" data-step=\"{}\"><title>{}</title>",
+            b.step + 1,
+            escape(&tip)
+        );
         if b.end {
             end_pill(out, b);
         } else {
             step_rect(out, b);
         }
+        number(out, b);
         out.push_str("</g>\n");
+        if link {
+            out.push_str("</a>\n");
+        }
         if b.moment_of_truth {
             star(out, b.x + b.w - 12.0, b.y, 9.0, labels.moment_of_truth);
         }
@@ -453,6 +486,24 @@ fn boxes(out: &mut String, l: &Layout, uc: &UseCase, labels: &LaneLabels) {
             warning(out, cx, b.y, 8.5, labels.fail_point);
         }
     }
+}
+
+/// The step's number in a small dark tag across the top border, at the left (the marks of a
+/// moment of truth and a fail point are at the right): above the first line of text, which
+/// starts `PAD` below the border.
+fn number(out: &mut String, b: &StepBox) {
+    let n = (b.step + 1).to_string();
+    let w = 10.0 + 7.0 * n.len() as f64;
+    let x = b.x + if b.end { 14.0 } else { 6.0 };
+    let _ = writeln!(
+        out,
+        "<g class=\"cb-number\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"16\" rx=\"8\" ry=\"8\" fill=\"#37474f\"/><text x=\"{}\" y=\"{}\" font-size=\"11\" font-weight=\"bold\" text-anchor=\"middle\" fill=\"#ffffff\">{n}</text></g>",
+        num(x),
+        num(b.y - 8.0),
+        num(w),
+        num(x + w / 2.0),
+        num(b.y + 4.0)
+    );
 }
 
 /// An end step: a green pill with its label centred.

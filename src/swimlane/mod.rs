@@ -48,7 +48,7 @@ mod ports;
 mod route;
 mod text;
 
-pub use draw::{escape, render_svg};
+pub use draw::{SvgOptions, escape, render_svg, render_svg_with};
 pub use text::{text_width, wrap};
 
 use crate::graph::flow::Edge;

@@ -1,6 +1,8 @@
 //! The handbook in a real browser: headless Chromium (Debian's `chromium` package) opens a built
-//! handbook served from loopback and checks that a use case page shows its diagram, that the
-//! search finds a use case by a word of its title, and that a hostile use case runs no script.
+//! handbook served from loopback and checks that a use case page shows its diagram, that its
+//! viewer zooms, pans and goes full screen (at desktop and phone widths, with the draft banner),
+//! that the search finds a use case by a word of its title, and that a hostile use case runs no
+//! script.
 //!
 //! # How it works
 //!
@@ -466,33 +468,216 @@ fn a_use_case_page_shows_its_diagram() {
         &format!(
             r#"
   const page = await open('{ORDINARY}');
-  const img = await until('the diagram', () => page.doc.querySelector('img.casebook-swimlane'));
-  await until('the diagram to load', () => img.complete);
-  const box = img.getBoundingClientRect();
-  return {{ src: img.src, complete: img.complete, naturalWidth: img.naturalWidth,
-           naturalHeight: img.naturalHeight, width: box.width, height: box.height }};
+  const svg = await until('the diagram', () => page.doc.querySelector('.casebook-viewer-pane > svg'));
+  const box = svg.getBoundingClientRect();
+  return {{ width: box.width, height: box.height, boxes: svg.querySelectorAll('.cb-step').length }};
 "#
         ),
     );
     let v = |k: &str| outcome.get(k).as_f64().unwrap_or(0.0);
     assert!(
-        outcome
-            .get("src")
-            .as_str()
-            .unwrap_or_default()
-            .ends_with("/use-cases/meter-reading-dispute.svg"),
-        "{}",
-        outcome.dump()
-    );
-    assert!(
-        outcome.get("complete") == true && v("naturalWidth") > 0.0 && v("naturalHeight") > 0.0,
-        "the diagram did not load: {}",
-        outcome.dump()
-    );
-    assert!(
-        v("width") > 0.0 && v("height") > 0.0,
+        v("width") > 0.0 && v("height") > 0.0 && v("boxes") == 5.0,
         "the diagram takes no room on the page: {}",
         outcome.dump()
+    );
+    let problems = outcome.problems();
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
+/// The scenario's helpers for the diagram viewer: its frame, pane and SVG, the zoom it tells
+/// (`data-scale`) and the SVG's displayed width.
+const VIEWER: &str = r#"
+  const viewer = (page) => {
+    const frame = page.doc.querySelector('.casebook-viewer');
+    const pane = frame.querySelector('.casebook-viewer-pane');
+    const svg = pane.querySelector('svg');
+    return { frame, pane, svg, scale: () => Number(frame.getAttribute('data-scale')),
+             width: () => svg.getBoundingClientRect().width,
+             button: (what) => frame.querySelector('button[data-zoom="' + what + '"]') };
+  };
+"#;
+
+#[test]
+fn the_diagram_viewer_zooms_pans_and_goes_full_screen() {
+    let Some(chromium) = chromium() else { return };
+    let site = Site::new();
+    let outcome = site.run(
+        &chromium,
+        "viewer",
+        &format!(
+            r##"{VIEWER}
+  const page = await open('{ORDINARY}');
+  const v = viewer(page);
+  await until('the viewer to start', () => v.frame.getAttribute('data-scale'));
+  const natural = v.svg.viewBox.baseVal.width;
+  const out = {{ toolsShown: !v.frame.querySelector('.casebook-viewer-tools').hidden,
+                 start: v.scale(), startWidth: v.width(), natural }};
+  v.button('in').click();
+  out.afterIn = v.scale(); out.afterInWidth = v.width();
+  const r = v.pane.getBoundingClientRect();
+  v.pane.dispatchEvent(new page.win.WheelEvent('wheel', {{ deltaY: -200, ctrlKey: true, bubbles: true, cancelable: true,
+                                                          clientX: r.left + 100, clientY: r.top + 100 }}));
+  out.afterWheel = v.scale();
+  v.pane.dispatchEvent(new page.win.WheelEvent('wheel', {{ deltaY: 200, bubbles: true, cancelable: true }}));
+  out.afterPlainWheel = v.scale();
+  const key = (k) => v.pane.dispatchEvent(new page.win.KeyboardEvent('keydown', {{ key: k, bubbles: true, cancelable: true }}));
+  key('-'); out.afterMinus = v.scale();
+  key('0'); out.afterZero = v.scale();
+  // Zoomed in far enough to have somewhere to pan to.
+  for (let i = 0; i < 4; i++) v.button('in').click();
+  v.pane.scrollLeft = 0;
+  key('ArrowRight'); out.afterArrow = v.pane.scrollLeft;
+  // A drag with the mouse pans.
+  const pointer = (type, x) => v.pane.dispatchEvent(new page.win.PointerEvent(type, {{ pointerType: 'mouse', pointerId: 1,
+      button: 0, buttons: 1, clientX: x, clientY: r.top + 50, bubbles: true }}));
+  const before = v.pane.scrollLeft;
+  pointer('pointerdown', r.left + 200); pointer('pointermove', r.left + 150); pointer('pointermove', r.left + 100); pointer('pointerup', r.left + 100);
+  out.dragged = v.pane.scrollLeft - before;
+  // Two fingers pinch apart: zoom in.
+  {{
+    const touch = (id, x) => new page.win.Touch({{ identifier: id, target: v.pane, clientX: x, clientY: r.top + 80 }});
+    const fire = (type, touches) => v.pane.dispatchEvent(new page.win.TouchEvent(type, {{ touches, changedTouches: touches, bubbles: true, cancelable: true }}));
+    const pinchStart = v.scale();
+    fire('touchstart', [touch(1, r.left + 150), touch(2, r.left + 250)]);
+    fire('touchmove', [touch(1, r.left + 100), touch(2, r.left + 300)]);
+    fire('touchend', []);
+    out.pinch = v.scale() / pinchStart;
+  }}
+  // Full screen: the frame covers the window; Escape leaves.
+  v.button('full').click();
+  await sleep(100);
+  const full = v.frame.getBoundingClientRect();
+  out.full = {{ cls: v.frame.classList.contains('casebook-viewer-full'), width: full.width, height: full.height,
+               winWidth: page.win.innerWidth, winHeight: page.win.innerHeight, label: v.button('full').textContent }};
+  key('Escape');
+  out.afterEscape = v.frame.classList.contains('casebook-viewer-full');
+  // A box links to its step in the numbered list.
+  const link = v.svg.querySelector('a[href="#step-correct"]');
+  const items = [...page.doc.querySelectorAll('main ol > li')];
+  out.link = {{ number: link && link.querySelector('.cb-number').textContent,
+               item: items.findIndex((li) => li.querySelector(':scope > a#step-correct')) + 1 }};
+  return out;
+"##
+        ),
+    );
+    let num = |k: &str| outcome.get(k).as_f64().unwrap_or(f64::NAN);
+    let dump = outcome.dump();
+    assert_eq!(outcome.get("toolsShown"), true, "{dump}");
+    assert!(
+        num("start") >= 11.0 / 12.0 - 0.001 && num("start") <= 1.0,
+        "legible start: {dump}"
+    );
+    assert!(
+        (num("startWidth") - num("natural") * num("start")).abs() < 2.0,
+        "the zoom is the SVG's size: {dump}"
+    );
+    assert!(
+        num("afterIn") > num("start") && num("afterInWidth") > num("startWidth"),
+        "+ zooms in: {dump}"
+    );
+    assert!(
+        num("afterWheel") > num("afterIn"),
+        "Ctrl + wheel zooms in: {dump}"
+    );
+    assert_eq!(
+        num("afterPlainWheel"),
+        num("afterWheel"),
+        "a plain wheel scrolls, it does not zoom: {dump}"
+    );
+    assert!(num("afterMinus") < num("afterWheel"), "- zooms out: {dump}");
+    assert_eq!(num("afterZero"), num("start"), "0 goes back: {dump}");
+    assert!(num("afterArrow") > 0.0, "the right arrow pans: {dump}");
+    assert!(num("dragged") >= 99.0, "a drag pans: {dump}");
+    assert!(num("pinch") > 1.5, "spreading two fingers zooms in: {dump}");
+    let full = outcome.get("full");
+    assert_eq!(full["cls"], true, "{dump}");
+    assert_eq!(
+        full["width"], full["winWidth"],
+        "full screen covers the window: {dump}"
+    );
+    assert_eq!(
+        full["height"], full["winHeight"],
+        "full screen covers the window: {dump}"
+    );
+    assert_eq!(full["label"], "Exit full screen", "{dump}");
+    assert_eq!(
+        outcome.get("afterEscape"),
+        false,
+        "Escape leaves full screen: {dump}"
+    );
+    assert_eq!(outcome.get("link")["number"], "3", "{dump}");
+    assert_eq!(
+        outcome.get("link")["item"],
+        3,
+        "the box numbered 3 leads to step 3: {dump}"
+    );
+    let problems = outcome.problems();
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
+#[test]
+fn on_a_phone_the_diagram_fills_the_width_at_a_readable_zoom_and_a_draft_says_so() {
+    let Some(chromium) = chromium() else { return };
+    let site = Site::new();
+    let outcome = site.run(
+        &chromium,
+        "phone",
+        &format!(
+            r#"{VIEWER}
+  // Opened 400 px wide, as a phone would (mdBook decides on its sidebar as the page loads).
+  const opened = await open('{ORDINARY}');
+  const html = opened.frame.srcdoc;
+  opened.frame.remove();
+  const frameEl = document.createElement('iframe');
+  frameEl.style.width = '400px';
+  frameEl.style.height = '800px';
+  const loaded = new Promise((resolve) => frameEl.addEventListener('load', resolve, {{ once: true }}));
+  frameEl.srcdoc = html;
+  document.body.appendChild(frameEl);
+  await loaded;
+  const page = {{ path: opened.path, frame: frameEl, win: frameEl.contentWindow, doc: frameEl.contentDocument }};
+  const v = viewer(page);
+  await until('the viewer to start', () => v.frame.getAttribute('data-scale'));
+  await sleep(200);
+  const frame = v.frame.getBoundingClientRect();
+  const banner = page.doc.querySelector('.casebook-banner.casebook-banner-draft');
+  const b = banner && banner.getBoundingClientRect();
+  return {{ frameLeft: frame.left, frameWidth: frame.width, client: page.doc.documentElement.clientWidth,
+           scroll: page.doc.documentElement.scrollWidth, scale: v.scale(),
+           pans: v.pane.scrollWidth > v.pane.clientWidth,
+           banner: b && {{ top: b.top, height: b.height, text: banner.textContent.trim(),
+                          aboveDiagram: b.bottom < frame.top }} }};
+"#
+        ),
+    );
+    let num = |k: &str| outcome.get(k).as_f64().unwrap_or(f64::NAN);
+    let dump = outcome.dump();
+    assert!(
+        num("frameLeft").abs() < 1.0 && (num("frameWidth") - num("client")).abs() < 1.0,
+        "the viewer fills the phone's width: {dump}"
+    );
+    assert!(
+        num("scroll") <= num("client"),
+        "nothing overflows the page: {dump}"
+    );
+    assert!(
+        num("scale") >= 11.0 / 12.0 - 0.001,
+        "a readable zoom, not a thumbnail: {dump}"
+    );
+    assert_eq!(
+        outcome.get("pans"),
+        true,
+        "the rest of the diagram is a pan away: {dump}"
+    );
+    let banner = outcome.get("banner");
+    assert!(
+        banner["height"].as_f64().unwrap_or(0.0) > 20.0,
+        "the draft banner shows: {dump}"
+    );
+    assert_eq!(banner["aboveDiagram"], true, "{dump}");
+    assert!(
+        banner["text"].as_str().unwrap_or_default().starts_with("Draft."),
+        "{dump}"
     );
     let problems = outcome.problems();
     assert!(problems.is_empty(), "{problems:#?}");
@@ -634,8 +819,12 @@ fn the_static_server_answers_get_only_and_nothing_outside_its_folder() {
             .unwrap_or(0);
         (status, response)
     };
-    let (status, response) =
-        get("GET /use-cases/meter-reading-dispute.svg HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    std::fs::write(
+        site.root.join("__picture.svg"),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    )
+    .unwrap();
+    let (status, response) = get("GET /__picture.svg HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     assert_eq!(status, 200, "{response}");
     assert!(response.contains("Content-Type: image/svg+xml\r\n"), "{response}");
     let (status, response) = get("GET /?q=1 HTTP/1.0\r\n\r\n");

@@ -27,5 +27,7 @@ mod schemas;
 mod special_files;
 mod support;
 mod swimlane;
+#[cfg(feature = "handbook")]
+mod use_case_page;
 mod vscode_extension;
 mod yaml_language_server;
