@@ -33,7 +33,7 @@ impl Builder<'_> {
                         let target = uc.step(&n.to.value)?;
                         let when = n.when.as_ref().map(|w| w.value.clone()).or_else(|| n.default.then(|| t["otherwise"].to_owned()));
                         Some(json!({
-                            "target": format!("{} ({})", number[&target], uc.steps[target].title.as_ref().map_or_else(|| uc.steps[target].id.value.clone(), |x| x.value.clone())),
+                            "target": format!("{} ({})", number[&target], step_name(&uc.steps[target])),
                             "target_link": step_anchor(&uc.steps[target]).map(|a| format!("#{a}")),
                             "when": when,
                             "carries": self.item_names(n.carries.iter().map(|r| r.value.clone())),
@@ -61,7 +61,7 @@ impl Builder<'_> {
                     "calls": step.calls.as_ref().and_then(|c| cat.use_case(&c.value)).map(|c| c.title.clone()),
                     "calls_link": step.calls.as_ref().and_then(|c| cat.use_case(&c.value)).filter(|c| is_slug(&c.id.value)).map(|c| self.uc_link(c, "../")),
                     "next": next,
-                    "recovery": step.recovery.as_ref().and_then(|r| uc.step(&r.value)).map(|r| format!("{} ({})", number[&r], uc.steps[r].title.as_ref().map_or_else(|| uc.steps[r].id.value.clone(), |x| x.value.clone()))),
+                    "recovery": step.recovery.as_ref().and_then(|r| uc.step(&r.value)).map(|r| format!("{} ({})", number[&r], step_name(&uc.steps[r]))),
                     "recovery_link": step.recovery.as_ref().and_then(|r| uc.step(&r.value)).and_then(|r| step_anchor(&uc.steps[r])).map(|a| format!("#{a}")),
                 })
             })
@@ -152,6 +152,14 @@ impl Builder<'_> {
     }
 }
 
+/// What a step is called: its title, else (an end step) its end, else its id.
+fn step_name(step: &Step) -> &str {
+    step.title
+        .as_ref()
+        .or(step.end.as_ref())
+        .map_or(step.id.value.as_str(), |t| t.value.as_str())
+}
+
 /// The anchor of a step in its use case's numbered list, `step-<id>`, when its id is a slug.
 fn step_anchor(step: &Step) -> Option<String> {
     is_slug(&step.id.value).then(|| format!("step-{}", step.id.value))
@@ -228,11 +236,7 @@ impl Builder<'_> {
             rest = &rest[open + len + 2..];
             if let Some(s) = uc.step(quoted) {
                 let step = &uc.steps[s];
-                let name = step
-                    .title
-                    .as_ref()
-                    .or(step.end.as_ref())
-                    .map_or(quoted, |t| t.value.as_str());
+                let name = step_name(step);
                 // Rules write "step `id` (title)": the title once is enough.
                 if let Some(after) = rest.strip_prefix(&format!(" ({name})")) {
                     rest = after;
@@ -312,7 +316,7 @@ impl Builder<'_> {
         json!({
             "svg": svg,
             "width": if width.is_empty() { "760".to_owned() } else { width },
-            "t": words,
+            "words": words,
         })
     }
 }
