@@ -684,6 +684,54 @@ fn on_a_phone_the_diagram_fills_the_width_at_a_readable_zoom_and_a_draft_says_so
 }
 
 #[test]
+fn without_javascript_the_diagram_shows_at_full_size_and_scrolls() {
+    let Some(chromium) = chromium() else { return };
+    let site = Site::new();
+    let outcome = site.run(
+        &chromium,
+        "no-script",
+        &format!(
+            r#"
+  // The page in a frame that may not run script (sandbox without allow-scripts).
+  const html = await (await fetch('{ORDINARY}')).text();
+  const frame = document.createElement('iframe');
+  frame.sandbox = 'allow-same-origin';
+  frame.style.width = '800px';
+  frame.style.height = '900px';
+  const loaded = new Promise((resolve) => frame.addEventListener('load', resolve, {{ once: true }}));
+  const base = new URL('{ORDINARY}', location.href).href;
+  frame.srcdoc = html.replace(/<head(\s[^>]*)?>/i, (tag) => tag + '<base href="' + base + '">');
+  document.body.appendChild(frame);
+  await loaded;
+  await sleep(200);
+  const doc = frame.contentDocument;
+  const viewer = doc.querySelector('.casebook-viewer');
+  const pane = viewer.querySelector('.casebook-viewer-pane');
+  const svg = pane.querySelector('svg');
+  const tools = viewer.querySelector('.casebook-viewer-tools');
+  return {{ ran: viewer.hasAttribute('data-scale'), toolsShown: tools.getBoundingClientRect().height > 0,
+           width: svg.getBoundingClientRect().width, natural: svg.viewBox.baseVal.width,
+           scrolls: pane.scrollWidth > pane.clientWidth && getComputedStyle(pane).overflowX === 'auto',
+           docScroll: doc.documentElement.scrollWidth, docClient: doc.documentElement.clientWidth }};
+"#
+        ),
+    );
+    let dump = outcome.dump();
+    assert_eq!(outcome.get("ran"), false, "the frame ran no script: {dump}");
+    assert_eq!(
+        outcome.get("toolsShown"),
+        false,
+        "buttons that cannot work are hidden: {dump}"
+    );
+    assert_eq!(outcome.get("width"), outcome.get("natural"), "full size: {dump}");
+    assert_eq!(outcome.get("scrolls"), true, "the frame scrolls: {dump}");
+    assert!(
+        outcome.get("docScroll").as_f64() <= outcome.get("docClient").as_f64(),
+        "the page itself does not: {dump}"
+    );
+}
+
+#[test]
 fn search_finds_a_use_case_by_a_word_of_its_title_and_shows_hostile_titles_as_text() {
     let Some(chromium) = chromium() else { return };
     let site = Site::new();
