@@ -131,7 +131,9 @@
     });
 
     frame.addEventListener('keydown', function (e) {
-      if (e.altKey || e.ctrlKey || e.metaKey || e.target.closest('.casebook-viewer-tools')) return;
+      // Also with a button of the viewer focused: none of these keys presses a button, and mdBook
+      // would take the arrows to turn the page.
+      if (e.altKey || e.ctrlKey || e.metaKey) return;
       var handled = true;
       switch (e.key) {
         case '+':

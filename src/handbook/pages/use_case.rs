@@ -253,6 +253,8 @@ impl Builder<'_> {
                 .or_else(|| cat.system(quoted).map(|s| s.name.as_str()))
             {
                 out.push_str(&escape(name));
+            } else if quoted == crate::model::CUSTOMER {
+                out.push_str(&escape(self.t["customer"]));
             } else if let Some(other) = cat.use_case(quoted) {
                 out.push_str(&escape(&other.title));
             } else {
@@ -318,5 +320,29 @@ impl Builder<'_> {
             "width": if width.is_empty() { "760".to_owned() } else { width },
             "words": words,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_around_a_name_keep_their_spaces_and_are_escaped() {
+        assert_eq!(escape_keeping_ends("between "), "between ");
+        assert_eq!(escape_keeping_ends(" and <b>"), " and &lt;b&gt;");
+        assert_eq!(escape_keeping_ends(" "), " ");
+        assert_eq!(
+            escape_keeping_ends("[x](javascript:y) "),
+            "\\[x\\]\\(javascript\\:y\\) "
+        );
+    }
+
+    #[test]
+    fn an_ampersand_in_a_repository_address_cannot_start_an_entity() {
+        assert_eq!(
+            markdown_url("https://h/o/r/blob/HEAD/a&lt;b.yaml#L3"),
+            "https://h/o/r/blob/HEAD/a%26lt;b.yaml#L3"
+        );
     }
 }
