@@ -315,6 +315,13 @@ impl Builder<'_> {
                 html_escape(self.t[key]).into(),
             );
         }
+        // A blank line would end the raw HTML block and let Markdown read the rest: the drawing
+        // writes none (texts from YAML have their line breaks as `&#10;`), and none gets through.
+        let svg: String = svg
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .flat_map(|l| [l, "\n"])
+            .collect();
         json!({
             "svg": svg,
             "width": if width.is_empty() { "760".to_owned() } else { width },
