@@ -12,6 +12,8 @@ mod diff;
 #[cfg(feature = "handbook")]
 mod e2e;
 mod editor_setup;
+#[cfg(feature = "handbook")]
+mod french;
 mod fuzz;
 #[cfg(feature = "handbook")]
 mod handbook;
