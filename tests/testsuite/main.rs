@@ -28,6 +28,8 @@ mod scale;
 mod schemas;
 mod special_files;
 mod support;
+#[cfg(feature = "handbook")]
+mod sweep;
 mod swimlane;
 mod vscode_extension;
 mod yaml_language_server;
