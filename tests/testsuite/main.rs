@@ -19,6 +19,7 @@ mod fuzz;
 mod handbook;
 mod lsp;
 mod memory;
+mod newcomer;
 mod numbers;
 mod properties;
 mod render;
