@@ -338,10 +338,9 @@ fn html_texts(html: &str) -> Vec<String> {
                 if let Some(s) = ["code", "pre", "script", "style"]
                     .into_iter()
                     .find(|s| *s == name)
+                    && !tag.starts_with('/')
                 {
-                    if !tag.starts_with('/') {
-                        skip = Some(s);
-                    }
+                    skip = Some(s);
                 }
                 for attribute in ["alt=\"", "title=\""] {
                     if let Some(at) = tag.find(attribute) {
