@@ -284,3 +284,34 @@ fn dot_draws_boxes_with_wrapped_labels_not_circles() {
         "{dot}"
     );
 }
+
+#[cfg(feature = "handbook")]
+#[test]
+fn build_refusing_a_catalogue_lists_the_errors_that_stop_it_and_only_those() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalogue = dir.path().join("catalogue");
+    std::fs::create_dir_all(&catalogue).unwrap();
+    copy_tree(&repository().join("catalogue"), &catalogue);
+    std::fs::write(catalogue.join("use-cases/broken.yaml"), "id: [unclosed\n").unwrap();
+    let out = casebook()
+        .current_dir(dir.path())
+        .args(["build", "--today", "2026-11-30", "--out", "book"])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    );
+    assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(stdout.contains("error[yaml-syntax]"), "{stdout}");
+    assert!(stdout.contains("catalogue/use-cases/broken.yaml:1:5"), "{stdout}");
+    assert!(
+        !stdout.contains("warning["),
+        "the 36 warnings of the sample bury the error: {stdout}"
+    );
+    assert!(
+        stderr.contains("not built") && stderr.contains("1 format error "),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("book").exists());
+}
