@@ -20,6 +20,47 @@ fn main() {
         }
     };
     println!("cargo:rustc-env=CASEBOOK_VERSION={long}");
+    chromium();
+}
+
+/// Sets the cfg `no_chromium` when the browser tests cannot run here (no `chromium` on the PATH
+/// or at `/usr/bin/chromium`) and `CI` is not set: those tests are then
+/// `#[cfg_attr(no_chromium, ignore = "...")]`, so `cargo test` shows each as ignored with the
+/// reason and counts them in its summary, instead of a pass that tested nothing. On CI they are
+/// never ignored, and fail without Chromium. This script runs again when `PATH` or `CI` changes,
+/// or when a `bin` folder on the PATH (or `/usr/bin`) changes: installing Chromium adds a file
+/// there, so its tests run from the next `cargo test` on. Only folders named `bin` or `sbin` are
+/// watched: cargo looks at every file below a watched folder.
+fn chromium() {
+    println!("cargo:rustc-check-cfg=cfg(no_chromium)");
+    println!("cargo:rerun-if-env-changed=PATH");
+    println!("cargo:rerun-if-env-changed=CI");
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let folders: Vec<PathBuf> = std::env::split_paths(&path)
+        .filter(|d| d.is_absolute())
+        .chain([PathBuf::from("/usr/bin")])
+        .collect();
+    let found = folders.iter().any(|d| executable(&d.join("chromium")));
+    for folder in &folders {
+        let bin = folder.file_name().is_some_and(|n| n == "bin" || n == "sbin");
+        if bin && folder.is_dir() {
+            println!("cargo:rerun-if-changed={}", folder.display());
+        }
+    }
+    if !found && std::env::var_os("CI").is_none() {
+        println!("cargo:rustc-cfg=no_chromium");
+    }
+}
+
+#[cfg(unix)]
+fn executable(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+}
+
+#[cfg(not(unix))]
+fn executable(path: &Path) -> bool {
+    path.is_file()
 }
 
 /// Runs git in `dir`, giving its output when it succeeds.

@@ -205,6 +205,23 @@ pub fn worst_cell(u: &UseCaseMetrics) -> String {
     }
 }
 
+/// The legend of the use case table's columns (RULES.md, "Metrics").
+const COLUMNS: &str = "
+Columns: steps      steps of the use case, end steps not counted
+         handoffs   handoffs: the case passes from a step of one team to a step of another
+         cross      of those, handoffs between two departments
+         worst      handoffs on the worst path from start to end, going round each loop at most
+                    once (≤N: an upper bound, the loops were too tangled to count; -: no end
+                    step can be reached)
+         teams      teams acting in it (not the customer)
+         depts      departments of those teams
+         channels   channels its steps use
+         switches   times the organisation moves the customer to another channel (as the
+                    rule channel-switch finds them)
+         longest    expected duration of the longest path, from the steps' `duration`
+                    (1d = 8h, 1w = 5d; -: no duration given, or no end reachable)
+";
+
 /// The metrics as plain-text tables for a terminal.
 pub fn to_table(m: &Metrics) -> String {
     let mut out = String::new();
@@ -240,6 +257,7 @@ pub fn to_table(m: &Metrics) -> String {
                 .map_or_else(|| "-".to_owned(), format_minutes)
         );
     }
+    out.push_str(COLUMNS);
     let c = &m.catalogue;
     let _ = writeln!(
         out,

@@ -4,6 +4,7 @@
 
 use crate::graph::{EdgeKind, FlowGraph};
 use crate::model::{Catalogue, UseCase};
+use crate::swimlane::LaneLabels;
 use std::fmt::Write;
 
 /// The formats of `casebook graph`.
@@ -28,11 +29,16 @@ pub fn render(cat: &Catalogue, uc: &UseCase, flow: &FlowGraph, format: GraphForm
     }
 }
 
-fn label(uc: &UseCase, i: usize) -> String {
+/// The words of the catalogue's language (`end`, `otherwise`, `on failure`).
+fn words(cat: &Catalogue) -> &'static LaneLabels {
+    LaneLabels::for_catalogue(cat)
+}
+
+fn label(uc: &UseCase, i: usize, words: &LaneLabels) -> String {
     let s = &uc.steps[i];
     match (&s.title, &s.end) {
         (Some(t), _) => t.value.clone(),
-        (None, Some(e)) => format!("end: {}", e.value),
+        (None, Some(e)) => format!("{}: {}", words.end, e.value),
         (None, None) => s.id.value.clone(),
     }
 }
@@ -50,16 +56,16 @@ fn lanes(uc: &UseCase) -> Vec<(String, Vec<usize>)> {
     lanes
 }
 
-fn edge_label(uc: &UseCase, from: usize, kind: EdgeKind) -> Option<String> {
+fn edge_label(uc: &UseCase, from: usize, kind: EdgeKind, words: &LaneLabels) -> Option<String> {
     match kind {
         EdgeKind::Next(k) => {
             let n = &uc.steps[from].next[k];
             n.when
                 .as_ref()
                 .map(|w| w.value.clone())
-                .or_else(|| n.default.then(|| "otherwise".to_owned()))
+                .or_else(|| n.default.then(|| words.otherwise.to_owned()))
         }
-        EdgeKind::Recovery => Some("on failure".to_owned()),
+        EdgeKind::Recovery => Some(words.on_failure.to_owned()),
     }
 }
 
@@ -74,12 +80,29 @@ fn dot_escape(s: &str) -> String {
         .collect()
 }
 
+/// The longest line of a node's label in the DOT picture, in characters: Graphviz sizes a node
+/// to its label, so an unwrapped step title made boxes over a thousand pixels wide.
+pub const DOT_LINE: usize = 24;
+
+/// A label wrapped at word boundaries into lines of at most [`DOT_LINE`] characters, escaped for
+/// DOT, the lines joined by `\n` (Graphviz's centred line break).
+fn dot_wrapped(text: &str) -> String {
+    crate::swimlane::wrap(text, DOT_LINE)
+        .iter()
+        .map(|l| dot_escape(l))
+        .collect::<Vec<_>>()
+        .join("\\n")
+}
+
 fn dot(cat: &Catalogue, uc: &UseCase, flow: &FlowGraph) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "digraph \"{}\" {{", dot_escape(&uc.id.value));
+    // Boxes sized to their wrapped labels (Graphviz's default minimum is 0.75 x 0.5 inch); end
+    // steps are boxes with a double border, never circles, which grow with the square of their
+    // label.
     let _ = writeln!(
         out,
-        "  label=\"{}\";\n  labelloc=t;\n  rankdir=LR;\n  node [shape=box, style=rounded];",
+        "  label=\"{}\";\n  labelloc=t;\n  rankdir=LR;\n  fontname=\"sans-serif\";\n  node [shape=box, style=rounded, fontname=\"sans-serif\", fontsize=11, width=0, height=0, margin=\"0.12,0.06\"];\n  edge [fontname=\"sans-serif\", fontsize=10];",
         dot_escape(&uc.title)
     );
     for (n, (actor, steps)) in lanes(uc).iter().enumerate() {
@@ -95,12 +118,12 @@ fn dot(cat: &Catalogue, uc: &UseCase, flow: &FlowGraph) -> String {
         );
         for &i in steps {
             let s = &uc.steps[i];
-            let shape = if s.is_end() { ", shape=doublecircle" } else { "" };
+            let shape = if s.is_end() { ", peripheries=2" } else { "" };
             let _ = writeln!(
                 out,
                 "    \"{}\" [label=\"{}\"{shape}];",
                 dot_escape(&s.id.value),
-                dot_escape(&label(uc, i))
+                dot_wrapped(&label(uc, i, words(cat)))
             );
         }
         let _ = writeln!(out, "  }}");
@@ -108,8 +131,8 @@ fn dot(cat: &Catalogue, uc: &UseCase, flow: &FlowGraph) -> String {
     for i in 0..uc.steps.len() {
         for (t, kind) in flow.successors(i) {
             let mut attrs = Vec::new();
-            if let Some(l) = edge_label(uc, i, kind) {
-                attrs.push(format!("label=\"{}\"", dot_escape(&l)));
+            if let Some(l) = edge_label(uc, i, kind, words(cat)) {
+                attrs.push(format!("label=\"{}\"", dot_wrapped(&l)));
             }
             if kind == EdgeKind::Recovery {
                 attrs.push("style=dashed".to_owned());
@@ -163,14 +186,18 @@ fn mermaid(cat: &Catalogue, uc: &UseCase, flow: &FlowGraph) -> String {
             } else {
                 ("[", "]")
             };
-            let _ = writeln!(out, "    s{i}{open}\"{}\"{close}", mermaid_escape(&label(uc, i)));
+            let _ = writeln!(
+                out,
+                "    s{i}{open}\"{}\"{close}",
+                mermaid_escape(&label(uc, i, words(cat)))
+            );
         }
         let _ = writeln!(out, "  end");
     }
     for i in 0..uc.steps.len() {
         for (t, kind) in flow.successors(i) {
             let arrow = if kind == EdgeKind::Recovery { "-.->" } else { "-->" };
-            match edge_label(uc, i, kind) {
+            match edge_label(uc, i, kind, words(cat)) {
                 Some(l) => {
                     let _ = writeln!(out, "  s{i} {arrow}|\"{}\"| s{t}", mermaid_escape(&l));
                 }

@@ -434,12 +434,17 @@ fn build(root: &Path, out: PathBuf, force: bool, today: Option<Date>, color: Col
                     .unwrap_or_default(),
                 ..Default::default()
             };
-            write_stdout(
-                &render::render(&checked.report, Format::Human, &options),
-                "the report",
-            )?;
+            // Only the errors: what stops the build, not buried among the warnings.
+            let mut report = checked.report;
+            report.diagnostics.retain(|d| d.severity == Severity::Error);
+            write_stdout(&render::render(&report, Format::Human, &options), "the report")?;
+            let errors = if n == 1 {
+                "1 format error"
+            } else {
+                &format!("{n} format errors")
+            };
             eprintln!(
-                "casebook: the handbook was not built: {n} format errors make the catalogue untrustworthy"
+                "casebook: the handbook was not built: the catalogue cannot be trusted with {errors} (above; `casebook check` shows every finding)"
             );
             Ok(ExitCode::from(1))
         }

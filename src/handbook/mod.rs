@@ -131,11 +131,26 @@ pub struct BuildOptions {
     pub templates: Option<PathBuf>,
 }
 
-/// Hand-written chapters shipped with casebook, copied into every handbook.
-const CHAPTERS: &[(&str, &str)] = &[(
+/// Hand-written chapters shipped with casebook, copied into every handbook, in English.
+const CHAPTERS_EN: &[(&str, &str)] = &[(
     "writing-use-cases.md",
     include_str!("../../book/src/writing-use-cases.md"),
 )];
+
+/// The same chapters in French (`language: fr`), under the same page names. Each is a
+/// translation of its English chapter: a change to one is made to the other.
+const CHAPTERS_FR: &[(&str, &str)] = &[(
+    "writing-use-cases.md",
+    include_str!("../../book/src/writing-use-cases.fr.md"),
+)];
+
+/// The hand-written chapters in a catalogue's language.
+pub fn chapters(language: crate::config::Language) -> &'static [(&'static str, &'static str)] {
+    match language {
+        crate::config::Language::En => CHAPTERS_EN,
+        crate::config::Language::Fr => CHAPTERS_FR,
+    }
+}
 
 /// Above this many use cases, each use case is a section of its domain's page rather than a page
 /// of its own: mdBook clones the list of all chapters for every page it renders, so its time
@@ -199,7 +214,7 @@ pub fn write_source_with(
     let files: Vec<(&str, &str)> = pages
         .iter()
         .map(|p| (p.path.as_str(), p.content.as_str()))
-        .chain(CHAPTERS.iter().copied())
+        .chain(chapters(cat.settings.language).iter().copied())
         .collect();
     let folders: std::collections::BTreeSet<PathBuf> = files
         .iter()

@@ -452,7 +452,13 @@ fn boxes(out: &mut String, l: &Layout, uc: &UseCase, labels: &LaneLabels, option
             tip = format!("{tip}: {}", t.value);
         }
         if let Some(a) = &s.actor {
-            tip = format!("{tip} ({})", a.value);
+            // The customer in the catalogue's words; a team by its id.
+            let actor = if a.value == crate::model::CUSTOMER {
+                labels.customer
+            } else {
+                a.value.as_str()
+            };
+            tip = format!("{tip} ({actor})");
         }
         if let Some(d) = &s.description {
             tip = format!("{tip}\n{d}");

@@ -32,8 +32,16 @@
 //! - `harness_detects_a_dialog_and_a_title_change` proves the harness can fail: a page crafted to
 //!   call `alert()`, `confirm()` and set `document.title` is caught by the same checks.
 //!
-//! Without Chromium the tests print "skipped: no chromium" and pass, unless `CI` is set: there
-//! they fail, as `.ci/run` installs it.
+//! Without Chromium the browser tests are ignored, with the reason, and counted as ignored in
+//! `cargo test`'s summary: build.rs sets the cfg `no_chromium` when it finds no `chromium` on the
+//! PATH or at `/usr/bin/chromium` and `CI` is not set, and every test that calls [`chromium`]
+//! carries `#[cfg_attr(no_chromium, ignore = "...")]` (a test in `sweep.rs` holds every such
+//! test to it). With `CI` set they run, and fail without Chromium, as `.ci/run` installs it. A
+//! Chromium gone since the build is told on standard error, and the test returns.
+//!
+//! Other modules drive the same harness: [`Site::of`] serves any built handbook, and
+//! [`Site::run_at`] opens the harness in a window of a given width (`open(path, width)` in a
+//! scenario gives the page's frame that width too).
 
 use crate::support::{copy_tree, fixtures};
 use casebook::CheckOptions;
@@ -68,8 +76,11 @@ const CHROMIUM_FLAGS: &[&str] = &[
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
-    "--window-size=1400,1000",
 ];
+/// The window's width in pixels when a test does not choose one (`--window-size`).
+const WINDOW_WIDTH: u32 = 1400;
+/// The window's height in pixels (`--window-size`).
+const WINDOW_HEIGHT: u32 = 1000;
 /// Virtual milliseconds Chromium gives the harness; every wait in the harness gives up well before.
 const VIRTUAL_TIME_BUDGET: u32 = 60_000;
 /// Real time after which a Chromium that did not exit is killed.
@@ -80,7 +91,7 @@ const CHROMIUM_DEADLINE: Duration = Duration::from_secs(90);
 
 /// Chromium, found on PATH or at `/usr/bin/chromium`; `None` (after saying so) when missing on a
 /// developer's machine; a failure when missing on CI.
-fn chromium() -> Option<PathBuf> {
+pub(crate) fn chromium() -> Option<PathBuf> {
     let found = find_chromium(
         std::env::var_os("PATH").as_deref(),
         Path::new("/usr/bin/chromium"),
@@ -128,14 +139,15 @@ fn no_chromium(ci: bool) {
     eprintln!("skipped: no chromium (install Debian's chromium package)");
 }
 
-/// Runs Chromium on `url` and returns the DOM it dumps.
-fn dump_dom(chromium: &Path, url: &str) -> String {
+/// Runs Chromium on `url` in a window `width` pixels wide and returns the DOM it dumps.
+fn dump_dom(chromium: &Path, url: &str, width: u32) -> String {
     let scratch = tempfile::tempdir().unwrap();
     let profile = scratch.path().join("profile");
     std::fs::create_dir(&profile).unwrap();
     let (out, err) = (scratch.path().join("stdout"), scratch.path().join("stderr"));
     let mut child = Command::new(chromium)
         .args(CHROMIUM_FLAGS)
+        .arg(format!("--window-size={width},{WINDOW_HEIGHT}"))
         .arg(format!("--user-data-dir={}", profile.display()))
         .arg(format!("--virtual-time-budget={VIRTUAL_TIME_BUDGET}"))
         .arg("--dump-dom")
@@ -179,22 +191,20 @@ fn stderr_tail(path: &Path) -> String {
 // ---------------------------------------------------------------------------------------------
 // The handbook under test
 
-/// A built handbook (base fixture, hostile and ordinary overlays) and its static server.
-struct Site {
+/// A built handbook and its static server: by default the base fixture with the hostile and
+/// ordinary overlays.
+pub(crate) struct Site {
     _catalogue: tempfile::TempDir,
     _out: tempfile::TempDir,
-    root: PathBuf,
+    /// The handbook's folder.
+    pub(crate) root: PathBuf,
     server: Server,
 }
 
 impl Site {
-    fn new() -> Site {
-        let catalogue = tempfile::tempdir().unwrap();
-        copy_tree(&fixtures().join("base"), catalogue.path());
-        for overlay in ["handbook/hostile", "handbook/ordinary"] {
-            copy_tree(&fixtures().join(overlay), catalogue.path());
-        }
-        let today = Date::parse("2026-11-22").unwrap();
+    /// The handbook of the catalogue in `catalogue`, built for `today`, served.
+    pub(crate) fn of(catalogue: tempfile::TempDir, today: &str) -> Site {
+        let today = Date::parse(today).unwrap();
         let checked = casebook::check(catalogue.path(), CheckOptions { today }).unwrap();
         let out = tempfile::tempdir().unwrap();
         let root = out.path().join("book");
@@ -209,7 +219,6 @@ impl Site {
             },
         )
         .unwrap();
-        assert!(root.join(ORDINARY).is_file() && root.join(HOSTILE).is_file());
         let server = Server::start(&root);
         Site {
             _catalogue: catalogue,
@@ -219,16 +228,32 @@ impl Site {
         }
     }
 
+    fn new() -> Site {
+        let catalogue = tempfile::tempdir().unwrap();
+        copy_tree(&fixtures().join("base"), catalogue.path());
+        for overlay in ["handbook/hostile", "handbook/ordinary"] {
+            copy_tree(&fixtures().join(overlay), catalogue.path());
+        }
+        let site = Site::of(catalogue, "2026-11-22");
+        assert!(site.root.join(ORDINARY).is_file() && site.root.join(HOSTILE).is_file());
+        site
+    }
+
     /// Writes a harness page running `scenario` (the body of an async JavaScript function whose
     /// return value is the outcome), opens it in Chromium and returns the outcome. A scenario that
     /// throws fails the test with its message.
     fn run(&self, chromium: &Path, name: &str, scenario: &str) -> Outcome {
+        self.run_at(chromium, name, scenario, WINDOW_WIDTH)
+    }
+
+    /// [`Site::run`] in a window `width` pixels wide.
+    pub(crate) fn run_at(&self, chromium: &Path, name: &str, scenario: &str, width: u32) -> Outcome {
         let file = format!("__harness-{name}.html");
         let page = HARNESS
             .replace("/*SCENARIO*/", scenario)
             .replace("/*BUDGET*/", "200");
         std::fs::write(self.root.join(&file), page).unwrap();
-        let dom = dump_dom(chromium, &self.server.url(&file));
+        let dom = dump_dom(chromium, &self.server.url(&file), width);
         let start = dom
             .find(r#"<pre id="result">"#)
             .unwrap_or_else(|| panic!("the harness page has no result:\n{dom}"));
@@ -256,24 +281,24 @@ impl Site {
 
 /// What a harness run saw: the scenario's outcome (with `dialogs` and `errors`) and the requests
 /// the server answered.
-struct Outcome {
+pub(crate) struct Outcome {
     value: Value,
     requests: Vec<Request>,
 }
 
 impl Outcome {
-    fn get(&self, key: &str) -> &Value {
+    pub(crate) fn get(&self, key: &str) -> &Value {
         &self.value[key]
     }
 
     /// The whole outcome, for failure messages.
-    fn dump(&self) -> String {
+    pub(crate) fn dump(&self) -> String {
         serde_json::to_string_pretty(&self.value).unwrap()
     }
 
     /// Everything that went wrong that no page should ever do: dialogs, script errors, failed
     /// loads, and requests the server could not answer.
-    fn problems(&self) -> Vec<String> {
+    pub(crate) fn problems(&self) -> Vec<String> {
         let mut out = Vec::new();
         for d in self.get("dialogs").as_array().into_iter().flatten() {
             out.push(format!(
@@ -381,9 +406,9 @@ async function until(what, predicate) {
   throw new Error('gave up waiting for ' + what);
 }
 
-// Opens `path` (relative to the handbook's root) in a guarded same-origin iframe; resolves
-// once it has loaded.
-async function open(path) {
+// Opens `path` (relative to the handbook's root) in a guarded same-origin iframe `width` pixels
+// wide (1280 when not given); resolves once it has loaded.
+async function open(path, width) {
   const response = await fetch(path);
   if (!response.ok) throw new Error(path + ': HTTP ' + response.status);
   const html = await response.text();
@@ -392,7 +417,8 @@ async function open(path) {
   if (!head.test(html)) throw new Error(path + ' has no <head>');
   const base = new URL(path, location.href).href;
   const frame = document.createElement('iframe');
-  frame.style.width = '1280px';
+  frame.style.width = (width || 1280) + 'px';
+  frame.style.border = '0';
   frame.style.height = '900px';
   const loaded = new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
   frame.srcdoc = html.replace(head, (tag) => tag + guard(path) + '<base href="' + base + '">');
@@ -459,6 +485,10 @@ async function scenario() {
 // The tests
 
 #[test]
+#[cfg_attr(
+    no_chromium,
+    ignore = "no chromium on PATH or at /usr/bin/chromium: install Debian's chromium package"
+)]
 fn a_use_case_page_shows_its_diagram() {
     let Some(chromium) = chromium() else { return };
     let site = Site::new();
@@ -732,6 +762,10 @@ fn without_javascript_the_diagram_shows_at_full_size_and_scrolls() {
 }
 
 #[test]
+#[cfg_attr(
+    no_chromium,
+    ignore = "no chromium on PATH or at /usr/bin/chromium: install Debian's chromium package"
+)]
 fn search_finds_a_use_case_by_a_word_of_its_title_and_shows_hostile_titles_as_text() {
     let Some(chromium) = chromium() else { return };
     let site = Site::new();
@@ -800,6 +834,10 @@ fn no_script_scenario(page: &str) -> String {
 }
 
 #[test]
+#[cfg_attr(
+    no_chromium,
+    ignore = "no chromium on PATH or at /usr/bin/chromium: install Debian's chromium package"
+)]
 fn the_hostile_page_runs_no_script() {
     let Some(chromium) = chromium() else { return };
     let site = Site::new();
@@ -818,6 +856,10 @@ fn the_hostile_page_runs_no_script() {
 }
 
 #[test]
+#[cfg_attr(
+    no_chromium,
+    ignore = "no chromium on PATH or at /usr/bin/chromium: install Debian's chromium package"
+)]
 fn harness_detects_a_dialog_and_a_title_change() {
     let Some(chromium) = chromium() else { return };
     let site = Site::new();

@@ -12,11 +12,14 @@ mod diff;
 #[cfg(feature = "handbook")]
 mod e2e;
 mod editor_setup;
+#[cfg(feature = "handbook")]
+mod french;
 mod fuzz;
 #[cfg(feature = "handbook")]
 mod handbook;
 mod lsp;
 mod memory;
+mod newcomer;
 mod numbers;
 mod properties;
 mod render;
@@ -26,6 +29,8 @@ mod scale;
 mod schemas;
 mod special_files;
 mod support;
+#[cfg(feature = "handbook")]
+mod sweep;
 mod swimlane;
 #[cfg(feature = "handbook")]
 mod use_case_page;

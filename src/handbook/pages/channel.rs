@@ -20,12 +20,14 @@ impl Builder<'_> {
                     (!titles.is_empty()).then(|| json!({"title": uc.title, "link": self.uc_link(uc, "../"), "steps": titles.join("; ")}))
                 })
                 .collect();
-            let ctx = json!({"name": ch.name, "kind": ch.kind, "synchronous": yes_no(t, ch.synchronous), "use_cases": use_cases});
+            let ctx = json!({"name": ch.name, "kind": self.channel_kind(&ch.kind), "synchronous": yes_no(t, ch.synchronous), "use_cases": use_cases});
             pages.push(Page {
                 path: format!("channels/{id}.md"),
                 content: self.render("channel.md", ctx)?,
             });
-            list.push(json!({"name": ch.name, "link": format!("{id}.md"), "details": ch.kind}));
+            list.push(
+                json!({"name": ch.name, "link": format!("{id}.md"), "details": self.channel_kind(&ch.kind)}),
+            );
         }
         pages.push(Page {
             path: "channels/index.md".into(),

@@ -18,7 +18,7 @@ use crate::diagnostic::{Diagnostic, Report, Severity};
 use crate::engine::Checked;
 use crate::graph::flow::Handoff;
 use crate::metrics::Metrics;
-use crate::model::{Catalogue, Date, Lane, UseCase};
+use crate::model::{Catalogue, Date, Lane, Status, UseCase};
 use crate::scaffold::is_slug;
 use rayon::prelude::*;
 use serde_json::{Value, json};
@@ -103,8 +103,26 @@ impl Builder<'_> {
         names.join(", ")
     }
 
+    /// The status in the catalogue's language (the YAML value `in-review` is "en revue").
     fn status(&self, uc: &UseCase) -> String {
-        uc.status.map_or_else(String::new, |s| s.as_str().to_owned())
+        uc.status.map_or_else(String::new, |s| {
+            self.t[match s {
+                Status::Draft => "status_draft",
+                Status::InReview => "status_in_review",
+                Status::Reviewed => "status_reviewed",
+                Status::Retired => "status_retired",
+            }]
+            .to_owned()
+        })
+    }
+
+    /// A channel's kind in the catalogue's language; a kind the labels do not know (the schema
+    /// rejects it) shows as written.
+    fn channel_kind(&self, kind: &str) -> String {
+        let key = format!("kind_{}", kind.replace('-', "_"));
+        self.t
+            .get(key.as_str())
+            .map_or_else(|| kind.to_owned(), |k| (*k).to_owned())
     }
 
     fn due(&self, uc: &UseCase) -> Option<Date> {

@@ -31,10 +31,13 @@ impl Builder<'_> {
                     .iter()
                     .filter_map(|n| {
                         let target = uc.step(&n.to.value)?;
-                        let when = n.when.as_ref().map(|w| w.value.clone()).or_else(|| n.default.then(|| t["otherwise"].to_owned()));
+                        // A condition reads "if <when>"; a default branch without one reads
+                        // "otherwise" alone (never "if otherwise").
+                        let when = n.when.as_ref().map(|w| w.value.clone());
                         Some(json!({
                             "target": format!("{} ({})", number[&target], step_name(&uc.steps[target])),
                             "target_link": step_anchor(&uc.steps[target]).map(|a| format!("#{a}")),
+                            "otherwise": when.is_none() && n.default,
                             "when": when,
                             "carries": self.item_names(n.carries.iter().map(|r| r.value.clone())),
                         }))

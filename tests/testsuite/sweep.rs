@@ -1,0 +1,357 @@
+//! The browser sweep: every kind of page of the sample catalogue's handbook, in headless Chromium
+//! (the harness of `e2e.rs`), at a desktop width (1,400 px) and a phone width (400 px). On each
+//! page:
+//!
+//! - **no horizontal overflow**: no element of the page (menu bar and content; the sidebar is
+//!   mdBook's and slides out of view on purpose) reaches past the left or right edge of the
+//!   window, but the diagram viewer (`.casebook-viewer`) and what is inside it, the only element
+//!   allowed to be wider than the page. An element clipped by a scrolling box still counts: a
+//!   table that needs sideways scrolling on a phone is what this check is for. Only the outermost
+//!   overflowing element is reported, not each of its children;
+//! - **every chart's legend inside its chart**: each `.casebook-chart` (an `<img>` of an SVG, an
+//!   inline `<svg>`, or an element holding SVGs) is drawn at its own size and every `<text>` of
+//!   it (legend, axis labels) must lie inside the picture's box;
+//! - **links that resolve**: every `<a href>` of the page stays on the handbook's site and leads
+//!   to a file the server has, and a `#fragment` to an element of that page with that id;
+//! - **no console error**: the guard of the harness records uncaught errors, failed loads,
+//!   `console.error` and dialogs, and the server every request it could not answer.
+//!
+//! The pages (the contract between the handbook's helpers names them by the sample): the home
+//! page, a simple and a complex use case, a draft, a team, a channel, the glossary, analytics.
+
+use crate::e2e::{Site, chromium};
+use crate::support::copy_tree;
+use std::path::Path;
+
+/// The pages of the sweep: (kind, path in the handbook).
+const PAGES: &[(&str, &str)] = &[
+    ("home", "index.html"),
+    // 6 steps, no handoff.
+    (
+        "simple use case",
+        "use-cases/portal-administrators-training-session.html",
+    ),
+    // 22 steps, the most in the sample.
+    (
+        "complex use case",
+        "use-cases/partner-conference-catering-for-300.html",
+    ),
+    ("draft", "use-cases/ceiling-leak-reported-by-phone.html"),
+    ("team", "teams/billing.html"),
+    ("channel", "channels/phone.html"),
+    ("glossary", "glossary.html"),
+    ("analytics", "analytics.html"),
+];
+
+/// The widths of the sweep, in pixels: a desktop and a phone.
+const WIDTHS: &[u32] = &[1400, 400];
+
+/// The scenario for one width: every page of `pages`, the three checks on each.
+fn scenario(width: u32, pages: &[(&str, &str)]) -> String {
+    let pages = serde_json::to_string(pages).unwrap();
+    format!(
+        r#"
+  const WIDTH = {width};
+  const PAGES = {pages};
+  const cache = new Map();
+  // A GET of `url` (no fragment), once per scenario.
+  const get = (url) => {{
+    if (!cache.has(url)) {{
+      cache.set(url, fetch(url).then(async (r) => ({{ ok: r.ok, status: r.status, text: r.ok ? await r.text() : '' }})));
+    }}
+    return cache.get(url);
+  }};
+  const describe = (e) => {{
+    const id = e.id ? '#' + e.id : '';
+    const cls = typeof e.className === 'string' && e.className.trim() ? '.' + e.className.trim().split(/\s+/).join('.') : '';
+    const text = (e.textContent || '').trim().replace(/\s+/g, ' ').slice(0, 40);
+    return e.tagName.toLowerCase() + id + cls + (text ? ' "' + text + '"' : '');
+  }};
+  const results = [];
+  for (const [kind, path] of PAGES) {{
+    const page = await open(path, WIDTH);
+    const doc = page.doc;
+    // mdBook lays the sidebar and the table of contents out by script; let it settle.
+    await sleep(1000);
+    const view = doc.documentElement.clientWidth;
+
+    // 1. Horizontal overflow outside the diagram viewer.
+    const region = doc.getElementById('mdbook-page-wrapper') || doc.body;
+    const over = new Set();
+    const overflow = [];
+    for (const e of region.querySelectorAll('*')) {{
+      if (e.closest('.casebook-viewer')) continue;
+      const r = e.getBoundingClientRect();
+      if (r.width === 0 && r.height === 0) continue;
+      if (r.right > view + 1 || r.left < -1) {{
+        over.add(e);
+        if (!over.has(e.parentElement)) {{
+          overflow.push(describe(e) + ' spans ' + Math.round(r.left) + ' to ' + Math.round(r.right) + ' px of ' + view);
+        }}
+      }}
+    }}
+
+    // 2. Every chart's texts inside its chart.
+    const charts = [];
+    for (const chart of doc.querySelectorAll('.casebook-chart')) {{
+      let svgs;
+      if (chart.tagName === 'IMG') {{
+        await until('the chart ' + chart.src, () => chart.complete);
+        const r = await get(chart.src.split('#')[0]);
+        if (!r.ok) {{ charts.push(chart.src + ': HTTP ' + r.status); continue; }}
+        // Drawn at its own size in the harness page, where its boxes can be measured.
+        const holder = document.createElement('div');
+        holder.style.cssText = 'position:absolute;left:0;top:0;visibility:hidden';
+        holder.innerHTML = r.text;
+        document.body.appendChild(holder);
+        svgs = [...holder.querySelectorAll('svg')].filter((s) => !s.parentElement.closest('svg'));
+      }} else if (chart.tagName.toLowerCase() === 'svg') {{
+        svgs = [chart];
+      }} else {{
+        svgs = [...chart.querySelectorAll('svg')].filter((s) => !s.parentElement.closest('svg'));
+      }}
+      if (svgs.length === 0) charts.push(describe(chart) + ' has no picture');
+      for (const svg of svgs) {{
+        const box = svg.getBoundingClientRect();
+        for (const t of svg.querySelectorAll('text')) {{
+          const r = t.getBoundingClientRect();
+          if (r.width === 0 && r.height === 0) continue;
+          if (r.left < box.left - 0.5 || r.right > box.right + 0.5 || r.top < box.top - 0.5 || r.bottom > box.bottom + 0.5) {{
+            const own = [...t.childNodes].filter((n) => n.nodeType === 3).map((n) => n.textContent).join('').trim();
+            charts.push((chart.getAttribute('src') || describe(chart)) + ': "' + own.slice(0, 40) + '" spans x ' +
+              Math.round(r.left - box.left) + ' to ' + Math.round(r.right - box.left) + ', y ' + Math.round(r.top - box.top) + ' to ' +
+              Math.round(r.bottom - box.top) + ' of a ' + Math.round(box.width) + ' x ' + Math.round(box.height) + ' chart');
+          }}
+        }}
+      }}
+    }}
+
+    // 3. Links that stay on the site and resolve, fragments included.
+    const links = [];
+    const pageFile = new URL(path, location.href).href;
+    const seen = new Set();
+    for (const a of doc.querySelectorAll('a[href]')) {{
+      const href = a.getAttribute('href');
+      if (seen.has(href)) continue;
+      seen.add(href);
+      let url;
+      try {{ url = new URL(a.href); }} catch (e) {{ links.push(href + ': not a web address'); continue; }}
+      if (url.origin !== location.origin) {{ links.push(href + ': leads outside the handbook'); continue; }}
+      const file = url.origin + url.pathname;
+      const r = await get(file);
+      if (!r.ok) {{ links.push(href + ': HTTP ' + r.status); continue; }}
+      if (url.hash.length > 1) {{
+        const id = decodeURIComponent(url.hash.slice(1));
+        const target = file === pageFile ? doc : new DOMParser().parseFromString(r.text, 'text/html');
+        if (!target.getElementById(id) && !target.getElementsByName(id).length) links.push(href + ': no element with id ' + id);
+      }}
+    }}
+
+    results.push({{ kind, path, width: WIDTH, view, overflow: overflow.slice(0, 12), charts, links,
+                    chartCount: doc.querySelectorAll('.casebook-chart').length, linkCount: seen.size }});
+    page.frame.remove();
+  }}
+  return {{ results }};
+"#
+    )
+}
+
+#[test]
+#[cfg_attr(
+    no_chromium,
+    ignore = "no chromium on PATH or at /usr/bin/chromium: install Debian's chromium package"
+)]
+fn every_kind_of_page_fits_a_desktop_and_a_phone_with_whole_charts_and_working_links() {
+    let Some(chromium) = chromium() else { return };
+    let catalogue = tempfile::tempdir().unwrap();
+    copy_tree(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("catalogue"),
+        catalogue.path(),
+    );
+    let site = Site::of(catalogue, "2026-11-30");
+    for (_, path) in PAGES {
+        assert!(
+            site.root.join(path).is_file(),
+            "the sample's handbook has no {path}"
+        );
+    }
+    let mut wrong = Vec::new();
+    for &width in WIDTHS {
+        let outcome = site.run_at(
+            &chromium,
+            &format!("sweep-{width}"),
+            &scenario(width, PAGES),
+            width,
+        );
+        for problem in outcome.problems() {
+            wrong.push(format!("at {width} px: {problem}"));
+        }
+        let results = outcome.get("results").as_array().cloned().unwrap_or_default();
+        assert_eq!(results.len(), PAGES.len(), "{}", outcome.dump());
+        for r in &results {
+            let (kind, path) = (
+                r["kind"].as_str().unwrap_or("?"),
+                r["path"].as_str().unwrap_or("?"),
+            );
+            // The frame is the window's width, less a vertical scroll bar.
+            let view = r["view"].as_u64().unwrap_or(0);
+            assert!(
+                view <= u64::from(width) && view + 20 >= u64::from(width),
+                "the page's frame is {width} px wide: {}",
+                outcome.dump()
+            );
+            assert!(
+                r["linkCount"].as_u64().unwrap_or(0) > 0,
+                "{path} has no link: {}",
+                outcome.dump()
+            );
+            for (check, what) in [
+                ("overflow", "wider than the window"),
+                ("charts", "outside its chart"),
+                ("links", "a link that does not resolve"),
+            ] {
+                for item in r[check].as_array().into_iter().flatten() {
+                    wrong.push(format!(
+                        "{kind} ({path}) at {width} px, {what}: {}",
+                        item.as_str().unwrap_or_default()
+                    ));
+                }
+            }
+        }
+        // The charts were measured: a use case with satisfaction scores shows its chart.
+        assert!(
+            results.iter().any(|r| r["chartCount"].as_u64().unwrap_or(0) > 0),
+            "no chart on any page: {}",
+            outcome.dump()
+        );
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} problems:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+}
+
+/// The sweep's checks can fail: a page made to break each of them is caught by each.
+#[test]
+#[cfg_attr(
+    no_chromium,
+    ignore = "no chromium on PATH or at /usr/bin/chromium: install Debian's chromium package"
+)]
+fn the_sweep_catches_a_wide_element_a_clipped_legend_and_broken_links() {
+    let Some(chromium) = chromium() else { return };
+    let catalogue = tempfile::tempdir().unwrap();
+    for part in ["base", "handbook/ordinary"] {
+        copy_tree(&crate::support::fixtures().join(part), catalogue.path());
+    }
+    let site = Site::of(catalogue, "2026-11-30");
+    std::fs::write(
+        site.root.join("__chart.svg"),
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="100" height="50"><text x="60" y="20">Management</text><text x="5" y="40">in</text></svg>"#,
+    )
+    .unwrap();
+    std::fs::write(
+        site.root.join("__broken.html"),
+        r##"<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>Broken</title></head>
+<body><div id="mdbook-page-wrapper"><main><p id="here">A page made to fail the sweep.</p>
+<div class="wide" style="width:2000px">wide</div>
+<div class="casebook-viewer" style="width:3000px"><div style="width:3000px">allowed</div></div>
+<img class="casebook-chart" src="__chart.svg" alt="chart">
+<a href="#here">fine</a> <a href="index.html">fine</a> <a href="missing.html">missing</a>
+<a href="index.html#no-such-anchor">anchor</a> <a href="https://example.com/">outside</a>
+</main></div></body></html>
+"##,
+    )
+    .unwrap();
+    let outcome = site.run_at(
+        &chromium,
+        "sweep-broken",
+        &scenario(400, &[("broken", "__broken.html")]),
+        400,
+    );
+    let r = &outcome.get("results")[0];
+    let list = |key: &str| -> String {
+        r[key]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v.as_str())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let (overflow, charts, links) = (list("overflow"), list("charts"), list("links"));
+    assert!(overflow.contains("div.wide"), "{}", outcome.dump());
+    assert!(
+        !overflow.contains("allowed") && !overflow.contains("casebook-viewer"),
+        "{}",
+        outcome.dump()
+    );
+    assert!(
+        charts.contains("\"Management\" spans x 60 to"),
+        "{}",
+        outcome.dump()
+    );
+    assert!(
+        !charts.contains("\"in\""),
+        "a text inside its chart is fine: {}",
+        outcome.dump()
+    );
+    for expected in [
+        "missing.html: HTTP 404",
+        "index.html#no-such-anchor: no element with id no-such-anchor",
+        "https://example.com/: leads outside the handbook",
+    ] {
+        assert!(links.contains(expected), "missed {expected}: {}", outcome.dump());
+    }
+    assert!(
+        !links.contains("#here") && !links.contains("index.html:"),
+        "{}",
+        outcome.dump()
+    );
+}
+
+/// Every test that needs Chromium is ignored, with the reason, where there is none: no browser
+/// test passes without having run.
+#[test]
+fn every_browser_test_is_ignored_without_chromium() {
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/testsuite");
+    let mut missing = Vec::new();
+    let mut browser_tests = 0;
+    // Written in pieces, so that this test does not find itself.
+    let needle = ["= ", "chromium", "()"].concat();
+    for entry in std::fs::read_dir(&folder).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        // Each test: from its `#[test]` to the next one.
+        let starts: Vec<usize> = text.match_indices("#[test]").map(|(at, _)| at).collect();
+        for (k, &start) in starts.iter().enumerate() {
+            let end = starts.get(k + 1).copied().unwrap_or(text.len());
+            let test = &text[start..end];
+            if !test.contains(&needle) {
+                continue;
+            }
+            browser_tests += 1;
+            let head = &test[..test.find("fn ").unwrap_or(test.len())];
+            if !head.contains("cfg_attr(") || !head.contains("no_chromium") || !head.contains("ignore =") {
+                let name = test[test.find("fn ").map_or(0, |f| f + 3)..]
+                    .split('(')
+                    .next()
+                    .unwrap_or_default();
+                missing.push(format!("{}: {name}", path.file_name().unwrap().to_string_lossy()));
+            }
+        }
+    }
+    assert!(
+        browser_tests >= 5,
+        "the browser tests were not found ({browser_tests})"
+    );
+    assert!(
+        missing.is_empty(),
+        "these tests need Chromium but are not #[cfg_attr(no_chromium, ignore = \"...\")]: {missing:#?}"
+    );
+}
