@@ -2,6 +2,7 @@
 //! above `--fail-on`, 2 the run could not be done). No validation logic lives here.
 
 mod codeowners;
+mod import;
 mod locate;
 
 use anyhow::{Context as _, Result, bail};
@@ -162,6 +163,13 @@ enum Command {
     /// --path-prefix). casebook owns only the lines from `# BEGIN casebook (generated)` to
     /// `# END casebook`: with --write, every other line of the file is kept as it is.
     Codeowners(codeowners::Args),
+    /// Import processes from another format into the catalogue (BPMN 2.0).
+    ///
+    /// Writes use cases under use-cases/DOMAIN/ and adds the teams, departments, information
+    /// items and systems they need to the catalogue's files, never overwriting a file or an
+    /// entry; prints what it created, reused, guessed and left out, per file.
+    #[command(subcommand)]
+    Import(import::ImportFormat),
     /// Print the completion script of a shell.
     ///
     /// bash: `casebook completions bash > ~/.local/share/bash-completion/completions/casebook`;
@@ -300,6 +308,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             args,
         ),
         Command::Codeowners(args) => codeowners::run(&catalogue()?, args),
+        Command::Import(format) => import::run(format, catalogue),
         Command::Completions { shell } => completions(shell),
         Command::Man { command } => man(command.as_deref()),
         Command::Lsp { stdio: _ } => Ok(ExitCode::from(casebook::lsp::run_stdio())),
