@@ -66,9 +66,9 @@ pub(super) fn run(format: ImportFormat, catalogue: impl FnOnce() -> Result<PathB
         customers: args.customer.clone(),
         domain: args.domain.clone(),
     };
-    let plan = import::plan(&options, &args.files)?;
+    let mut plan = import::plan(&options, &args.files)?;
     if !args.dry_run {
-        import::commit(&plan)?;
+        import::commit(&mut plan)?;
     }
     let text = match args.format {
         ReportFormat::Human => plan.to_text(!args.dry_run),

@@ -13,10 +13,32 @@ pub const PATH_BUDGET: usize = 4096;
 /// Words that make a pool or lane the customer when no `--customer` is given (whole words,
 /// any case).
 pub const CUSTOMER_WORDS: &[&str] = &[
-    "customer", "customers", "client", "clients", "citizen", "citizens", "patient", "patients",
-    "applicant", "applicants", "consumer", "consumers", "buyer", "buyers", "guest", "guests",
-    "passenger", "passengers", "caller", "requester", "requestor", "usager", "usagers",
-    "demandeur", "kunde", "kunden",
+    "customer",
+    "customers",
+    "client",
+    "clients",
+    "citizen",
+    "citizens",
+    "patient",
+    "patients",
+    "applicant",
+    "applicants",
+    "consumer",
+    "consumers",
+    "buyer",
+    "buyers",
+    "guest",
+    "guests",
+    "passenger",
+    "passengers",
+    "caller",
+    "requester",
+    "requestor",
+    "usager",
+    "usagers",
+    "demandeur",
+    "kunde",
+    "kunden",
 ];
 
 /// Folds the Latin letters with diacritics that names commonly hold to ASCII.
@@ -58,11 +80,13 @@ pub fn slugify(text: &str, max: usize) -> String {
             dash = true;
         }
     };
+    let mut previous = ' ';
     for c in text.chars() {
         // camelCase element names read as words: `userTask` -> `user-task`.
-        if c.is_ascii_uppercase() && out.chars().last().is_some_and(|l| l.is_ascii_lowercase()) {
+        if c.is_ascii_uppercase() && previous.is_ascii_lowercase() {
             push(' ', &mut out);
         }
+        previous = c;
         match fold(c) {
             "" => push(c, &mut out),
             folded => folded.chars().for_each(|f| push(f, &mut out)),
@@ -100,9 +124,30 @@ pub fn unique(base: &str, taken: &mut HashSet<String>) -> String {
 /// Words that make a name an organisation's unit even with a customer word in it
 /// (`Customer service`, `Client relations`).
 pub const UNIT_WORDS: &[&str] = &[
-    "service", "services", "care", "support", "relations", "relationship", "desk", "centre",
-    "center", "management", "manager", "managers", "department", "team", "office", "account",
-    "accounts", "success", "experience", "advisor", "advisors", "agent", "agents", "portal",
+    "service",
+    "services",
+    "care",
+    "support",
+    "relations",
+    "relationship",
+    "desk",
+    "centre",
+    "center",
+    "management",
+    "manager",
+    "managers",
+    "department",
+    "team",
+    "office",
+    "account",
+    "accounts",
+    "success",
+    "experience",
+    "advisor",
+    "advisors",
+    "agent",
+    "agents",
+    "portal",
     "onboarding",
 ];
 
@@ -170,6 +215,8 @@ pub struct Mapper<'a> {
     container_uc: HashMap<usize, String>,
     /// The pool of each top-level process.
     pool_of: HashMap<usize, usize>,
+    /// Processes without a pool that a collaboration's message flows reach.
+    extra: HashMap<usize, Vec<usize>>,
 }
 
 /// Where a step of a node lives: its use case's draft index and its step id.
@@ -199,6 +246,7 @@ impl<'a> Mapper<'a> {
             out: FileMapping::default(),
             container_uc: HashMap::new(),
             pool_of,
+            extra: HashMap::new(),
         }
     }
 
@@ -228,6 +276,21 @@ impl<'a> Mapper<'a> {
                 }
             }
         }
+        // A process that no pool holds but whose nodes a collaboration's message flows touch
+        // is drawn as a pool of that collaboration (some modelers leave its participant out).
+        for (i, collaboration) in b.collaborations.iter().enumerate() {
+            for &m in &collaboration.message_flows {
+                for end in [b.message_flows[m].source, b.message_flows[m].target] {
+                    if let Endpoint::Node(n) = end {
+                        let c = self.top(b.nodes[n].container);
+                        if !in_pool.contains(&c) && !collaboration.participants.is_empty() {
+                            in_pool.insert(c);
+                            self.extra.entry(i).or_default().push(c);
+                        }
+                    }
+                }
+            }
+        }
         for (c, container) in b.containers.iter().enumerate() {
             match container.parent {
                 None if !in_pool.contains(&c) => units.push(Unit::Process(c)),
@@ -241,11 +304,12 @@ impl<'a> Mapper<'a> {
             let (base, containers) = match *unit {
                 Unit::Collaboration(i) => {
                     let collaboration = &b.collaborations[i];
-                    let containers: Vec<usize> = collaboration
+                    let mut containers: Vec<usize> = collaboration
                         .participants
                         .iter()
                         .filter_map(|&p| b.participants[p].process)
                         .collect();
+                    containers.extend(self.extra.get(&i).into_iter().flatten());
                     let name = collaboration
                         .name
                         .clone()
@@ -255,13 +319,20 @@ impl<'a> Mapper<'a> {
                     (name, containers)
                 }
                 Unit::Process(c) => (
-                    b.containers[c].name.clone().or_else(|| b.name.clone()).unwrap_or_else(|| self.stem.clone()),
+                    b.containers[c]
+                        .name
+                        .clone()
+                        .or_else(|| b.name.clone())
+                        .unwrap_or_else(|| self.stem.clone()),
                     vec![c],
                 ),
                 Unit::SubProcess(c) => {
                     let parent = b.nodes[b.containers[c].parent.expect("a sub-process")].container;
                     let parent_id = self.container_uc.get(&parent).cloned().unwrap_or_default();
-                    let own = b.containers[c].name.clone().unwrap_or_else(|| b.containers[c].id.clone());
+                    let own = b.containers[c]
+                        .name
+                        .clone()
+                        .unwrap_or_else(|| b.containers[c].id.clone());
                     (format!("{parent_id} {own}"), vec![c])
                 }
             };
@@ -328,7 +399,12 @@ impl<'a> Mapper<'a> {
         let b = self.bpmn;
         let department = self.department_name(process, pool);
         let pool_names: Vec<String> = pool
-            .map(|p| vec![b.participants[p].id.clone(), b.participants[p].name.clone().unwrap_or_default()])
+            .map(|p| {
+                vec![
+                    b.participants[p].id.clone(),
+                    b.participants[p].name.clone().unwrap_or_default(),
+                ]
+            })
             .unwrap_or_default();
         let lane_names: Vec<String> = lane
             .map(|l| {
@@ -337,14 +413,25 @@ impl<'a> Mapper<'a> {
                 v
             })
             .unwrap_or_default();
-        let pool_label = pool.map(|p| b.participants[p].name.clone().unwrap_or_else(|| b.participants[p].id.clone()));
-        if self.registry.is_customer(&pool_names, &department, pool_label.as_deref())
+        let pool_label = pool.map(|p| {
+            b.participants[p]
+                .name
+                .clone()
+                .unwrap_or_else(|| b.participants[p].id.clone())
+        });
+        if self
+            .registry
+            .is_customer(&pool_names, &department, pool_label.as_deref())
         {
             return TeamRef::Customer;
         }
-        if let Some(l) = lane {
+        // An unnamed lane is its pool's team.
+        if let Some(l) = lane.filter(|&l| b.lanes[l].name.is_some()) {
             let lane_label = b.lanes[l].name.clone().unwrap_or_else(|| b.lanes[l].id.clone());
-            if self.registry.is_customer(&lane_names, &lane_label, Some(&lane_label)) {
+            if self
+                .registry
+                .is_customer(&lane_names, &lane_label, Some(&lane_label))
+            {
                 return TeamRef::Customer;
             }
             let mut description = None;
@@ -358,7 +445,7 @@ impl<'a> Mapper<'a> {
             return self.registry.team(&department, &lane_label, description);
         }
         // A pool without lanes (or a node outside every lane) is one team named after it.
-        let has_lanes = b.lanes.iter().any(|l| l.process == process);
+        let has_lanes = lane.is_none() && b.lanes.iter().any(|l| l.process == process);
         if has_lanes {
             self.out.guessed.push(format!(
                 "a flow node of `{department}` is in no lane: it is done by the team `{}` named after the pool",
@@ -374,18 +461,37 @@ impl<'a> Mapper<'a> {
         let (containers, black_boxes, message_flows, source) = match *unit {
             Unit::Collaboration(i) => {
                 let collaboration = &b.collaborations[i];
-                let containers: Vec<usize> =
-                    collaboration.participants.iter().filter_map(|&p| b.participants[p].process).collect();
+                let mut containers: Vec<usize> = collaboration
+                    .participants
+                    .iter()
+                    .filter_map(|&p| b.participants[p].process)
+                    .collect();
+                containers.extend(self.extra.get(&i).into_iter().flatten());
                 let black: Vec<usize> = collaboration
                     .participants
                     .iter()
                     .copied()
                     .filter(|&p| b.participants[p].process.is_none())
                     .collect();
-                (containers, black, collaboration.message_flows.clone(), format!("collaboration `{}`", collaboration.id))
+                (
+                    containers,
+                    black,
+                    collaboration.message_flows.clone(),
+                    format!("collaboration `{}`", collaboration.id),
+                )
             }
-            Unit::Process(c) => (vec![c], Vec::new(), Vec::new(), format!("process `{}`", b.containers[c].id)),
-            Unit::SubProcess(c) => (vec![c], Vec::new(), Vec::new(), format!("sub-process `{}`", b.containers[c].id)),
+            Unit::Process(c) => (
+                vec![c],
+                Vec::new(),
+                Vec::new(),
+                format!("process `{}`", b.containers[c].id),
+            ),
+            Unit::SubProcess(c) => (
+                vec![c],
+                Vec::new(),
+                Vec::new(),
+                format!("sub-process `{}`", b.containers[c].id),
+            ),
         };
         let mut draft = Draft {
             id: id.clone(),
@@ -397,13 +503,20 @@ impl<'a> Mapper<'a> {
         // Steps: every non-gateway node, in document order.
         let mut taken = HashSet::new();
         let mut step_of: HashMap<usize, StepAt> = HashMap::new();
-        let nodes: Vec<usize> = containers.iter().flat_map(|&c| b.containers[c].nodes.iter().copied()).collect();
+        let nodes: Vec<usize> = containers
+            .iter()
+            .flat_map(|&c| b.containers[c].nodes.iter().copied())
+            .collect();
         for &n in &nodes {
             let node = &b.nodes[n];
             if matches!(node.kind, Kind::Gateway(_)) {
                 continue;
             }
-            let base = node.name.as_deref().map(|s| slugify(s, 56)).filter(|s| !s.is_empty());
+            let base = node
+                .name
+                .as_deref()
+                .map(|s| slugify(s, 56))
+                .filter(|s| !s.is_empty());
             let base = base.unwrap_or_else(|| slugify(&node.element, 56));
             let step_id = unique(&base, &mut taken);
             step_of.insert(n, StepAt { id: step_id });
@@ -415,7 +528,9 @@ impl<'a> Mapper<'a> {
             return;
         }
         for &n in &nodes {
-            let Some(at) = step_of.get(&n).cloned() else { continue };
+            let Some(at) = step_of.get(&n).cloned() else {
+                continue;
+            };
             let step = self.step(n, at.id.clone(), &step_of, &id);
             draft.steps.push(step);
         }
@@ -440,8 +555,12 @@ impl<'a> Mapper<'a> {
             });
         }
         // Message flows: `next` entries with `message: true`.
-        let step_index: HashMap<String, usize> =
-            draft.steps.iter().enumerate().map(|(i, s)| (s.id.clone(), i)).collect();
+        let step_index: HashMap<String, usize> = draft
+            .steps
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id.clone(), i))
+            .collect();
         let mut end_messages: Vec<(usize, NextDraft)> = Vec::new();
         for &m in &message_flows {
             let flow = &b.message_flows[m];
@@ -459,7 +578,7 @@ impl<'a> Mapper<'a> {
                             Err(format!("the gateway `{}`", b.nodes[n].id))
                         }
                         None => Err(format!(
-                            "`{}`, inside the sub-process use case `{}` (a message cannot cross use cases)",
+                            "`{}`, in the use case `{}` (a message cannot cross use cases)",
                             b.nodes[n].name.clone().unwrap_or_else(|| b.nodes[n].id.clone()),
                             self.container_uc.get(&b.nodes[n].container).cloned().unwrap_or_default()
                         )),
@@ -483,7 +602,12 @@ impl<'a> Mapper<'a> {
                 .or_else(|| flow.name.clone())
                 .map(|name| vec![self.registry.item(&name)])
                 .unwrap_or_default();
-            let entry = NextDraft { to, message: true, carries, ..NextDraft::default() };
+            let entry = NextDraft {
+                to,
+                message: true,
+                carries,
+                ..NextDraft::default()
+            };
             let i = step_index[&from];
             if draft.steps[i].end.is_some() {
                 end_messages.push((i, entry));
@@ -499,7 +623,10 @@ impl<'a> Mapper<'a> {
             let end_id = unique(&format!("{}-end", draft.steps[i].id), &mut taken);
             let label = draft.steps[i].end.take().unwrap_or_default();
             let step = &mut draft.steps[i];
-            step.next.push(NextDraft { to: end_id.clone(), ..NextDraft::default() });
+            step.next.push(NextDraft {
+                to: end_id.clone(),
+                ..NextDraft::default()
+            });
             step.notes.push(format!(
                 "BPMN: an end event that sends a message; the end itself is the step `{end_id}`"
             ));
@@ -508,7 +635,12 @@ impl<'a> Mapper<'a> {
                 draft.steps[i].id
             ));
             let actor = draft.steps[i].actor.clone();
-            let end_step = StepDraft { id: end_id, end: Some(label), actor, ..StepDraft::default() };
+            let end_step = StepDraft {
+                id: end_id,
+                end: Some(label),
+                actor,
+                ..StepDraft::default()
+            };
             let at = i + 1;
             draft.steps.insert(at, end_step);
             // Indexes after `at` moved by one.
@@ -530,7 +662,11 @@ impl<'a> Mapper<'a> {
         let b = self.bpmn;
         let node = &b.nodes[n];
         let actor = self.actor(n);
-        let mut step = StepDraft { id, actor, ..StepDraft::default() };
+        let mut step = StepDraft {
+            id,
+            actor,
+            ..StepDraft::default()
+        };
         let kind_title = match node.kind {
             Kind::Start => "Start",
             Kind::End => "End",
@@ -571,8 +707,14 @@ impl<'a> Mapper<'a> {
         if node.kind == Kind::Boundary {
             notes.push(format!(
                 "BPMN: {} boundary event of `{}`",
-                if node.interrupting { "interrupting" } else { "non-interrupting" },
-                node.attached_to.map(|a| b.nodes[a].id.as_str()).unwrap_or("?")
+                if node.interrupting {
+                    "interrupting"
+                } else {
+                    "non-interrupting"
+                },
+                node.attached_to
+                    .map(|a| b.nodes[a].name.clone().unwrap_or_else(|| b.nodes[a].id.clone()))
+                    .unwrap_or_default()
             ));
         }
         if let Some(looping) = node.looping {
@@ -583,7 +725,9 @@ impl<'a> Mapper<'a> {
         }
         match node.element.as_str() {
             "transaction" => notes.push("BPMN: a transaction sub-process".into()),
-            "adHocSubProcess" => notes.push("BPMN: an ad hoc sub-process (its activities in any order)".into()),
+            "adHocSubProcess" => {
+                notes.push("BPMN: an ad hoc sub-process (its activities in any order)".into())
+            }
             _ => {}
         }
         // Sub-processes and call activities: `calls:`.
@@ -611,7 +755,9 @@ impl<'a> Mapper<'a> {
                 Some(uc) if uc != use_case => step.calls = Some(uc.clone()),
                 Some(_) => notes.push(format!("BPMN: calls its own process `{called}`")),
                 None => {
-                    notes.push(format!("BPMN: calls `{called}`, which is not a process of this file"));
+                    notes.push(format!(
+                        "BPMN: calls `{called}`, which is not a process of this file"
+                    ));
                     self.out.left_out.push(format!(
                         "line {}: call activity `{}` calls `{called}`, not a process of this file: import that file and add `calls:`",
                         node.line, step.title
@@ -658,7 +804,12 @@ impl<'a> Mapper<'a> {
             self.branches(n, &mut step, step_of, &mut notes);
         }
         for note in &notes {
-            self.out.left_out.push(format!("line {}: step `{}`: {}", node.line, step.id, note.trim_start_matches("BPMN: ")));
+            self.out.left_out.push(format!(
+                "line {}: step `{}`: {}",
+                node.line,
+                step.id,
+                note.trim_start_matches("BPMN: ")
+            ));
         }
         step.notes.extend(notes);
         step
@@ -666,7 +817,13 @@ impl<'a> Mapper<'a> {
 
     /// The `next` entries of a node: its outgoing sequence flows followed through any number
     /// of gateways to the activities and events they reach.
-    fn branches(&mut self, n: usize, step: &mut StepDraft, step_of: &HashMap<usize, StepAt>, notes: &mut Vec<String>) {
+    fn branches(
+        &mut self,
+        n: usize,
+        step: &mut StepDraft,
+        step_of: &HashMap<usize, StepAt>,
+        notes: &mut Vec<String>,
+    ) {
         let b = self.bpmn;
         struct Path {
             target: usize,
@@ -679,7 +836,11 @@ impl<'a> Mapper<'a> {
         // Several unconditional flows out of an activity all run (BPMN's implicit parallel
         // split); conditional ones behave as an inclusive gateway.
         let implicit = (node.outgoing.len() > 1).then(|| {
-            if node.outgoing.iter().all(|&f| b.flows[f].condition.is_none() && Some(f) != node.default_flow) {
+            if node
+                .outgoing
+                .iter()
+                .all(|&f| b.flows[f].condition.is_none() && Some(f) != node.default_flow)
+            {
                 Gateway::Parallel
             } else {
                 Gateway::Inclusive
@@ -690,7 +851,16 @@ impl<'a> Mapper<'a> {
             .outgoing
             .iter()
             .rev()
-            .map(|&f| (f, Vec::new(), false, implicit.into_iter().collect(), false, Vec::new()))
+            .map(|&f| {
+                (
+                    f,
+                    Vec::new(),
+                    false,
+                    implicit.into_iter().collect(),
+                    false,
+                    Vec::new(),
+                )
+            })
             .collect();
         let mut budget = PATH_BUDGET;
         let mut kinds_seen: HashSet<&'static str> = HashSet::new();
@@ -712,7 +882,12 @@ impl<'a> Mapper<'a> {
             }
             // The branch is the default when its first choice is a default flow.
             let first_choice = splits.len() <= 1 && (source.outgoing.len() > 1 || flow.source == n);
-            if is_default && first_choice && !parts.iter().any(|p| p != "otherwise" && flow.name.as_deref() != Some(p)) {
+            if is_default
+                && first_choice
+                && !parts
+                    .iter()
+                    .any(|p| p != "otherwise" && flow.name.as_deref() != Some(p))
+            {
                 default = true;
             }
             let target = flow.target;
@@ -751,23 +926,41 @@ impl<'a> Mapper<'a> {
                         }
                     } else {
                         for &out in gateway.outgoing.iter().rev() {
-                            work.push((out, parts.clone(), default, splits.clone(), join_all, visited.clone()));
+                            work.push((
+                                out,
+                                parts.clone(),
+                                default,
+                                splits.clone(),
+                                join_all,
+                                visited.clone(),
+                            ));
                         }
                     }
                     if gateway.outgoing.is_empty() {
                         notes.push(format!("BPMN: the gateway `{}` leads nowhere", gateway.id));
                     }
                 }
-                _ => paths.push(Path { target, parts, default, splits, join_all }),
+                _ => paths.push(Path {
+                    target,
+                    parts,
+                    default,
+                    splits,
+                    join_all,
+                }),
             }
         }
         let any_parallel = paths.iter().any(|p| p.splits.contains(&Gateway::Parallel));
         let all_parallel = paths.len() > 1
-            && paths.iter().all(|p| !p.splits.is_empty() && p.splits.iter().all(|g| *g == Gateway::Parallel));
+            && paths
+                .iter()
+                .all(|p| !p.splits.is_empty() && p.splits.iter().all(|g| *g == Gateway::Parallel));
         if all_parallel {
             step.parallel = true;
             if paths.iter().any(|p| !p.parts.is_empty()) {
-                notes.push("BPMN: names on parallel branches (kept out of `when:`: parallel branches are all taken)".into());
+                notes.push(
+                    "BPMN: names on parallel branches (kept out of `when:`: parallel branches are all taken)"
+                        .into(),
+                );
             }
         } else if any_parallel {
             notes.push(
@@ -786,7 +979,9 @@ impl<'a> Mapper<'a> {
             }
         }
         for path in paths {
-            let Some(at) = step_of.get(&path.target) else { continue };
+            let Some(at) = step_of.get(&path.target) else {
+                continue;
+            };
             let mut parts = path.parts;
             if !all_parallel && path.splits.contains(&Gateway::Parallel) {
                 parts.push("in parallel".into());
@@ -799,20 +994,54 @@ impl<'a> Mapper<'a> {
                 join_all: path.join_all,
                 ..NextDraft::default()
             };
-            if !step.next.iter().any(|e| e.to == entry.to && e.when == entry.when && e.default == entry.default) {
-                step.next.push(entry);
+            // Two paths to one step are one branch whose condition is either path's.
+            match step.next.iter_mut().find(|e| e.to == entry.to) {
+                Some(e) => {
+                    let group = |w: &str| {
+                        if w.contains(';') {
+                            format!("({w})")
+                        } else {
+                            w.to_owned()
+                        }
+                    };
+                    e.when = match (e.when.take(), entry.when) {
+                        (Some(a), Some(b)) if a != b => Some(format!("{} or {}", group(&a), group(&b))),
+                        (a, b) => a.or(b),
+                    };
+                    e.default |= entry.default;
+                    e.join_all |= entry.join_all;
+                }
+                None => step.next.push(entry),
             }
+        }
+        if !all_parallel && step.next.len() > 1 && step.next.iter().any(|e| e.when.is_none() && !e.default) {
+            notes.push(
+                "BPMN: branches without a name or condition (unlabelled-branch asks for a `when:`)".into(),
+            );
         }
     }
 
     /// Boundary events, `join: all`, the start, the owner, inputs and the texts of a draft.
-    fn finish(&mut self, draft: &mut Draft, nodes: &[usize], step_of: &HashMap<usize, StepAt>, pool_step: &HashMap<usize, String>) {
+    fn finish(
+        &mut self,
+        draft: &mut Draft,
+        nodes: &[usize],
+        step_of: &HashMap<usize, StepAt>,
+        pool_step: &HashMap<usize, String>,
+    ) {
         let b = self.bpmn;
-        let index: HashMap<String, usize> = draft.steps.iter().enumerate().map(|(i, s)| (s.id.clone(), i)).collect();
+        let index: HashMap<String, usize> = draft
+            .steps
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id.clone(), i))
+            .collect();
         // Boundary events: the activity is a fail point, the first event its recovery.
         for &n in nodes {
             let node = &b.nodes[n];
-            let (Some(a), Some(at)) = (node.attached_to, step_of.get(&n)) else { continue };
+            let (Some(a), Some(at)) = (node.attached_to, step_of.get(&n)) else {
+                continue;
+            };
             let Some(activity) = step_of.get(&a) else { continue };
             let i = index[&activity.id];
             let step = &mut draft.steps[i];
@@ -853,8 +1082,16 @@ impl<'a> Mapper<'a> {
             .filter(|&&n| b.nodes[n].kind == Kind::Start)
             .filter_map(|&n| step_of.get(&n).map(|at| (n, at.id.as_str())))
             .collect();
-        let plain: Vec<&str> = starts.iter().map(|(_, s)| *s).filter(|s| !messaged.contains(s)).collect();
-        let sending_pool = pool_step.values().filter(|s| !messaged.contains(s.as_str())).min().map(String::as_str);
+        let plain: Vec<&str> = starts
+            .iter()
+            .map(|(_, s)| *s)
+            .filter(|s| !messaged.contains(s))
+            .collect();
+        let sending_pool = pool_step
+            .values()
+            .filter(|s| !messaged.contains(s.as_str()))
+            .min()
+            .map(String::as_str);
         let untriggered = || {
             nodes
                 .iter()
@@ -902,9 +1139,15 @@ impl<'a> Mapper<'a> {
             self.out.guessed.push(format!(
                 "only the customer acts in `{}`: the new team `{}` owns it",
                 draft.id,
-                match &team { TeamRef::Team(t) => t.as_str(), TeamRef::Customer => "" }
+                match &team {
+                    TeamRef::Team(t) => t.as_str(),
+                    TeamRef::Customer => "",
+                }
             ));
-            draft.owner = team_of(&StepDraft { actor: team, ..StepDraft::default() });
+            draft.owner = team_of(&StepDraft {
+                actor: team,
+                ..StepDraft::default()
+            });
         }
         // The customer's name is the persona.
         draft.persona = b
@@ -932,7 +1175,11 @@ impl<'a> Mapper<'a> {
             self.out.guessed.push(format!(
                 "use case `{}`: {} needed but given by no step, so taken as inputs (known at the start)",
                 draft.id,
-                inputs.iter().map(|i| format!("`{i}`")).collect::<Vec<_>>().join(", ")
+                inputs
+                    .iter()
+                    .map(|i| format!("`{i}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ));
         }
         draft.inputs = inputs;
@@ -995,7 +1242,10 @@ mod tests {
         let long = "a".repeat(64);
         assert_eq!(unique(&long, &mut taken), long);
         let second = unique(&long, &mut taken);
-        assert!(crate::scaffold::is_slug(&second) && second.ends_with("-2"), "{second}");
+        assert!(
+            crate::scaffold::is_slug(&second) && second.ends_with("-2"),
+            "{second}"
+        );
     }
 
     #[test]

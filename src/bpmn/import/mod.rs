@@ -203,7 +203,11 @@ impl Registry {
         };
         if let Some(cat) = cat {
             for t in &cat.teams {
-                let department = cat.departments.get(t.department).map(|d| d.id.value.clone()).unwrap_or_default();
+                let department = cat
+                    .departments
+                    .get(t.department)
+                    .map(|d| d.id.value.clone())
+                    .unwrap_or_default();
                 r.existing_teams.insert(t.id.value.clone(), department);
             }
             r.existing_departments = cat.departments.iter().map(|d| d.id.value.clone()).collect();
@@ -222,7 +226,9 @@ impl Registry {
     /// `--customer`, or else guessed from `label`.
     pub fn is_customer(&mut self, names: &[String], label: &str, shown: Option<&str>) -> bool {
         if !self.customers.is_empty() {
-            return names.iter().any(|n| self.customers.contains(&n.trim().to_lowercase()));
+            return names
+                .iter()
+                .any(|n| self.customers.contains(&n.trim().to_lowercase()));
         }
         let guess = map::sounds_like_customer(label);
         if guess && self.guessed_customers.insert(label.to_owned()) {
@@ -269,8 +275,12 @@ impl Registry {
             key.clone()
         } else {
             let id = map::unique(&key, &mut self.taken_departments);
-            self.log.push((Event::Created, format!("department `{id}` ({name})")));
-            self.departments.push(NewDepartment { id: id.clone(), name: name.to_owned() });
+            self.log
+                .push((Event::Created, format!("department `{id}` ({name})")));
+            self.departments.push(NewDepartment {
+                id: id.clone(),
+                name: name.to_owned(),
+            });
             id
         };
         self.department_ids.insert(key, id.clone());
@@ -290,7 +300,8 @@ impl Registry {
             return TeamRef::Team(id.clone());
         }
         let id = if let Some(of) = self.existing_teams.get(&slug) {
-            self.log.push((Event::Reused, format!("team `{slug}` (of `{of}`)")));
+            self.log
+                .push((Event::Reused, format!("team `{slug}` (of `{of}`)")));
             slug
         } else {
             // The same lane name in two pools gives two teams: the second takes its pool's name.
@@ -300,7 +311,8 @@ impl Registry {
                 slug
             };
             let id = map::unique(&base, &mut self.taken_teams);
-            self.log.push((Event::Created, format!("team `{id}` ({name}) in `{department}`")));
+            self.log
+                .push((Event::Created, format!("team `{id}` ({name}) in `{department}`")));
             self.teams.push(NewTeam {
                 id: id.clone(),
                 name: name.to_owned(),
@@ -331,9 +343,18 @@ impl Registry {
         if existing.contains(&key) {
             self.log.push((Event::Reused, format!("{what} `{key}`")));
         } else {
-            self.log.push((Event::Created, format!("{what} `{key}` ({name})")));
-            let entry = NewEntry { id: key.clone(), name: name.to_owned(), access: Vec::new() };
-            if system { self.systems.push(entry) } else { self.items.push(entry) }
+            self.log
+                .push((Event::Created, format!("{what} `{key}` ({name})")));
+            let entry = NewEntry {
+                id: key.clone(),
+                name: name.to_owned(),
+                access: Vec::new(),
+            };
+            if system {
+                self.systems.push(entry)
+            } else {
+                self.items.push(entry)
+            }
         }
         key
     }
@@ -366,7 +387,8 @@ impl Registry {
             for s in &d.steps {
                 for e in &s.next {
                     match (&s.actor, actor.get(e.to.as_str())) {
-                        (TeamRef::Customer, Some(TeamRef::Team(t))) | (TeamRef::Team(t), Some(TeamRef::Customer)) => {
+                        (TeamRef::Customer, Some(TeamRef::Team(t)))
+                        | (TeamRef::Team(t), Some(TeamRef::Customer)) => {
                             front.insert(t.clone());
                         }
                         _ => {}
@@ -378,7 +400,10 @@ impl Registry {
         for t in &mut self.teams {
             if front.contains(&t.id) {
                 t.lane = "frontstage";
-                said.push(format!("team `{}` is frontstage: it deals with the customer directly", t.id));
+                said.push(format!(
+                    "team `{}` is frontstage: it deals with the customer directly",
+                    t.id
+                ));
             }
         }
         if self.teams.iter().any(|t| t.lane == "backstage") {
@@ -442,7 +467,10 @@ impl std::error::Error for ImportError {}
 /// Reads and maps one BPMN file.
 pub fn read_file(path: &std::path::Path) -> Result<xml::Bpmn, ImportError> {
     let file = path.display().to_string();
-    let fail = |message: String| ImportError { file: file.clone(), message };
+    let fail = |message: String| ImportError {
+        file: file.clone(),
+        message,
+    };
     let bytes = crate::source::read_regular_file(path, xml::MAX_BYTES).map_err(|e| match e {
         crate::source::ReadError::TooLarge(size) => fail(format!(
             "the file is {}larger than the {} MiB the import reads; a BPMN model of that size is not one process",
@@ -461,7 +489,10 @@ pub fn map_files(files: &[(String, xml::Bpmn)], registry: &mut Registry) -> (Vec
     let mut reports = Vec::new();
     for (file, bpmn) in files {
         let mapping = map::Mapper::new(bpmn, file, registry).run();
-        let mut report = FileReport { file: file.clone(), ..FileReport::default() };
+        let mut report = FileReport {
+            file: file.clone(),
+            ..FileReport::default()
+        };
         for (event, text) in registry.log.drain(..) {
             match event {
                 Event::Created => report.created.push(text),
@@ -494,7 +525,11 @@ impl Plan {
         for r in &self.reports {
             let _ = writeln!(out, "{}:", r.file);
             for uc in &r.use_cases {
-                let _ = writeln!(out, "  use case `{}` ({} steps, from the {}) -> {}", uc.id, uc.steps, uc.source, uc.path);
+                let _ = writeln!(
+                    out,
+                    "  use case `{}` ({} steps, from the {}) -> {}",
+                    uc.id, uc.steps, uc.source, uc.path
+                );
             }
             for (title, lines) in [
                 ("created", &r.created),
@@ -529,7 +564,11 @@ impl Plan {
             } else {
                 format!(
                     " (added to {})",
-                    self.changed.iter().map(|(p, _, _)| p.as_str()).collect::<Vec<_>>().join(", ")
+                    self.changed
+                        .iter()
+                        .map(|(p, _, _)| p.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 )
             }
         );

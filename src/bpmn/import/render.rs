@@ -13,8 +13,13 @@ pub fn scalar(text: &str) -> String {
         && text.len() <= 200
         && text.chars().next().is_some_and(char::is_alphabetic)
         && !text.ends_with(' ')
-        && text.chars().all(|c| c.is_alphanumeric() || " ,.'()/-?!&".contains(c))
-        && !matches!(lower.as_str(), "true" | "false" | "null" | "yes" | "no" | "on" | "off" | "y" | "n");
+        && text
+            .chars()
+            .all(|c| c.is_alphanumeric() || " ,.'()/-?!&".contains(c))
+        && !matches!(
+            lower.as_str(),
+            "true" | "false" | "null" | "yes" | "no" | "on" | "off" | "y" | "n"
+        );
     if plain {
         text.to_owned()
     } else {

@@ -28,10 +28,24 @@ pub struct Plan {
     pub reports: Vec<FileReport>,
     /// Guesses that concern the whole import (the lanes of new teams).
     pub guessed: Vec<String>,
+    /// For a new catalogue: the staging folder, written and checked, that `commit` renames
+    /// into place (removed when the plan is dropped uncommitted).
+    staging: Option<PathBuf>,
+}
+
+impl Drop for Plan {
+    fn drop(&mut self) {
+        if let Some(staging) = self.staging.take() {
+            remove_staging(&staging, &self.new_files);
+        }
+    }
 }
 
 fn general(message: String) -> ImportError {
-    ImportError { file: String::new(), message }
+    ImportError {
+        file: String::new(),
+        message,
+    }
 }
 
 fn is_link(path: &Path) -> bool {
@@ -41,11 +55,15 @@ fn is_link(path: &Path) -> bool {
 /// Reads a catalogue file the import may extend (regular, no link, within the loader's cap).
 fn read_config(root: &Path, name: &str) -> Result<Option<String>, ImportError> {
     match crate::source::read_regular_file(&root.join(name), yaml::MAX_FILE_BYTES) {
-        Ok(bytes) => String::from_utf8(bytes)
-            .map(Some)
-            .map_err(|_| ImportError { file: name.into(), message: "not UTF-8: fix it before importing".into() }),
+        Ok(bytes) => String::from_utf8(bytes).map(Some).map_err(|_| ImportError {
+            file: name.into(),
+            message: "not UTF-8: fix it before importing".into(),
+        }),
         Err(crate::source::ReadError::Missing) => Ok(None),
-        Err(e) => Err(ImportError { file: root.join(name).display().to_string(), message: format!("cannot read it: {e}") }),
+        Err(e) => Err(ImportError {
+            file: root.join(name).display().to_string(),
+            message: format!("cannot read it: {e}"),
+        }),
     }
 }
 
@@ -53,10 +71,14 @@ fn read_config(root: &Path, name: &str) -> Result<Option<String>, ImportError> {
 /// indentation, and the byte offset after the line of its last item), or why not.
 fn append_point(text: &str, seq: &yaml::Node, what: &str) -> Result<(String, usize), String> {
     let items = seq.as_seq().ok_or_else(|| format!("`{what}` is not a list"))?;
-    let first = items.first().ok_or_else(|| format!("`{what}` is an empty list"))?;
+    let first = items
+        .first()
+        .ok_or_else(|| format!("`{what}` is an empty list"))?;
     let line_start = text[..first.start as usize].rfind('\n').map_or(0, |i| i + 1);
     let before = &text[line_start..first.start as usize];
-    let dash = before.find('-').filter(|&i| before[..i].chars().all(|c| c == ' '));
+    let dash = before
+        .find('-')
+        .filter(|&i| before[..i].chars().all(|c| c == ' '));
     let Some(dash) = dash else {
         return Err(format!("`{what}` is not a block list (`- ` items, one per line)"));
     };
@@ -86,7 +108,8 @@ fn insert_all(text: &str, mut pieces: Vec<(usize, String)>) -> String {
 /// The new organisation.yaml text: new departments after the last one, new teams of existing
 /// departments after that department's last team, new systems after the last system.
 fn extend_organisation(text: &str, reg: &Registry) -> Result<String, String> {
-    let root = yaml::parse(text).map_err(|e| format!("cannot be read as YAML ({}): fix it first", e.message))?;
+    let root =
+        yaml::parse(text).map_err(|e| format!("cannot be read as YAML ({}): fix it first", e.message))?;
     let mut pieces = Vec::new();
     let departments = root.get("departments").ok_or("it has no `departments:` list")?;
     let new_ids: HashSet<&str> = reg.departments.iter().map(|d| d.id.as_str()).collect();
@@ -101,7 +124,11 @@ fn extend_organisation(text: &str, reg: &Registry) -> Result<String, String> {
     }
     // Teams of departments the catalogue has.
     let mut by_department: BTreeMap<&str, Vec<&super::NewTeam>> = BTreeMap::new();
-    for t in reg.teams.iter().filter(|t| !new_ids.contains(t.department.as_str())) {
+    for t in reg
+        .teams
+        .iter()
+        .filter(|t| !new_ids.contains(t.department.as_str()))
+    {
         by_department.entry(t.department.as_str()).or_default().push(t);
     }
     for (department, teams) in by_department {
@@ -111,22 +138,38 @@ fn extend_organisation(text: &str, reg: &Registry) -> Result<String, String> {
             .iter()
             .find(|d| d.get("id").and_then(yaml::Node::as_str) == Some(department))
             .ok_or_else(|| format!("department `{department}` is not found"))?;
-        let list = node.get("teams").ok_or_else(|| format!("department `{department}` has no `teams:` list"))?;
+        let list = node
+            .get("teams")
+            .ok_or_else(|| format!("department `{department}` has no `teams:` list"))?;
         let (indent, at) = append_point(text, list, &format!("teams of {department}"))?;
         pieces.push((at, teams.iter().map(|t| render::team(t, &indent)).collect()));
     }
     if !reg.systems.is_empty() {
-        match root.get("systems").filter(|s| s.as_seq().is_some_and(|s| !s.is_empty())) {
+        match root
+            .get("systems")
+            .filter(|s| s.as_seq().is_some_and(|s| !s.is_empty()))
+        {
             Some(list) => {
                 let (indent, at) = append_point(text, list, "systems")?;
-                pieces.push((at, reg.systems.iter().map(|s| render::system(s, &indent)).collect()));
+                pieces.push((
+                    at,
+                    reg.systems.iter().map(|s| render::system(s, &indent)).collect(),
+                ));
             }
             None if root.get("systems").is_none() => {
                 let piece = "systems:\n".to_owned()
-                    + &reg.systems.iter().map(|s| render::system(s, "  ")).collect::<String>();
+                    + &reg
+                        .systems
+                        .iter()
+                        .map(|s| render::system(s, "  "))
+                        .collect::<String>();
                 pieces.push((text.len(), piece));
             }
-            None => return Err("`systems:` is there but not a list with items: write the systems as a block list".into()),
+            None => {
+                return Err(
+                    "`systems:` is there but not a list with items: write the systems as a block list".into(),
+                );
+            }
         }
     }
     Ok(insert_all(text, pieces))
@@ -143,13 +186,18 @@ fn extend_information(text: Option<&str>, reg: &Registry) -> Result<Option<Strin
             "# The information that steps need and give.\ninformation:\n{entries}"
         )));
     };
-    let root = yaml::parse(text).map_err(|e| format!("cannot be read as YAML ({}): fix it first", e.message))?;
+    let root =
+        yaml::parse(text).map_err(|e| format!("cannot be read as YAML ({}): fix it first", e.message))?;
     let list = root.get("information").ok_or("it has no `information:` list")?;
     if list.as_seq().is_some_and(<[yaml::Node]>::is_empty) {
         // `information: []`: the empty flow list becomes the block list of the new items.
         let (start, end) = (list.start as usize, list.end as usize);
         if text.get(start..end).map(str::trim) == Some("[]") {
-            return Ok(Some(format!("{}\n{entries}{}", &text[..start].trim_end_matches(' '), &text[end..])));
+            return Ok(Some(format!(
+                "{}\n{entries}{}",
+                &text[..start].trim_end_matches(' '),
+                &text[end..]
+            )));
         }
         return Err("`information:` is empty but not written `[]`".into());
     }
@@ -166,17 +214,32 @@ fn fresh_files(root: &Path, reg: &Registry) -> Vec<(String, String)> {
         .filter(|n| !n.is_empty())
         .unwrap_or_else(|| "Imported processes".into());
     let mut files = vec![
-        ("casebook.yaml".to_owned(), format!("# A catalogue made by `casebook import bpmn`.\nname: {}\nlanguage: en\n", render::scalar(&name))),
-        ("channels.yaml".to_owned(), "# BPMN names no contact channel: add the ones customer-facing steps use.\nchannels: []\n".to_owned()),
+        (
+            "casebook.yaml".to_owned(),
+            format!(
+                "# A catalogue made by `casebook import bpmn`.\nname: {}\nlanguage: en\n",
+                render::scalar(&name)
+            ),
+        ),
+        (
+            "channels.yaml".to_owned(),
+            "# BPMN names no contact channel: add the ones customer-facing steps use.\nchannels: []\n"
+                .to_owned(),
+        ),
     ];
-    let mut org = String::from("# Departments (BPMN pools) and teams (lanes), imported from BPMN.\ndepartments:\n");
+    let mut org =
+        String::from("# Departments (BPMN pools) and teams (lanes), imported from BPMN.\ndepartments:\n");
     for d in &reg.departments {
         let teams: Vec<_> = reg.teams.iter().filter(|t| t.department == d.id).collect();
         org += &render::department(d, &teams, "  ");
     }
     if !reg.systems.is_empty() {
         org += "systems:\n";
-        org += &reg.systems.iter().map(|s| render::system(s, "  ")).collect::<String>();
+        org += &reg
+            .systems
+            .iter()
+            .map(|s| render::system(s, "  "))
+            .collect::<String>();
     }
     files.push(("organisation.yaml".into(), org));
     if let Ok(Some(info)) = extend_information(None, reg) {
@@ -190,7 +253,10 @@ fn fresh_files(root: &Path, reg: &Registry) -> Vec<(String, String)> {
 pub fn plan(options: &Options, paths: &[PathBuf]) -> Result<Plan, ImportError> {
     let root = options.into.clone();
     if !crate::scaffold::is_slug(&options.domain) {
-        return Err(general(format!("`{}` is not a valid domain: use a slug", options.domain)));
+        return Err(general(format!(
+            "`{}` is not a valid domain: use a slug",
+            options.domain
+        )));
     }
     // Every file is read before anything is mapped: one bad file stops the import.
     let mut files = Vec::new();
@@ -230,7 +296,9 @@ pub fn plan(options: &Options, paths: &[PathBuf]) -> Result<Plan, ImportError> {
     drop(files);
     let guessed = registry.settle_lanes(&drafts);
     if drafts.is_empty() {
-        return Err(general("the files hold no process with a task, sub-process or event: nothing to import".into()));
+        return Err(general(
+            "the files hold no process with a task, sub-process or event: nothing to import".into(),
+        ));
     }
     let schema_line = if fresh {
         None
@@ -255,7 +323,10 @@ pub fn plan(options: &Options, paths: &[PathBuf]) -> Result<Plan, ImportError> {
     if fresh {
         new_files.extend(fresh_files(&root, &registry));
     } else {
-        let fail = |file: &str, message: String| ImportError { file: root.join(file).display().to_string(), message };
+        let fail = |file: &str, message: String| ImportError {
+            file: root.join(file).display().to_string(),
+            message,
+        };
         if !registry.departments.is_empty() || !registry.teams.is_empty() || !registry.systems.is_empty() {
             let text = read_config(&root, "organisation.yaml")?
                 .ok_or_else(|| fail("organisation.yaml", "missing".into()))?;
@@ -273,8 +344,18 @@ pub fn plan(options: &Options, paths: &[PathBuf]) -> Result<Plan, ImportError> {
             }
         }
     }
-    let plan = Plan { root, fresh, new_files, changed, reports, guessed };
-    if !fresh {
+    let mut plan = Plan {
+        root,
+        fresh,
+        new_files,
+        changed,
+        reports,
+        guessed,
+        staging: None,
+    };
+    if fresh {
+        stage(&mut plan)?;
+    } else {
         verify(&plan)?;
     }
     Ok(plan)
@@ -292,7 +373,18 @@ fn format_findings(root: &Path, overlay: &Overlay) -> Result<Vec<(String, String
         .map(|d| {
             let file = report.sources.get(d.span.file);
             let at = file.line_col(d.span.start);
-            (file.rel_path.clone(), format!("{}:{}:{}: {}[{}]: {}", file.rel_path, at.line, at.column, d.severity.as_str(), d.rule, d.message))
+            (
+                file.rel_path.clone(),
+                format!(
+                    "{}:{}:{}: {}[{}]: {}",
+                    file.rel_path,
+                    at.line,
+                    at.column,
+                    d.severity.as_str(),
+                    d.rule,
+                    d.message
+                ),
+            )
         })
         .collect())
 }
@@ -338,13 +430,16 @@ fn verify(plan: &Plan) -> Result<(), ImportError> {
 /// Writes `text` to a new file `path` (never over an existing one).
 fn create(path: &Path, text: &str) -> std::io::Result<()> {
     use std::io::Write as _;
-    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(path)?;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)?;
     file.write_all(text.as_bytes())?;
     file.sync_all()
 }
 
 /// Writes a planned import. Returns the paths written, relative to the catalogue.
-pub fn commit(plan: &Plan) -> Result<Vec<String>, WriteError> {
+pub fn commit(plan: &mut Plan) -> Result<Vec<String>, WriteError> {
     let mut written: Vec<String> = plan.new_files.iter().map(|(p, _)| p.clone()).collect();
     written.extend(plan.changed.iter().map(|(p, _, _)| p.clone()));
     written.sort();
@@ -356,48 +451,70 @@ pub fn commit(plan: &Plan) -> Result<Vec<String>, WriteError> {
     Ok(written)
 }
 
-/// A new catalogue: written in a staging folder beside it, checked there, renamed into place.
-fn commit_fresh(plan: &Plan) -> Result<(), WriteError> {
+/// A new catalogue: written in a staging folder beside it and checked there.
+fn stage(plan: &mut Plan) -> Result<(), ImportError> {
     let root = &plan.root;
     let parent = match root.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    std::fs::create_dir_all(&parent).map_err(|e| general(format!("cannot create {}: {e}", parent.display())))?;
-    let name = root.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    std::fs::create_dir_all(&parent)
+        .map_err(|e| general(format!("cannot create {}: {e}", parent.display())))?;
+    let name = root
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let staging = parent.join(format!(".{name}.casebook-import-{}", std::process::id()));
-    std::fs::create_dir(&staging).map_err(|e| general(format!("cannot create {}: {e}", staging.display())))?;
-    let result = (|| -> Result<(), WriteError> {
-        for (rel, text) in &plan.new_files {
-            let path = staging.join(rel);
-            if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir).map_err(|e| general(format!("cannot create {}: {e}", dir.display())))?;
-            }
-            create(&path, text).map_err(|e| general(format!("cannot write {}: {e}", path.display())))?;
+    std::fs::create_dir(&staging)
+        .map_err(|e| general(format!("cannot create {}: {e}", staging.display())))?;
+    // From here the plan owns the folder: dropping it removes what was written there.
+    plan.staging = Some(staging.clone());
+    for (rel, text) in &plan.new_files {
+        let path = staging.join(rel);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| general(format!("cannot create {}: {e}", dir.display())))?;
         }
-        let findings = format_findings(&staging, &Overlay::new())?;
-        if !findings.is_empty() {
-            return Err(general(format!(
-                "the import would give format errors, so nothing was written (a defect of casebook's import: please report it with the BPMN file):\n  {}",
-                findings.iter().take(10).map(|(_, m)| m.as_str()).collect::<Vec<_>>().join("\n  ")
-            )));
-        }
-        // An empty folder in the way is replaced; anything else was refused by `plan`.
-        if root.exists() {
-            std::fs::remove_dir(root).map_err(|e| general(format!("cannot replace the empty folder {}: {e}", root.display())))?;
-        }
-        std::fs::rename(&staging, root).map_err(|e| general(format!("cannot move the new catalogue to {}: {e}", root.display())))
-    })();
-    if result.is_err() {
-        remove_staging(&staging, plan);
+        create(&path, text).map_err(|e| general(format!("cannot write {}: {e}", path.display())))?;
     }
-    result
+    let findings = format_findings(&staging, &Overlay::new())?;
+    if !findings.is_empty() {
+        return Err(general(format!(
+            "the import would give format errors, so nothing was written (a defect of casebook's import: please report it with the BPMN file):\n  {}",
+            findings
+                .iter()
+                .take(10)
+                .map(|(_, m)| m.as_str())
+                .collect::<Vec<_>>()
+                .join("\n  ")
+        )));
+    }
+    Ok(())
+}
+
+/// Moves a staged new catalogue into place.
+fn commit_fresh(plan: &mut Plan) -> Result<(), WriteError> {
+    let root = plan.root.clone();
+    let staging = plan.staging.clone().expect("a new catalogue is staged");
+    // An empty folder in the way is replaced; anything else was refused by `plan`.
+    if root.exists() {
+        std::fs::remove_dir(&root)
+            .map_err(|e| general(format!("cannot replace the empty folder {}: {e}", root.display())))?;
+    }
+    std::fs::rename(&staging, &root).map_err(|e| {
+        general(format!(
+            "cannot move the new catalogue to {}: {e}",
+            root.display()
+        ))
+    })?;
+    plan.staging = None;
+    Ok(())
 }
 
 /// Removes what the import wrote in its staging folder, file by file, and the folders it made.
-fn remove_staging(staging: &Path, plan: &Plan) {
+fn remove_staging(staging: &Path, files: &[(String, String)]) {
     let mut dirs = HashSet::new();
-    for (rel, _) in &plan.new_files {
+    for (rel, _) in files {
         let path = staging.join(rel);
         let _ = std::fs::remove_file(&path);
         let mut dir = path.parent().map(Path::to_path_buf);
@@ -463,11 +580,15 @@ fn commit_existing(plan: &Plan) -> Result<(), WriteError> {
                 dir = d.parent();
             }
             for d in missing.into_iter().rev() {
-                std::fs::create_dir(&d).map_err(|e| general(format!("cannot create {}: {e}", d.display())))?;
+                std::fs::create_dir(&d)
+                    .map_err(|e| general(format!("cannot create {}: {e}", d.display())))?;
                 made_dirs.push(d);
             }
             create(&path, text).map_err(|e| {
-                general(format!("will not write {}: {e} (nothing was written)", path.display()))
+                general(format!(
+                    "will not write {}: {e} (nothing was written)",
+                    path.display()
+                ))
             })?;
             created.push(path);
         }

@@ -275,7 +275,13 @@ pub fn decode(bytes: &[u8]) -> Result<String, Error> {
 pub fn clean(text: &str) -> Option<String> {
     let printable: String = text
         .chars()
-        .map(|c| if c.is_control() || matches!(c, '\u{FEFF}' | '\u{FFFE}' | '\u{FFFF}') { ' ' } else { c })
+        .map(|c| {
+            if c.is_control() || matches!(c, '\u{FEFF}' | '\u{FFFE}' | '\u{FFFF}') {
+                ' '
+            } else {
+                c
+            }
+        })
         .collect();
     let joined = printable.split_whitespace().collect::<Vec<_>>().join(" ");
     (!joined.is_empty()).then_some(joined)
@@ -359,7 +365,14 @@ fn name_of(node: &roxmltree::Node) -> Option<String> {
 fn child_text(node: &roxmltree::Node, name: &str) -> Option<String> {
     node.children()
         .find(|c| is_bpmn(c) && c.tag_name().name() == name)
-        .and_then(|c| clean(&c.descendants().filter_map(|d| d.text()).collect::<String>()))
+        .and_then(|c| {
+            clean(
+                &c.descendants()
+                    .filter(|d| d.is_text())
+                    .filter_map(|d| d.text())
+                    .collect::<String>(),
+            )
+        })
 }
 
 impl<'a, 'input> Reader<'a, 'input> {
@@ -423,11 +436,27 @@ impl<'a, 'input> Reader<'a, 'input> {
                 "process" | "message" | "dataStore" => {}
                 "collaboration" => self.collaboration(child)?,
                 // Definitions that carry no flow: nothing to map, nothing lost.
-                "itemDefinition" | "error" | "escalation" | "signal" | "interface" | "resource"
-                | "category" | "extension" | "import" | "eventDefinition" | "globalTask"
-                | "globalUserTask" | "globalManualTask" | "globalScriptTask"
-                | "globalBusinessRuleTask" | "relationship" | "correlationProperty"
-                | "partnerRole" | "partnerEntity" | "endPoint" | "operation" => {}
+                "itemDefinition"
+                | "error"
+                | "escalation"
+                | "signal"
+                | "interface"
+                | "resource"
+                | "category"
+                | "extension"
+                | "import"
+                | "eventDefinition"
+                | "globalTask"
+                | "globalUserTask"
+                | "globalManualTask"
+                | "globalScriptTask"
+                | "globalBusinessRuleTask"
+                | "relationship"
+                | "correlationProperty"
+                | "partnerRole"
+                | "partnerEntity"
+                | "endPoint"
+                | "operation" => {}
                 other => {
                     let line = self.line(&child);
                     self.out.left_out.push((line, format!("`{other}` (not mapped)")));
@@ -447,7 +476,11 @@ impl<'a, 'input> Reader<'a, 'input> {
 
     /// Reads a process or an expanded sub-process, and the sub-processes inside it, with a work
     /// list (no recursion per level).
-    fn container(&mut self, process: roxmltree::Node<'a, 'input>, parent: Option<usize>) -> Result<(), Error> {
+    fn container(
+        &mut self,
+        process: roxmltree::Node<'a, 'input>,
+        parent: Option<usize>,
+    ) -> Result<(), Error> {
         let mut work = vec![(process, parent, 0usize)];
         while let Some((element, parent, depth)) = work.pop() {
             if depth > MAX_DEPTH {
@@ -630,7 +663,10 @@ impl<'a, 'input> Reader<'a, 'input> {
             } else if name == "dataInputAssociation" || name == "dataOutputAssociation" {
                 let writes = name == "dataOutputAssociation";
                 let end = if writes { "targetRef" } else { "sourceRef" };
-                for r in part.children().filter(|r| is_bpmn(r) && r.tag_name().name() == end) {
+                for r in part
+                    .children()
+                    .filter(|r| is_bpmn(r) && r.tag_name().name() == end)
+                {
                     if let Some(id) = r.text().and_then(clean) {
                         self.pending.data.push((n, id, writes, part_line));
                     }
@@ -638,8 +674,14 @@ impl<'a, 'input> Reader<'a, 'input> {
             } else if kind == Kind::SubProcess
                 && !matches!(
                     name,
-                    "incoming" | "outgoing" | "documentation" | "extensionElements" | "ioSpecification"
-                        | "property" | "dataInputAssociation" | "dataOutputAssociation"
+                    "incoming"
+                        | "outgoing"
+                        | "documentation"
+                        | "extensionElements"
+                        | "ioSpecification"
+                        | "property"
+                        | "dataInputAssociation"
+                        | "dataOutputAssociation"
                 )
             {
                 has_flow_elements = true;
@@ -655,18 +697,34 @@ impl<'a, 'input> Reader<'a, 'input> {
         let mut work = vec![(set, Vec::<String>::new())];
         while let Some((set, parents)) = work.pop() {
             if parents.len() > MAX_DEPTH {
-                return Err(format!("line {}: lanes nested more than {MAX_DEPTH} deep", self.line(&set)));
+                return Err(format!(
+                    "line {}: lanes nested more than {MAX_DEPTH} deep",
+                    self.line(&set)
+                ));
             }
-            for lane in set.children().filter(|l| is_bpmn(l) && l.tag_name().name() == "lane") {
+            for lane in set
+                .children()
+                .filter(|l| is_bpmn(l) && l.tag_name().name() == "lane")
+            {
                 let id = self.id(&lane)?;
                 let l = self.out.lanes.len();
                 let name = name_of(&lane);
                 let inner = lane
                     .children()
                     .find(|s| is_bpmn(s) && s.tag_name().name() == "childLaneSet");
-                let leaf = inner.is_none_or(|s| !s.children().any(|l| is_bpmn(&l) && l.tag_name().name() == "lane"));
-                self.out.lanes.push(Lane { id, name: name.clone(), process, parents: parents.clone(), leaf });
-                for r in lane.children().filter(|r| is_bpmn(r) && r.tag_name().name() == "flowNodeRef") {
+                let leaf =
+                    inner.is_none_or(|s| !s.children().any(|l| is_bpmn(&l) && l.tag_name().name() == "lane"));
+                self.out.lanes.push(Lane {
+                    id,
+                    name: name.clone(),
+                    process,
+                    parents: parents.clone(),
+                    leaf,
+                });
+                for r in lane
+                    .children()
+                    .filter(|r| is_bpmn(r) && r.tag_name().name() == "flowNodeRef")
+                {
                     if let Some(id) = r.text().and_then(clean) {
                         let line = self.line(&r);
                         self.pending.lane_nodes.push((l, id, line));
@@ -700,7 +758,12 @@ impl<'a, 'input> Reader<'a, 'input> {
                     if let Some(process) = child.attribute("processRef") {
                         self.pending.processes.push((p, process.trim().to_owned(), line));
                     }
-                    self.out.participants.push(Participant { id, name: name_of(&child), process: None, line });
+                    self.out.participants.push(Participant {
+                        id,
+                        name: name_of(&child),
+                        process: None,
+                        line,
+                    });
                     collaboration.participants.push(p);
                 }
                 "messageFlow" => {
@@ -724,7 +787,9 @@ impl<'a, 'input> Reader<'a, 'input> {
                 }
                 "textAnnotation" => {
                     let text = child_text(&child, "text").unwrap_or_default();
-                    self.out.left_out.push((line, format!("text annotation \"{text}\"")));
+                    self.out
+                        .left_out
+                        .push((line, format!("text annotation \"{text}\"")));
                 }
                 "documentation" | "extensionElements" | "association" => {}
                 other => self.out.left_out.push((line, format!("`{other}` (not mapped)"))),
@@ -756,7 +821,10 @@ impl<'a, 'input> Reader<'a, 'input> {
             self.out.nodes[t].incoming.push(f);
         }
         for (l, id, line) in pending.lane_nodes {
-            let n = *self.node_ids.get(&id).ok_or_else(|| dangling(line, "a lane holds", &id))?;
+            let n = *self
+                .node_ids
+                .get(&id)
+                .ok_or_else(|| dangling(line, "a lane holds", &id))?;
             // The innermost lane wins (nested lanes list their nodes again).
             if self.out.lanes[l].leaf || self.out.nodes[n].lane.is_none() {
                 self.out.nodes[n].lane = Some(l);
@@ -789,7 +857,11 @@ impl<'a, 'input> Reader<'a, 'input> {
                 .get(&id)
                 .ok_or_else(|| dangling(line, "a data association names", &id))?;
             let node = &mut self.out.nodes[n];
-            if writes { node.writes.push(d) } else { node.reads.push(d) }
+            if writes {
+                node.writes.push(d)
+            } else {
+                node.reads.push(d)
+            }
         }
         for (p, id, line) in pending.processes {
             let c = *self
