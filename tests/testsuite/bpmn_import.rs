@@ -537,7 +537,7 @@ fn a_dry_run_reports_and_writes_nothing() {
     let into = dir.path().join("c");
     let (code, stdout, stderr) = import(&[data("collaboration.bpmn")], &into, &["--dry-run"]);
     assert_eq!(code, 0, "{stderr}");
-    assert!(stdout.contains("would import 1 use cases"), "{stdout}");
+    assert!(stdout.contains("would import 1 use case from 1 file"), "{stdout}");
     assert_eq!(
         std::fs::read_dir(dir.path()).expect("read").count(),
         0,

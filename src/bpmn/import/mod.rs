@@ -407,7 +407,8 @@ impl Registry {
             }
         }
         if self.teams.iter().any(|t| t.lane == "backstage") {
-            said.push("the other new teams are backstage: none of their steps meets the customer's".into());
+            let which = if said.is_empty() { "new teams are" } else { "the other new teams are" };
+            said.push(format!("{which} backstage: none of their steps meets the customer's"));
         }
         said
     }
@@ -552,12 +553,13 @@ impl Plan {
             }
         }
         let use_cases: usize = self.reports.iter().map(|r| r.use_cases.len()).sum();
+        let plural = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
         let _ = writeln!(
             out,
-            "casebook: {} {} use cases from {} files into {}{}",
+            "casebook: {} {} from {} into {}{}",
             if written { "imported" } else { "would import" },
-            use_cases,
-            self.reports.len(),
+            plural(use_cases, "use case"),
+            plural(self.reports.len(), "file"),
             self.root.display(),
             if self.changed.is_empty() {
                 String::new()
