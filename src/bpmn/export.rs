@@ -35,7 +35,7 @@
 use crate::graph::{EdgeKind, FlowGraph};
 use crate::labels::{EN, FR, label};
 use crate::markup::xml_escape;
-use crate::model::{CUSTOMER, Catalogue, Lane, UseCase};
+use crate::model::{CUSTOMER, Catalogue, Join, Lane, UseCase};
 use crate::swimlane::{self, LaneLabels, Layout, Rect, RoutedEdge};
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -57,6 +57,8 @@ struct Words {
     lanes: &'static LaneLabels,
     decision: &'static str,
     start: &'static str,
+    message_received: &'static str,
+    message_sent: &'static str,
 }
 
 impl Words {
@@ -69,6 +71,8 @@ impl Words {
             lanes: LaneLabels::for_catalogue(cat),
             decision: label(table, "bpmn_decision"),
             start: label(table, "bpmn_start"),
+            message_received: label(table, "bpmn_message_received"),
+            message_sent: label(table, "bpmn_message_sent"),
         }
     }
 
@@ -118,6 +122,10 @@ type Point = (f64, f64);
 enum Kind {
     Start,
     End,
+    /// A start event triggered by a message: a step only messages lead to.
+    MessageStart,
+    /// An end event that sends a message: a step whose only ways out are messages.
+    MessageEnd,
     Task,
     /// Runs the process with this id.
     Call(String),
@@ -191,6 +199,8 @@ struct Plan {
     title: String,
     nodes: Vec<Node>,
     flows: Vec<Flow>,
+    /// Message flows (`message: true` entries).
+    messages: Vec<Flow>,
     lanes: Vec<LaneOut>,
     pool: Rect,
     data: Vec<Data>,
@@ -210,6 +220,12 @@ struct StepPlace {
     exit_point: Option<Point>,
     /// The task's (or end event's) left side, for flows that end there.
     task_left: f64,
+    /// The task's right side, where its messages leave.
+    task_right: f64,
+    /// The middle of the step's box, vertically.
+    cy: f64,
+    /// A parallel split: its flows carry no condition.
+    parallel: bool,
     /// The boundary event's bottom centre, when the step has one.
     failure: Option<(String, Point)>,
 }
@@ -243,16 +259,28 @@ impl Plan {
             layout.edges.iter().map(|e| ((e.from, e.kind), e)).collect();
         let start = flow.start.map(|s| flow.graph[s]);
 
-        // Per step, its control-flow successors in `next` order.
-        let next_of = |i: usize| -> Vec<(usize, usize)> {
+        // Per step, its control-flow successors (`next` entries that are not messages) and its
+        // messages, in `next` order.
+        let nexts_of = |i: usize, message: bool| -> Vec<(usize, usize)> {
             flow.succ[i]
                 .iter()
                 .filter_map(|&(j, kind)| match kind {
-                    EdgeKind::Next(k) => Some((k, j)),
-                    EdgeKind::Recovery => None,
+                    EdgeKind::Next(k) if uc.steps[i].next[k].message == message => Some((k, j)),
+                    _ => None,
                 })
                 .collect()
         };
+        let next_of = |i: usize| nexts_of(i, false);
+        // Per step, how many sequence flows and messages come in.
+        let (mut flows_in, mut messages_in) = (vec![0usize; n], vec![0usize; n]);
+        for i in 0..n {
+            for &(j, kind) in &flow.succ[i] {
+                match kind {
+                    EdgeKind::Next(k) if uc.steps[i].next[k].message => messages_in[j] += 1,
+                    _ => flows_in[j] += 1,
+                }
+            }
+        }
         let recovery_of = |i: usize| -> Option<usize> {
             flow.succ[i]
                 .iter()
@@ -261,6 +289,7 @@ impl Plan {
 
         let mut nodes: Vec<Node> = Vec::new();
         let mut flows: Vec<Flow> = Vec::new();
+        let mut messages: Vec<Flow> = Vec::new();
         let mut places: Vec<StepPlace> = Vec::with_capacity(n);
         let node = |id: String, kind: Kind, bounds: Rect, sub_lane: usize| Node {
             id,
@@ -308,7 +337,10 @@ impl Plan {
                     entry_point: Some((b.x, cy)),
                     exit_point: Some((b.x + SMALL, cy)),
                     task_left: b.x,
+                    task_right: b.x + SMALL,
+                    cy,
                     failure: None,
+                    parallel: false,
                 });
                 continue;
             }
@@ -318,10 +350,58 @@ impl Plan {
                 w: b.w,
                 h: b.h,
             };
-            if start == Some(i) {
-                let bounds = small(b.x);
+            // The left of the box: a parallel join, a start event (outside the box when both).
+            let join = step.join.as_ref().is_some_and(|j| j.value == Join::All)
+                && flows_in[i] + usize::from(start == Some(i)) >= 2;
+            let message_start = start != Some(i) && flows_in[i] == 0 && messages_in[i] > 0;
+            let mut entry = step_id.clone();
+            let mut entry_point = None;
+            if join {
+                let gw = small(b.x);
+                let gw_id = format!("Join_{key}");
                 task.x += SLOT;
                 task.w -= SLOT;
+                nodes.push(node(gw_id.clone(), Kind::Parallel, gw, b.sub_lane));
+                flows.push(Flow {
+                    id: format!("Flow_{key}_join"),
+                    source: gw_id.clone(),
+                    target: step_id.clone(),
+                    name: None,
+                    condition: None,
+                    points: vec![(gw.x + SMALL, cy), (task.x, cy)],
+                    label: None,
+                });
+                entry = gw_id;
+                entry_point = Some((b.x, cy));
+            }
+            let start_x = if join { b.x - SLOT } else { b.x };
+            if message_start {
+                let bounds = small(start_x);
+                if !join {
+                    task.x += SLOT;
+                    task.w -= SLOT;
+                }
+                let id = format!("MessageStart_{key}");
+                let mut s = node(id.clone(), Kind::MessageStart, bounds, b.sub_lane);
+                s.name = Some(words.message_received.to_owned());
+                s.label = Some(below(&bounds));
+                nodes.push(s);
+                flows.push(Flow {
+                    id: format!("Flow_{key}_message_start"),
+                    source: id,
+                    target: step_id.clone(),
+                    name: None,
+                    condition: None,
+                    points: vec![(bounds.x + SMALL, cy), (task.x, cy)],
+                    label: None,
+                });
+            }
+            if start == Some(i) {
+                let bounds = small(start_x);
+                if !join {
+                    task.x += SLOT;
+                    task.w -= SLOT;
+                }
                 let mut s = node("Start".to_owned(), Kind::Start, bounds, b.sub_lane);
                 s.name = Some(
                     uc.trigger
@@ -334,16 +414,18 @@ impl Plan {
                 flows.push(Flow {
                     id: "Flow_start".to_owned(),
                     source: "Start".to_owned(),
-                    target: step_id.clone(),
+                    target: entry.clone(),
                     name: None,
                     condition: None,
-                    points: vec![(b.x + SMALL, cy), (task.x, cy)],
+                    points: vec![(bounds.x + SMALL, cy), (if join { b.x } else { task.x }, cy)],
                     label: None,
                 });
             }
             let nexts = next_of(i);
             let split = nexts.len() >= 2;
-            if split {
+            // A step whose only ways out are messages ends its part of the flow by sending them.
+            let message_end = nexts.is_empty() && !nexts_of(i, true).is_empty();
+            if split || message_end {
                 task.w -= SLOT;
             }
             let kind = match step.calls.as_ref() {
@@ -372,11 +454,36 @@ impl Plan {
             nodes.push(t);
             let mut exit = step_id.clone();
             let mut exit_point = None;
+            if message_end {
+                let bounds = small(b.x + b.w - SMALL);
+                let id = format!("MessageEnd_{key}");
+                let mut e = node(id.clone(), Kind::MessageEnd, bounds, b.sub_lane);
+                e.name = Some(words.message_sent.to_owned());
+                e.label = Some(below(&bounds));
+                nodes.push(e);
+                flows.push(Flow {
+                    id: format!("Flow_{key}_message_end"),
+                    source: step_id.clone(),
+                    target: id,
+                    name: None,
+                    condition: None,
+                    points: vec![(task.x + task.w, cy), (bounds.x, cy)],
+                    label: None,
+                });
+            }
             if split {
                 let gw = small(b.x + b.w - SMALL);
                 let gw_id = format!("Split_{key}");
-                let mut g = node(gw_id.clone(), Kind::Exclusive, gw, b.sub_lane);
-                g.name = Some(words.decision.to_owned());
+                let parallel = step.parallel.is_some();
+                let mut g = node(
+                    gw_id.clone(),
+                    if parallel { Kind::Parallel } else { Kind::Exclusive },
+                    gw,
+                    b.sub_lane,
+                );
+                if !parallel {
+                    g.name = Some(words.decision.to_owned());
+                }
                 nodes.push(g);
                 flows.push(Flow {
                     id: format!("Flow_{key}_split"),
@@ -411,12 +518,15 @@ impl Plan {
                 failure = Some((id, (bounds.x + SMALL / 2.0, bounds.y + SMALL)));
             }
             places.push(StepPlace {
-                entry: step_id,
+                entry,
                 exit,
-                entry_point: None,
+                entry_point,
                 exit_point,
                 task_left: task.x,
+                task_right: task.x + task.w,
+                cy,
                 failure,
+                parallel: step.parallel.is_some(),
             });
         }
 
@@ -435,7 +545,8 @@ impl Plan {
                     retarget_start(&mut points, p);
                 }
                 end_at(&mut points, &places[j]);
-                if split && entry.default && entry.when.is_none() {
+                let exclusive = split && !places[i].parallel;
+                if exclusive && entry.default && entry.when.is_none() {
                     let gw = nodes
                         .iter_mut()
                         .find(|n| n.id == places[i].exit)
@@ -448,8 +559,24 @@ impl Plan {
                     id,
                     source: places[i].exit.clone(),
                     target: places[j].entry.clone(),
-                    condition: when.clone().filter(|_| split),
+                    condition: when.clone().filter(|_| exclusive),
                     name: when,
+                    points,
+                    label: route.and_then(|r| r.label.as_ref()).map(|l| l.rect()),
+                });
+            }
+            // Messages: message flows from the step's task to the target's, not control flow.
+            for (k, j) in nexts_of(i, true) {
+                let route = routed.get(&(i, EdgeKind::Next(k))).copied();
+                let mut points = points_of(route, boxes[i], boxes[j]);
+                retarget_start(&mut points, (places[i].task_right, places[i].cy));
+                retarget_end(&mut points, (places[j].task_left, places[j].cy));
+                messages.push(Flow {
+                    id: format!("Message_{key}_{k}"),
+                    source: format!("Step_{key}"),
+                    target: format!("Step_{}", step_key[j]),
+                    name: step.next[k].when.as_ref().map(|w| w.value.clone()),
+                    condition: None,
                     points,
                     label: route.and_then(|r| r.label.as_ref()).map(|l| l.rect()),
                 });
@@ -631,6 +758,7 @@ impl Plan {
             title: uc.title.clone(),
             nodes,
             flows,
+            messages,
             lanes,
             pool,
             data,
@@ -660,6 +788,18 @@ impl Plan {
             "    <bpmn:participant id=\"Participant_{k}\" name=\"{}\" processRef=\"Process_{k}\" />",
             attr(&self.title)
         );
+        for m in &self.messages {
+            let name = m
+                .name
+                .as_ref()
+                .map(|n| format!(" name=\"{}\"", attr(n)))
+                .unwrap_or_default();
+            let _ = writeln!(
+                x,
+                "    <bpmn:messageFlow id=\"{}\"{name} sourceRef=\"{}\" targetRef=\"{}\" />",
+                m.id, m.source, m.target
+            );
+        }
         x.push_str("  </bpmn:collaboration>\n");
         let _ = writeln!(
             x,
@@ -742,7 +882,7 @@ impl Plan {
             };
             shape(&mut x, &nd.id, nd.bounds, extra, nd.label);
         }
-        for f in &self.flows {
+        for f in self.flows.iter().chain(&self.messages) {
             edge(&mut x, &f.id, &f.points, f.label);
         }
         for d in &self.data {
@@ -854,8 +994,8 @@ fn write_lane(x: &mut String, lane: &LaneOut, depth: usize) {
 
 fn write_node(x: &mut String, nd: &Node) {
     let (tag, mut attrs) = match &nd.kind {
-        Kind::Start => ("startEvent", String::new()),
-        Kind::End => ("endEvent", String::new()),
+        Kind::Start | Kind::MessageStart => ("startEvent", String::new()),
+        Kind::End | Kind::MessageEnd => ("endEvent", String::new()),
         Kind::Task => ("task", String::new()),
         Kind::Call(p) => ("callActivity", format!(" calledElement=\"{p}\"")),
         Kind::Exclusive => ("exclusiveGateway", String::new()),
@@ -900,6 +1040,13 @@ fn write_node(x: &mut String, nd: &Node) {
         let _ = writeln!(
             x,
             "      <bpmn:dataOutputAssociation id=\"DataOut_{step}_{item}\">\n        <bpmn:targetRef>{d}</bpmn:targetRef>\n      </bpmn:dataOutputAssociation>"
+        );
+    }
+    if matches!(nd.kind, Kind::MessageStart | Kind::MessageEnd) {
+        let _ = writeln!(
+            x,
+            "      <bpmn:messageEventDefinition id=\"{}_message\" />",
+            nd.id
         );
     }
     if let Kind::Boundary(_) = nd.kind {

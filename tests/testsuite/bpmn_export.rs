@@ -451,6 +451,89 @@ fn export_refuses_unknown_use_cases_the_use_cases_folder_and_format_errors() {
     );
 }
 
+#[test]
+fn parallel_splits_joins_and_messages_become_parallel_gateways_and_message_flows() {
+    let dir = tempfile::tempdir().unwrap();
+    let cat = dir.path().join("cat");
+    std::fs::create_dir_all(cat.join("use-cases")).unwrap();
+    copy_tree(&fixtures().join("base"), &cat);
+    std::fs::write(cat.join("use-cases/flows.yaml"), FLOWS).unwrap();
+    let out = dir.path().join("out");
+    casebook()
+        .arg("--catalogue")
+        .arg(&cat)
+        .args(["export", "bpmn", "flows", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let path = out.join("flows.bpmn");
+    let kinds = check_file(&path);
+    assert_eq!(kinds["parallelGateway"], ["Split_log", "Join_decide"]);
+    assert_eq!(kinds["messageFlow"], ["Message_decide_0"]);
+    assert_eq!(kinds["startEvent"], ["Start", "MessageStart_letter"]);
+    assert_eq!(kinds["endEvent"], ["MessageEnd_decide", "Step_done"]);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(
+        r#"<bpmn:messageFlow id="Message_decide_0" sourceRef="Step_decide" targetRef="Step_letter" />"#
+    ));
+    assert!(
+        !text.contains("conditionExpression"),
+        "a parallel split's flows have no condition"
+    );
+    if let Some(node) = tools() {
+        let result = Command::new(node)
+            .arg(tools_dir().join("check.mjs"))
+            .arg(&path)
+            .output()
+            .expect("node runs");
+        let line: serde_json::Value = serde_json::from_slice(&result.stdout).unwrap();
+        assert_eq!(line["warnings"], serde_json::json!([]), "{line}");
+        assert_eq!(line["reports"], serde_json::json!([]), "{line}");
+    }
+}
+
+const FLOWS: &str = r#"id: flows
+title: Parallel work and a letter
+domain: billing
+owner: billing
+status: draft
+trigger: The client writes.
+outcome: The client is told.
+steps:
+  - id: call
+    title: Client calls
+    actor: customer
+    channel: phone
+    next: log
+  - id: log
+    title: Agent logs it
+    actor: contact-centre
+    channel: phone
+    parallel: true
+    next: [{ to: check }, { to: visit }]
+  - id: check
+    title: Billing checks
+    actor: billing
+    next: decide
+  - id: visit
+    title: Technician visits
+    actor: field-service
+    next: decide
+  - id: decide
+    title: Billing decides
+    actor: billing
+    join: all
+    next:
+      - { to: letter, message: true }
+  - id: letter
+    title: Client reads the letter
+    actor: customer
+    channel: email
+    next: done
+  - id: done
+    end: told
+"#;
+
 // ---------------------------------------------------------------------------------------------
 // The real tools: bpmn-moddle and bpmnlint
 
