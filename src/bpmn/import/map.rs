@@ -250,6 +250,62 @@ impl<'a> Mapper<'a> {
         }
     }
 
+    /// Whether the file is casebook's own export (`exporter="casebook"`), whose element ids
+    /// carry casebook's ids (`Step_ID`, `Lane_LANE_TEAM`, `Data_ITEM`, `Process_USE-CASE`).
+    fn casebook(&self) -> bool {
+        self.bpmn.exporter.as_deref() == Some("casebook")
+    }
+
+    /// The casebook id in a BPMN id of casebook's export (`Step_call` -> `call`).
+    fn carried<'i>(&self, id: &'i str, prefix: &str) -> Option<&'i str> {
+        id.strip_prefix(prefix)
+            .filter(|s| self.casebook() && crate::scaffold::is_slug(s))
+    }
+
+    /// A node casebook's export adds around the steps: the start event, message start and end
+    /// events, failure boundary events. They are read back into `start`, nothing, and
+    /// `fail_point` with `recovery`.
+    fn helper(&self, n: usize) -> bool {
+        let id = self.bpmn.nodes[n].id.as_str();
+        self.casebook()
+            && (id == "Start"
+                || ["MessageStart_", "MessageEnd_", "Failure_"]
+                    .iter()
+                    .any(|p| id.starts_with(p)))
+    }
+
+    /// The blueprint lane and team of a lane of casebook's export (`Lane_backstage_billing`).
+    fn casebook_lane(&self, lane: usize) -> Option<(&'static str, String)> {
+        let rest = self.bpmn.lanes[lane]
+            .id
+            .strip_prefix("Lane_")
+            .filter(|_| self.casebook())?;
+        let (blueprint, team) = rest.split_once('_')?;
+        let blueprint = crate::model::Lane::parse(blueprint)?.as_str();
+        crate::scaffold::is_slug(team).then(|| (blueprint, team.to_owned()))
+    }
+
+    /// The leaf lane a node acts in: its own, its boundary activity's, its sub-process's.
+    fn lane_of(&self, node: usize) -> Option<usize> {
+        let b = self.bpmn;
+        let mut n = node;
+        for _ in 0..=super::xml::MAX_DEPTH * 2 {
+            let here = &b.nodes[n];
+            if here.lane.is_some() {
+                return here.lane;
+            }
+            if let Some(a) = here.attached_to {
+                n = a;
+                continue;
+            }
+            match b.containers[here.container].parent {
+                Some(p) => n = p,
+                None => return None,
+            }
+        }
+        None
+    }
+
     /// The top-level process of a container.
     fn top(&self, mut c: usize) -> usize {
         while let Some(node) = self.bpmn.containers[c].parent {
@@ -336,7 +392,14 @@ impl<'a> Mapper<'a> {
                     (format!("{parent_id} {own}"), vec![c])
                 }
             };
-            let mut slug = slugify(&base, 60);
+            let carried = match *unit {
+                Unit::Collaboration(_) | Unit::Process(_) => containers
+                    .first()
+                    .and_then(|&c| self.carried(&b.containers[c].id, "Process_"))
+                    .map(str::to_owned),
+                Unit::SubProcess(_) => None,
+            };
+            let mut slug = carried.unwrap_or_else(|| slugify(&base, 60));
             if slug.is_empty() {
                 slug = slugify(&self.stem, 60);
             }
@@ -363,25 +426,19 @@ impl<'a> Mapper<'a> {
         let b = self.bpmn;
         // A boundary event acts in its activity's lane; a node of a sub-process without a
         // lane in the sub-process's.
-        let mut n = node;
-        let mut lane = None;
-        for _ in 0..=super::xml::MAX_DEPTH * 2 {
-            let here = &b.nodes[n];
-            if here.lane.is_some() {
-                lane = here.lane;
-                break;
-            }
-            if let Some(a) = here.attached_to {
-                n = a;
-                continue;
-            }
-            match b.containers[here.container].parent {
-                Some(p) => n = p,
-                None => break,
-            }
-        }
+        let lane = self.lane_of(node);
         let process = self.top(b.nodes[node].container);
         let pool = self.pool_of.get(&process).copied();
+        if let Some((blueprint, team)) = lane.and_then(|l| self.casebook_lane(l)) {
+            if team == "customer" {
+                return TeamRef::Customer;
+            }
+            let department = self.department_name(process, pool);
+            let name = lane
+                .and_then(|l| b.lanes[l].name.clone())
+                .unwrap_or_else(|| team.clone());
+            return self.registry.team_by_id(&team, &name, &department, blueprint);
+        }
         self.team_for(process, pool, lane)
     }
 
@@ -509,7 +566,12 @@ impl<'a> Mapper<'a> {
             .collect();
         for &n in &nodes {
             let node = &b.nodes[n];
-            if matches!(node.kind, Kind::Gateway(_)) {
+            if matches!(node.kind, Kind::Gateway(_)) || self.helper(n) {
+                continue;
+            }
+            if let Some(id) = self.carried(&node.id, "Step_") {
+                let step_id = unique(id, &mut taken);
+                step_of.insert(n, StepAt { id: step_id });
                 continue;
             }
             let base = node
@@ -730,6 +792,15 @@ impl<'a> Mapper<'a> {
             }
             _ => {}
         }
+        // casebook's export: a step drawn in another blueprint lane than its team's default
+        // had a `lane:` of its own.
+        if let (Some((blueprint, _)), TeamRef::Team(team)) =
+            (self.lane_of(n).and_then(|l| self.casebook_lane(l)), &step.actor)
+        {
+            if self.registry.team_lane(team) != Some(blueprint) {
+                step.lane = Some(blueprint.to_owned());
+            }
+        }
         // Sub-processes and call activities: `calls:`.
         if let Some(child) = node.child {
             if let Some(uc) = self.container_uc.get(&child) {
@@ -744,7 +815,15 @@ impl<'a> Mapper<'a> {
                 ));
             }
         }
-        if node.kind == Kind::CallActivity {
+        let exported_call = node
+            .called
+            .as_deref()
+            .and_then(|c| self.carried(c, "Process_"))
+            .map(str::to_owned);
+        if let (Kind::CallActivity, Some(uc)) = (node.kind, exported_call) {
+            // casebook's export names the called use case's process, in its own file.
+            step.calls = Some(uc);
+        } else if node.kind == Kind::CallActivity {
             let called = node.called.clone().unwrap_or_default();
             match b
                 .containers
@@ -775,7 +854,10 @@ impl<'a> Mapper<'a> {
                     self.registry.grant(&system, team);
                 }
             } else {
-                let item = self.registry.item(&name);
+                let item = match self.carried(&data.id, "Data_") {
+                    Some(id) => self.registry.item_with_id(id, &name),
+                    None => self.registry.item(&name),
+                };
                 if !step.needs.contains(&item) {
                     step.needs.push(item);
                 }
@@ -794,7 +876,10 @@ impl<'a> Mapper<'a> {
                     Some(_) => {}
                 }
             } else {
-                let item = self.registry.item(&name);
+                let item = match self.carried(&data.id, "Data_") {
+                    Some(id) => self.registry.item_with_id(id, &name),
+                    None => self.registry.item(&name),
+                };
                 if !step.gives.contains(&item) {
                     step.gives.push(item);
                 }
@@ -1036,6 +1121,18 @@ impl<'a> Mapper<'a> {
             .enumerate()
             .map(|(i, s)| (s.id.clone(), i))
             .collect();
+        // casebook's export: a failure event leads to the recovery step.
+        for &n in nodes.iter().filter(|&&n| self.helper(n)) {
+            let node = &b.nodes[n];
+            let (Some(a), Some(&f)) = (node.attached_to, node.outgoing.first()) else {
+                continue;
+            };
+            if let (Some(activity), Some(recovery)) = (step_of.get(&a), step_of.get(&b.flows[f].target)) {
+                let step = &mut draft.steps[index[&activity.id]];
+                step.fail_point = true;
+                step.recovery = Some(recovery.id.clone());
+            }
+        }
         // Boundary events: the activity is a fail point, the first event its recovery.
         for &n in nodes {
             let node = &b.nodes[n];
@@ -1101,9 +1198,15 @@ impl<'a> Mapper<'a> {
                 })
                 .find_map(|n| step_of.get(n).map(|at| at.id.as_str()))
         };
-        let start = plain
-            .first()
-            .copied()
+        // casebook's export: its start event leads to the start step and is named by the trigger.
+        let exported_start = nodes
+            .iter()
+            .find(|&&n| self.helper(n) && b.nodes[n].id == "Start")
+            .and_then(|&n| b.nodes[n].outgoing.first())
+            .and_then(|&f| step_of.get(&b.flows[f].target))
+            .map(|at| at.id.as_str());
+        let start = exported_start
+            .or(plain.first().copied())
             .or(sending_pool)
             .or_else(|| starts.first().map(|(_, s)| *s))
             .or_else(untriggered)
@@ -1192,6 +1295,21 @@ impl<'a> Mapper<'a> {
             Some(t) => format!("{t} (the start of the BPMN model)"),
             None => "The start of the BPMN model.".into(),
         };
+        // casebook's export: the start event is named by the trigger, the customer's lane by
+        // the persona.
+        if let Some(&n) = nodes
+            .iter()
+            .find(|&&n| self.helper(n) && b.nodes[n].id == "Start")
+        {
+            if let Some(name) = &b.nodes[n].name {
+                draft.trigger = name.clone();
+            }
+        }
+        if let Some(l) =
+            (0..b.lanes.len()).find(|&l| self.casebook_lane(l).is_some_and(|(_, t)| t == "customer"))
+        {
+            draft.persona = b.lanes[l].name.clone();
+        }
         let ends: Vec<String> = draft.steps.iter().filter_map(|s| s.end.clone()).collect();
         draft.outcome = if ends.is_empty() {
             "The BPMN model names no end.".into()

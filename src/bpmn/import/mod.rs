@@ -74,6 +74,8 @@ pub struct StepDraft {
     pub parallel: bool,
     /// `join: all`.
     pub join_all: bool,
+    /// `lane:`, when it differs from the team's.
+    pub lane: Option<String>,
     /// `calls:`.
     pub calls: Option<String>,
     /// `fail_point: true`.
@@ -141,6 +143,8 @@ pub struct NewTeam {
     pub lane: &'static str,
     /// Where it came from, for nested lanes.
     pub description: Option<String>,
+    /// The lane came from casebook's own export: not guessed.
+    pub lane_known: bool,
 }
 
 /// An information item or a system to add.
@@ -170,6 +174,7 @@ pub enum Event {
 pub struct Registry {
     customers: Vec<String>,
     existing_teams: HashMap<String, String>,
+    existing_team_lanes: HashMap<String, &'static str>,
     existing_departments: HashSet<String>,
     existing_systems: HashSet<String>,
     existing_items: HashSet<String>,
@@ -209,6 +214,7 @@ impl Registry {
                     .map(|d| d.id.value.clone())
                     .unwrap_or_default();
                 r.existing_teams.insert(t.id.value.clone(), department);
+                r.existing_team_lanes.insert(t.id.value.clone(), t.lane.as_str());
             }
             r.existing_departments = cat.departments.iter().map(|d| d.id.value.clone()).collect();
             r.existing_systems = cat.systems.iter().map(|s| s.id.value.clone()).collect();
@@ -319,6 +325,7 @@ impl Registry {
                 department,
                 lane: "backstage",
                 description,
+                lane_known: false,
             });
             id
         };
@@ -326,8 +333,54 @@ impl Registry {
         TeamRef::Team(id)
     }
 
+    /// A team by the id casebook's own export carries: the catalogue's, or a new one in the
+    /// department `department` with the default lane `lane`.
+    pub fn team_by_id(&mut self, id: &str, name: &str, department: &str, lane: &'static str) -> TeamRef {
+        if self.existing_teams.contains_key(id) || self.teams.iter().any(|t| t.id == id) {
+            if self.existing_teams.contains_key(id)
+                && self
+                    .team_ids
+                    .insert((String::new(), id.to_owned()), id.to_owned())
+                    .is_none()
+            {
+                self.log.push((Event::Reused, format!("team `{id}`")));
+            }
+            return TeamRef::Team(id.to_owned());
+        }
+        let department = self.department(department);
+        self.taken_teams.insert(id.to_owned());
+        self.log
+            .push((Event::Created, format!("team `{id}` ({name}) in `{department}`")));
+        self.teams.push(NewTeam {
+            id: id.to_owned(),
+            name: name.to_owned(),
+            department,
+            lane,
+            description: None,
+            lane_known: true,
+        });
+        TeamRef::Team(id.to_owned())
+    }
+
+    /// A team's default lane, the catalogue's or the import's.
+    pub fn team_lane(&self, id: &str) -> Option<&'static str> {
+        self.existing_team_lanes
+            .get(id)
+            .copied()
+            .or_else(|| self.teams.iter().find(|t| t.id == id).map(|t| t.lane))
+    }
+
+    /// The information item `id` (casebook's own export names it).
+    pub fn item_with_id(&mut self, id: &str, name: &str) -> String {
+        self.entry_with(name, false, Some(id))
+    }
+
     fn entry(&mut self, name: &str, system: bool) -> String {
-        let mut key = map::slugify(name, 60);
+        self.entry_with(name, system, None)
+    }
+
+    fn entry_with(&mut self, name: &str, system: bool, id: Option<&str>) -> String {
+        let mut key = id.map(str::to_owned).unwrap_or_else(|| map::slugify(name, 60));
         if key.is_empty() {
             key = if system { "system" } else { "item" }.into();
         }
@@ -397,7 +450,7 @@ impl Registry {
             }
         }
         let mut said = Vec::new();
-        for t in &mut self.teams {
+        for t in self.teams.iter_mut().filter(|t| !t.lane_known) {
             if front.contains(&t.id) {
                 t.lane = "frontstage";
                 said.push(format!(
@@ -406,9 +459,15 @@ impl Registry {
                 ));
             }
         }
-        if self.teams.iter().any(|t| t.lane == "backstage") {
-            let which = if said.is_empty() { "new teams are" } else { "the other new teams are" };
-            said.push(format!("{which} backstage: none of their steps meets the customer's"));
+        if self.teams.iter().any(|t| t.lane == "backstage" && !t.lane_known) {
+            let which = if said.is_empty() {
+                "new teams are"
+            } else {
+                "the other new teams are"
+            };
+            said.push(format!(
+                "{which} backstage: none of their steps meets the customer's"
+            ));
         }
         said
     }

@@ -84,6 +84,9 @@ pub fn use_case(d: &Draft, domain: &str, schema_line: Option<&str>) -> String {
                 TeamRef::Customer => "customer",
             }
         );
+        if let Some(lane) = &s.lane {
+            let _ = writeln!(out, "    lane: {lane}");
+        }
         if let Some(system) = &s.system {
             let _ = writeln!(out, "    system: {system}");
         }

@@ -20,6 +20,8 @@ pub const MAX_DEPTH: usize = 64;
 pub struct Bpmn {
     /// The `name` of `definitions`.
     pub name: Option<String>,
+    /// The `exporter` of `definitions` (`casebook` for casebook's own exports).
+    pub exporter: Option<String>,
     /// Processes and expanded sub-processes, in document order.
     pub containers: Vec<Container>,
     /// Every flow node (activities, events, gateways) of every container.
@@ -411,6 +413,7 @@ impl<'a, 'input> Reader<'a, 'input> {
 
     fn read(mut self, root: roxmltree::Node<'a, 'input>) -> Result<Bpmn, Error> {
         self.out.name = name_of(&root);
+        self.out.exporter = root.attribute("exporter").map(str::to_owned);
         // Messages, global data stores and processes first, then collaborations, which
         // refer to them.
         for child in root.children().filter(is_bpmn) {
