@@ -746,3 +746,23 @@ fn imported_models_exported_and_imported_again_keep_messages_parallel_branches_a
     }
     assert_eq!(kept_findings(&first), kept_findings(&second));
 }
+
+#[test]
+fn the_readme_shows_the_import_of_a_miwg_model_as_it_is() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).expect("README");
+    let command = "$ casebook import bpmn tests/data/bpmn/miwg/C.1.0.bpmn --into /tmp/invoices\n";
+    let at = readme.find(command).expect("the README shows the import") + command.len();
+    let shown = &readme[at..at + readme[at..].find("```").expect("end of the block")];
+    let dir = tempfile::tempdir().expect("temp dir");
+    let into = dir.path().join("invoices");
+    let out = casebook()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["import", "bpmn", "tests/data/bpmn/miwg/C.1.0.bpmn", "--into"])
+        .arg(&into)
+        .output()
+        .expect("runs");
+    assert!(out.status.success());
+    let real = String::from_utf8_lossy(&out.stdout).replace(&into.display().to_string(), "/tmp/invoices");
+    assert_eq!(shown, real);
+}
