@@ -206,15 +206,15 @@ fn file(seed: u64) -> String {
         let end = m.node("endEvent", "Done", "");
         lane_of.push((end.clone(), rng.next(lanes)));
         m.flow(&last, &end, None);
-        if let Some(t) = tasks.get(rng.next(tasks.len().max(1))).cloned() {
-            if rng.next(3) == 0 {
-                let attached = format!(" attachedToRef=\"{t}\"");
-                let b = m.node_with("boundaryEvent", &attached, "It fails", "<errorEventDefinition/>");
-                let fix = task(&mut m, &mut rng);
-                m.flow(&b, &fix, None);
-                m.flow(&fix, &end, None);
-                lane_of.push((fix, 0));
-            }
+        if let Some(t) = tasks.get(rng.next(tasks.len().max(1))).cloned()
+            && rng.next(3) == 0
+        {
+            let attached = format!(" attachedToRef=\"{t}\"");
+            let b = m.node_with("boundaryEvent", &attached, "It fails", "<errorEventDefinition/>");
+            let fix = task(&mut m, &mut rng);
+            m.flow(&b, &fix, None);
+            m.flow(&fix, &end, None);
+            lane_of.push((fix, 0));
         }
         if data_used {
             let _ = writeln!(

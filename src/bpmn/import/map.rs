@@ -796,10 +796,9 @@ impl<'a> Mapper<'a> {
         // had a `lane:` of its own.
         if let (Some((blueprint, _)), TeamRef::Team(team)) =
             (self.lane_of(n).and_then(|l| self.casebook_lane(l)), &step.actor)
+            && self.registry.team_lane(team) != Some(blueprint)
         {
-            if self.registry.team_lane(team) != Some(blueprint) {
-                step.lane = Some(blueprint.to_owned());
-            }
+            step.lane = Some(blueprint.to_owned());
         }
         // Sub-processes and call activities: `calls:`.
         if let Some(child) = node.child {
@@ -932,7 +931,10 @@ impl<'a> Mapper<'a> {
             }
         });
         let mut paths: Vec<Path> = Vec::new();
-        let mut work: Vec<(usize, Vec<String>, bool, Vec<Gateway>, bool, Vec<usize>)> = node
+        // (flow, labels so far, default, gateway splits passed, through a parallel join,
+        // gateways visited).
+        type Walk = (usize, Vec<String>, bool, Vec<Gateway>, bool, Vec<usize>);
+        let mut work: Vec<Walk> = node
             .outgoing
             .iter()
             .rev()
@@ -1300,10 +1302,9 @@ impl<'a> Mapper<'a> {
         if let Some(&n) = nodes
             .iter()
             .find(|&&n| self.helper(n) && b.nodes[n].id == "Start")
+            && let Some(name) = &b.nodes[n].name
         {
-            if let Some(name) = &b.nodes[n].name {
-                draft.trigger = name.clone();
-            }
+            draft.trigger = name.clone();
         }
         if let Some(l) =
             (0..b.lanes.len()).find(|&l| self.casebook_lane(l).is_some_and(|(_, t)| t == "customer"))

@@ -424,10 +424,10 @@ impl Registry {
 
     /// Lets `team` read a system this import creates (existing systems are left as they are).
     pub fn grant(&mut self, system: &str, team: &str) {
-        if let Some(s) = self.systems.iter_mut().find(|s| s.id == system) {
-            if !s.access.iter().any(|t| t == team) {
-                s.access.push(team.to_owned());
-            }
+        if let Some(s) = self.systems.iter_mut().find(|s| s.id == system)
+            && !s.access.iter().any(|t| t == team)
+        {
+            s.access.push(team.to_owned());
         }
     }
 

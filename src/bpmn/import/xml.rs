@@ -848,10 +848,10 @@ impl<'a, 'input> Reader<'a, 'input> {
             self.out.nodes[n].default_flow = Some(f);
         }
         for (d, id) in pending.data_refs {
-            if let Some(&target) = self.data_ids.get(&id) {
-                if self.out.data[d].name.is_none() {
-                    self.out.data[d].name = self.out.data[target].name.clone();
-                }
+            if let Some(&target) = self.data_ids.get(&id)
+                && self.out.data[d].name.is_none()
+            {
+                self.out.data[d].name = self.out.data[target].name.clone();
             }
         }
         for (n, id, writes, line) in pending.data {
