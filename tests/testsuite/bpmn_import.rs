@@ -766,3 +766,30 @@ fn the_readme_shows_the_import_of_a_miwg_model_as_it_is() {
     let real = String::from_utf8_lossy(&out.stdout).replace(&into.display().to_string(), "/tmp/invoices");
     assert_eq!(shown, real);
 }
+
+#[test]
+fn a_chain_of_gateway_diamonds_imports_in_bounded_time_with_a_readable_condition() {
+    // 40 diamonds in a row: 2^40 gateway paths from `a` to `z`.
+    let mut xml = String::from(
+        r#"<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d"><process id="p" name="Diamonds"><startEvent id="s"/><task id="a" name="A"/><task id="z" name="Z"/><endEvent id="e"/><sequenceFlow id="f0" sourceRef="s" targetRef="a"/><sequenceFlow id="fa" sourceRef="a" targetRef="g0"/><sequenceFlow id="fz" sourceRef="z" targetRef="e"/>"#,
+    );
+    for i in 0..40 {
+        let next = if i < 39 { format!("g{}", i + 1) } else { "z".into() };
+        xml += &format!(
+            r#"<exclusiveGateway id="g{i}"/><exclusiveGateway id="h{i}"/><sequenceFlow id="x{i}" name="left {i}" sourceRef="g{i}" targetRef="h{i}"/><sequenceFlow id="y{i}" name="right {i}" sourceRef="g{i}" targetRef="h{i}"/><sequenceFlow id="w{i}" sourceRef="h{i}" targetRef="{next}"/>"#
+        );
+    }
+    xml += "</process></definitions>";
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("diamonds.bpmn");
+    std::fs::write(&file, xml).expect("write");
+    let (_dir, root, stdout) = import_new(&[file], &[]);
+    let uc = use_case(&root, "diamonds");
+    let when = step(&uc, "a")["next"][0]["when"]
+        .as_str()
+        .expect("a condition")
+        .to_owned();
+    assert!(when.len() < 1000 && when.ends_with("other paths"), "{when}");
+    assert!(stdout.contains("make more than 4096 paths"), "{stdout}");
+    assert!(format_findings(&check(&root)).is_empty());
+}

@@ -10,6 +10,10 @@ use std::collections::{HashMap, HashSet};
 /// that step's gateways (a chain of diamonds doubles the paths at each one).
 pub const PATH_BUDGET: usize = 4096;
 
+/// The length past which a branch's condition, merged from several gateway paths, counts the
+/// other paths instead of spelling them out.
+pub const MAX_WHEN: usize = 200;
+
 /// Words that make a pool or lane the customer when no `--customer` is given (whole words,
 /// any case).
 pub const CUSTOMER_WORDS: &[&str] = &[
@@ -1092,6 +1096,19 @@ impl<'a> Mapper<'a> {
                         }
                     };
                     e.when = match (e.when.take(), entry.when) {
+                        // A condition stays readable: past `MAX_WHEN` characters the other
+                        // paths are counted, not spelt out.
+                        (Some(a), Some(_)) if a.ends_with(" other paths") || a.len() > MAX_WHEN => {
+                            let (first, n) = match a.rsplit_once(" or ") {
+                                Some((first, count)) if count.ends_with(" other paths") => {
+                                    let n: usize =
+                                        count.split(' ').next().and_then(|n| n.parse().ok()).unwrap_or(1);
+                                    (first.to_owned(), n + 1)
+                                }
+                                _ => (group(&a), 1),
+                            };
+                            Some(format!("{first} or {n} other paths"))
+                        }
                         (Some(a), Some(b)) if a != b => Some(format!("{} or {}", group(&a), group(&b))),
                         (a, b) => a.or(b),
                     };
