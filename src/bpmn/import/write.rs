@@ -427,15 +427,20 @@ fn verify(plan: &Plan) -> Result<(), ImportError> {
     }
 }
 
-/// Writes `text` to a new file `path` (never over an existing one).
-fn create(path: &Path, text: &str) -> std::io::Result<()> {
+/// Writes `text` to a new file `path` (never over an existing one). `durable`: flushed to the
+/// disk before returning, for a file about to replace one of the user's (a crash between the
+/// rename and the write-back must not leave an empty organisation.yaml); new files need not be.
+fn create(path: &Path, text: &str, durable: bool) -> std::io::Result<()> {
     use std::io::Write as _;
     let mut file = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
         .open(path)?;
     file.write_all(text.as_bytes())?;
-    file.sync_all()
+    if durable {
+        file.sync_all()?;
+    }
+    Ok(())
 }
 
 /// Writes a planned import. Returns the paths written, relative to the catalogue.
@@ -475,7 +480,7 @@ fn stage(plan: &mut Plan) -> Result<(), ImportError> {
             std::fs::create_dir_all(dir)
                 .map_err(|e| general(format!("cannot create {}: {e}", dir.display())))?;
         }
-        create(&path, text).map_err(|e| general(format!("cannot write {}: {e}", path.display())))?;
+        create(&path, text, false).map_err(|e| general(format!("cannot write {}: {e}", path.display())))?;
     }
     let findings = format_findings(&staging, &Overlay::new())?;
     if !findings.is_empty() {
@@ -565,7 +570,7 @@ fn commit_existing(plan: &Plan) -> Result<(), WriteError> {
     let result = (|| -> Result<(), WriteError> {
         for (rel, _, text) in &plan.changed {
             let tmp = root.join(format!("{rel}.casebook-import-{}", std::process::id()));
-            create(&tmp, text).map_err(|e| general(format!("cannot write {}: {e}", tmp.display())))?;
+            create(&tmp, text, true).map_err(|e| general(format!("cannot write {}: {e}", tmp.display())))?;
             temporaries.push(tmp);
         }
         for (rel, text) in &plan.new_files {
@@ -584,7 +589,7 @@ fn commit_existing(plan: &Plan) -> Result<(), WriteError> {
                     .map_err(|e| general(format!("cannot create {}: {e}", d.display())))?;
                 made_dirs.push(d);
             }
-            create(&path, text).map_err(|e| {
+            create(&path, text, false).map_err(|e| {
                 general(format!(
                     "will not write {}: {e} (nothing was written)",
                     path.display()
