@@ -136,7 +136,7 @@ pub(crate) fn worst_path(
 }
 
 /// [`worst_path`] with the searches limited to `budget` steps.
-fn worst_path_within(
+pub(crate) fn worst_path_within(
     start: usize,
     is_end: &dyn Fn(usize) -> bool,
     succ: &[Vec<(usize, EdgeKind)>],
