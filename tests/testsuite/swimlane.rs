@@ -715,14 +715,18 @@ fn a_message_is_drawn_dashed_from_a_small_circle_and_only_where_there_is_one() {
     let doc = roxmltree::Document::parse(&svg).expect("well-formed");
     let messages: Vec<_> = doc
         .descendants()
-        .filter(|n| n.attribute("class").is_some_and(|c| c.split(' ').any(|c| c == "cb-message")))
+        .filter(|n| {
+            n.attribute("class")
+                .is_some_and(|c| c.split(' ').any(|c| c == "cb-message"))
+        })
         .collect();
     // log -> check and check -> read; the ways on are drawn as before.
     assert_eq!(messages.len(), 2, "{svg}");
     for m in &messages {
         assert!(m.attribute("stroke-dasharray").is_some(), "dashed");
         assert!(
-            m.attribute("marker-start").is_some_and(|s| s.ends_with("-message-start)")),
+            m.attribute("marker-start")
+                .is_some_and(|s| s.ends_with("-message-start)")),
             "from a circle"
         );
     }
