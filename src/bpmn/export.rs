@@ -259,33 +259,37 @@ impl Plan {
             layout.edges.iter().map(|e| ((e.from, e.kind), e)).collect();
         let start = flow.start.map(|s| flow.graph[s]);
 
-        // Per step, its control-flow successors (`next` entries that are not messages) and its
-        // messages, in `next` order.
-        let nexts_of = |i: usize, message: bool| -> Vec<(usize, usize)> {
-            flow.succ[i]
-                .iter()
-                .filter_map(|&(j, kind)| match kind {
-                    EdgeKind::Next(k) if uc.steps[i].next[k].message == message => Some((k, j)),
-                    _ => None,
-                })
-                .collect()
-        };
-        let next_of = |i: usize| nexts_of(i, false);
-        // Per step, how many sequence flows and messages come in.
-        let (mut flows_in, mut messages_in) = (vec![0usize; n], vec![0usize; n]);
-        for i in 0..n {
-            for &(j, kind) in &flow.succ[i] {
-                match kind {
-                    EdgeKind::Next(k) if uc.steps[i].next[k].message => messages_in[j] += 1,
-                    _ => flows_in[j] += 1,
-                }
-            }
-        }
         let recovery_of = |i: usize| -> Option<usize> {
             flow.succ[i]
                 .iter()
                 .find_map(|&(j, kind)| (kind == EdgeKind::Recovery).then_some(j))
         };
+        // Per step, its control-flow successors (`next` entries that are not messages) and its
+        // messages, in `next` order: read from the model, so that they do not depend on how the
+        // flow graph keeps messages. An entry to no step has no flow (unknown-reference).
+        let nexts_of = |i: usize, message: bool| -> Vec<(usize, usize)> {
+            uc.steps[i]
+                .next
+                .iter()
+                .enumerate()
+                .filter(|(_, e)| e.message == message)
+                .filter_map(|(k, e)| uc.step(&e.to.value).map(|j| (k, j)))
+                .collect()
+        };
+        let next_of = |i: usize| nexts_of(i, false);
+        // Per step, how many sequence flows (`next` entries and recoveries) and messages come in.
+        let (mut flows_in, mut messages_in) = (vec![0usize; n], vec![0usize; n]);
+        for i in 0..n {
+            for (_, j) in next_of(i) {
+                flows_in[j] += 1;
+            }
+            for (_, j) in nexts_of(i, true) {
+                messages_in[j] += 1;
+            }
+            if let Some(j) = uc.steps[i].fail_point.and(recovery_of(i)) {
+                flows_in[j] += 1;
+            }
+        }
 
         let mut nodes: Vec<Node> = Vec::new();
         let mut flows: Vec<Flow> = Vec::new();
@@ -1091,4 +1095,55 @@ fn edge(x: &mut String, id: &str, points: &[Point], label: Option<Rect>) {
         x.push_str("        </bpmndi:BPMNLabel>\n");
     }
     x.push_str("      </bpmndi:BPMNEdge>\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_ncnames_and_parts_never_run_together() {
+        assert_eq!(ncname("Step", &["call-back"]), "Step_call-back");
+        assert_eq!(ncname("Flow", &["a", "0"]), "Flow_a_0");
+        // Only a use case with format errors has such ids; they still make NCNames, and
+        // different ids different names.
+        assert_eq!(ncname("Step", &["a_b"]), "Step_a.5Fb");
+        assert_eq!(ncname("Step", &["a b<é"]), "Step_a.20b.3C.C3.A9");
+        assert_ne!(ncname("Step", &["a_b"]), ncname("Step", &["a", "b"]));
+    }
+
+    #[test]
+    fn moving_the_ends_of_a_route_keeps_it_orthogonal() {
+        let orthogonal = |p: &[Point]| {
+            p.windows(2)
+                .all(|w| close(w[0].0, w[1].0) || close(w[0].1, w[1].1))
+        };
+        // Right, down, right: the first horizontal run moves to the new height.
+        let mut route = vec![(100.0, 50.0), (130.0, 50.0), (130.0, 200.0), (180.0, 200.0)];
+        retarget_start(&mut route, (110.0, 60.0));
+        assert_eq!(
+            route,
+            [(110.0, 60.0), (130.0, 60.0), (130.0, 200.0), (180.0, 200.0)]
+        );
+        retarget_end(&mut route, (180.0, 210.0));
+        assert_eq!(
+            route,
+            [(110.0, 60.0), (130.0, 60.0), (130.0, 210.0), (180.0, 210.0)]
+        );
+        // A straight run gets a step in the middle.
+        let mut straight = vec![(0.0, 10.0), (100.0, 10.0)];
+        retarget_start(&mut straight, (20.0, 30.0));
+        assert!(orthogonal(&straight), "{straight:?}");
+        assert_eq!(
+            (straight[0], straight[straight.len() - 1]),
+            ((20.0, 30.0), (100.0, 10.0))
+        );
+    }
+
+    #[test]
+    fn numbers_have_at_most_one_decimal_and_no_negative_zero() {
+        assert_eq!(num(190.0), "190");
+        assert_eq!(num(12.345), "12.3");
+        assert_eq!(num(-0.01), "0");
+    }
 }
