@@ -4,6 +4,7 @@
 //! Data flows one way: files -> [`load`] -> [`model`] -> [`graph`] facts -> [`rules`] ->
 //! [`diagnostic`] -> renderers. [`engine::check`] runs the whole pipeline.
 
+pub mod bpmn;
 pub mod codeowners;
 pub mod config;
 pub mod diagnostic;

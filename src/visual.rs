@@ -58,7 +58,7 @@ fn lanes(uc: &UseCase) -> Vec<(String, Vec<usize>)> {
 
 fn edge_label(uc: &UseCase, from: usize, kind: EdgeKind, words: &LaneLabels) -> Option<String> {
     match kind {
-        EdgeKind::Next(k) => {
+        EdgeKind::Next(k) | EdgeKind::Message(k) => {
             let n = &uc.steps[from].next[k];
             n.when
                 .as_ref()
@@ -137,6 +137,9 @@ fn dot(cat: &Catalogue, uc: &UseCase, flow: &FlowGraph) -> String {
             if kind == EdgeKind::Recovery {
                 attrs.push("style=dashed".to_owned());
             }
+            if kind.is_message() {
+                attrs.push("style=dotted".to_owned());
+            }
             let attrs = if attrs.is_empty() {
                 String::new()
             } else {
@@ -196,7 +199,13 @@ fn mermaid(cat: &Catalogue, uc: &UseCase, flow: &FlowGraph) -> String {
     }
     for i in 0..uc.steps.len() {
         for (t, kind) in flow.successors(i) {
-            let arrow = if kind == EdgeKind::Recovery { "-.->" } else { "-->" };
+            // Mermaid has one dotted arrow: a message is drawn like a recovery, with its own
+            // label (or none).
+            let arrow = if kind == EdgeKind::Recovery || kind.is_message() {
+                "-.->"
+            } else {
+                "-->"
+            };
             match edge_label(uc, i, kind, words(cat)) {
                 Some(l) => {
                     let _ = writeln!(out, "  s{i} {arrow}|\"{}\"| s{t}", mermaid_escape(&l));

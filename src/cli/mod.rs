@@ -2,6 +2,7 @@
 //! above `--fail-on`, 2 the run could not be done). No validation logic lives here.
 
 mod codeowners;
+mod import;
 mod locate;
 
 use anyhow::{Context as _, Result, bail};
@@ -25,6 +26,7 @@ use std::process::ExitCode;
 
 mod ci;
 mod diff;
+mod export;
 
 /// Checks catalogues of service use cases and builds a staff handbook from them.
 #[derive(Parser, Debug)]
@@ -154,6 +156,13 @@ enum Command {
     /// it is on disk. Reports use cases added, removed and changed, handoffs added and removed,
     /// metrics before and after, findings introduced and fixed, and the teams and owners to ask.
     Diff(diff::DiffArgs),
+    /// Export use cases for other tools: `casebook export bpmn USE-CASE... --out DIR`.
+    ///
+    /// bpmn: BPMN 2.0 XML with its diagram, laid out as the swimlane diagram, one USE-CASE.bpmn
+    /// per use case, for Camunda Modeler, bpmn.io and other modellers. Refuses a catalogue with
+    /// format errors. Writes only USE-CASE.bpmn files in --out, and replaces only files casebook
+    /// exported (their first element says so) unless --force; never writes through a symbolic link.
+    Export(export::Args),
     /// Print or update the CODEOWNERS lines that ask each use case's owner team to review it.
     ///
     /// One line per use case file, `/PATH HANDLE`, from the use case's `owner` and that team's
@@ -162,6 +171,13 @@ enum Command {
     /// --path-prefix). casebook owns only the lines from `# BEGIN casebook (generated)` to
     /// `# END casebook`: with --write, every other line of the file is kept as it is.
     Codeowners(codeowners::Args),
+    /// Import processes from another format into the catalogue (BPMN 2.0).
+    ///
+    /// Writes use cases under use-cases/DOMAIN/ and adds the teams, departments, information
+    /// items and systems they need to the catalogue's files, never overwriting a file or an
+    /// entry; prints what it created, reused, guessed and left out, per file.
+    #[command(subcommand)]
+    Import(import::ImportFormat),
     /// Print the completion script of a shell.
     ///
     /// bash: `casebook completions bash > ~/.local/share/bash-completion/completions/casebook`;
@@ -300,6 +316,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             args,
         ),
         Command::Codeowners(args) => codeowners::run(&catalogue()?, args),
+        Command::Import(format) => import::run(format, catalogue),
+        Command::Export(args) => export::run(&catalogue()?, args),
         Command::Completions { shell } => completions(shell),
         Command::Man { command } => man(command.as_deref()),
         Command::Lsp { stdio: _ } => Ok(ExitCode::from(casebook::lsp::run_stdio())),

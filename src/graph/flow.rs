@@ -180,6 +180,34 @@ pub struct FlowFacts {
     pub open_loops: Vec<Edge>,
     /// Expected duration of the longest start-to-end path, in minutes (each cycle taken once).
     pub longest_minutes: Option<u64>,
+    /// The reachable parallel splits with two branches or more, in step order.
+    pub parallels: Vec<ParallelSplit>,
+    /// The reachable steps that wait for all their branches (`join: all`) though no parallel
+    /// split comes before them on every way from the start (none dominates them), in step order.
+    pub unmatched_joins: Vec<usize>,
+}
+
+/// Where the branches of a parallel split meet: the first step (in the flow's order) that every
+/// branch leads to, the split itself left out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Meeting {
+    /// At a step that waits for all of them (`join: all`), or at an end step.
+    Joined(usize),
+    /// At a step that does not wait for them: it, and what follows, would run once per branch.
+    Unsynchronised(usize),
+    /// Nowhere: no step is reached from every branch.
+    Never,
+}
+
+/// A step with `parallel: true`: all its branches run at once.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParallelSplit {
+    /// The step.
+    pub step: usize,
+    /// The steps its control-flow entries lead to, each once, in `next` order.
+    pub branches: Vec<usize>,
+    /// Where the branches meet.
+    pub meeting: Meeting,
 }
 
 impl FlowFacts {
@@ -261,40 +289,57 @@ impl Items {
 
 /// The flow graph as FORMAT.md defines it for the service analyses: one edge per `next` entry
 /// (a fail point's `recovery` is drawn and counts for reachability, but is not a flow edge).
-/// Without recovery edges it borrows what [`FlowGraph::build`] already computed.
+/// Messages are apart (`msg_succ`, `msg_pred`): they bring information and reach steps, but are
+/// not control flow. Without recovery edges and messages it borrows what [`FlowGraph::build`]
+/// already computed.
 struct View<'g> {
+    /// Control flow: the `next` entries that are not messages.
     succ: Cow<'g, [Vec<(usize, EdgeKind)>]>,
     pred: Cow<'g, [Vec<(usize, EdgeKind)>]>,
+    /// Messages, per source and per target.
+    msg_succ: Vec<Vec<(usize, EdgeKind)>>,
+    msg_pred: Vec<Vec<(usize, EdgeKind)>>,
+    /// Reached from the start along `next` entries and messages.
     reachable: Cow<'g, [bool]>,
+    /// Components of the control flow.
     sccs: Cow<'g, [Vec<usize>]>,
     scc_of: Cow<'g, [usize]>,
 }
 
 impl<'g> View<'g> {
     fn of(g: &'g FlowGraph, start: usize) -> View<'g> {
-        if !g.succ.iter().flatten().any(|&(_, k)| k == EdgeKind::Recovery) {
+        let n = g.succ.len();
+        if !g
+            .succ
+            .iter()
+            .flatten()
+            .any(|&(_, k)| k == EdgeKind::Recovery || k.is_message())
+        {
             return View {
                 succ: Cow::Borrowed(&g.succ),
                 pred: Cow::Borrowed(&g.pred),
+                msg_succ: vec![Vec::new(); n],
+                msg_pred: vec![Vec::new(); n],
                 reachable: Cow::Borrowed(&g.reachable),
                 sccs: Cow::Borrowed(&g.sccs),
                 scc_of: Cow::Borrowed(&g.scc_of),
             };
         }
-        let keep = |list: &Vec<(usize, EdgeKind)>| -> Vec<(usize, EdgeKind)> {
+        let keep = |list: &Vec<(usize, EdgeKind)>, message: bool| -> Vec<(usize, EdgeKind)> {
             list.iter()
                 .copied()
-                .filter(|&(_, k)| k != EdgeKind::Recovery)
+                .filter(|&(_, k)| k != EdgeKind::Recovery && k.is_message() == message)
                 .collect()
         };
-        let succ: Vec<_> = g.succ.iter().map(keep).collect();
-        let pred: Vec<_> = g.pred.iter().map(keep).collect();
-        let n = succ.len();
+        let succ: Vec<_> = g.succ.iter().map(|l| keep(l, false)).collect();
+        let pred: Vec<_> = g.pred.iter().map(|l| keep(l, false)).collect();
+        let msg_succ: Vec<_> = g.succ.iter().map(|l| keep(l, true)).collect();
+        let msg_pred: Vec<_> = g.pred.iter().map(|l| keep(l, true)).collect();
         let mut reachable = vec![false; n];
         let mut stack = vec![start];
         while let Some(u) = stack.pop() {
             if !std::mem::replace(&mut reachable[u], true) {
-                stack.extend(succ[u].iter().map(|&(v, _)| v));
+                stack.extend(succ[u].iter().chain(&msg_succ[u]).map(|&(v, _)| v));
             }
         }
         let mut graph = petgraph::graph::DiGraph::<(), ()>::with_capacity(n, n);
@@ -319,10 +364,47 @@ impl<'g> View<'g> {
         View {
             succ: Cow::Owned(succ),
             pred: Cow::Owned(pred),
+            msg_succ,
+            msg_pred,
             reachable: Cow::Owned(reachable),
             sccs: Cow::Owned(sccs),
             scc_of: Cow::Owned(scc_of),
         }
+    }
+
+    /// The `i`-th edge out of `u`, control flow first, then messages.
+    fn out_at(&self, u: usize, i: usize) -> Option<&(usize, EdgeKind)> {
+        let control = &self.succ[u];
+        control.get(i).or_else(|| self.msg_succ[u].get(i - control.len()))
+    }
+
+    /// What reaches step `v` (not the start) from the steps before it, `along` each edge into it
+    /// from a reachable step: the meet over its control-flow predecessors (what every one gave:
+    /// the intersection; for a step that waits for all of them, `join: all`, what any one gave:
+    /// the union), then whatever a message into it brings (a step waits for its messages). A
+    /// step reached by messages only has what they bring. `size` is the sets' size.
+    fn meet(&self, uc: &UseCase, v: usize, size: usize, along: impl Fn(usize, EdgeKind) -> BitSet) -> BitSet {
+        let mut control = self.pred[v]
+            .iter()
+            .filter(|&&(p, _)| self.reachable[p])
+            .peekable();
+        let all = uc.steps[v].joins_all();
+        let mut acc = if control.peek().is_none() || all {
+            BitSet::empty(size)
+        } else {
+            BitSet::full(size)
+        };
+        for &(p, kind) in control {
+            if all {
+                acc.union_with(&along(p, kind));
+            } else {
+                acc.intersect_with(&along(p, kind));
+            }
+        }
+        for &(p, kind) in self.msg_pred[v].iter().filter(|&&(p, _)| self.reachable[p]) {
+            acc.union_with(&along(p, kind));
+        }
+        acc
     }
 }
 
@@ -342,7 +424,8 @@ pub fn analyse(cat: &Catalogue, uc: &UseCase, graph: &FlowGraph) -> FlowFacts {
     let order = reverse_postorder(g, start);
 
     for u in 0..n {
-        for &(v, kind) in &g.succ[u] {
+        // In `next` order, messages among the other entries.
+        for &(v, kind) in graph.succ[u].iter().filter(|&&(_, k)| k != EdgeKind::Recovery) {
             if let (Who::Team(a), Who::Team(b)) = (who_of(u), who_of(v))
                 && a != b
             {
@@ -364,7 +447,18 @@ pub fn analyse(cat: &Catalogue, uc: &UseCase, graph: &FlowGraph) -> FlowFacts {
     let available = availability(uc, g, &items, start, &order);
     facts.gaps = information_gaps(uc, g, &items, start, &available);
     facts.silos = silo_gaps(cat, uc, g, &items, start, &order, &available, &facts);
+    facts.parallels = parallel_splits(uc, g, &order);
+    facts.unmatched_joins = unmatched_joins(uc, g, start);
     facts.worst = super::worst::worst_path(start, &|s| uc.steps[s].is_end(), &g.succ, &facts.handoffs);
+    if let Some(worst) = facts.worst.as_mut()
+        && facts
+            .parallels
+            .iter()
+            .any(|p| matches!(p.meeting, Meeting::Joined(_)))
+    {
+        let mut searches = PARALLEL_SEARCHES;
+        add_parallel_branches(uc, g, &facts.parallels, &facts.handoffs, worst, &mut searches);
+    }
     facts.longest_minutes = longest_duration(uc, g, start);
     facts.ping_pongs = ping_pongs(uc, g, start, &facts);
     facts.switches = channel_switches(cat, uc, g, &facts);
@@ -380,7 +474,7 @@ fn reverse_postorder(g: &View, start: usize) -> Vec<usize> {
     let mut stack = vec![(start, 0usize)];
     seen[start] = true;
     while let Some((u, i)) = stack.pop() {
-        if let Some(&(v, _)) = g.succ[u].get(i) {
+        if let Some(&(v, _)) = g.out_at(u, i) {
             stack.push((u, i + 1));
             if !seen[v] {
                 seen[v] = true;
@@ -397,7 +491,7 @@ fn reverse_postorder(g: &View, start: usize) -> Vec<usize> {
 fn edge_carries(uc: &UseCase, u: usize, kind: EdgeKind) -> impl Iterator<Item = &str> {
     let step = &uc.steps[u];
     let on_edge = match kind {
-        EdgeKind::Next(k) => step.next[k].carries.as_slice(),
+        EdgeKind::Next(k) | EdgeKind::Message(k) => step.next[k].carries.as_slice(),
         EdgeKind::Recovery => &[],
     };
     step.carries.iter().chain(on_edge).map(|r| r.value.as_str())
@@ -428,10 +522,7 @@ fn availability(uc: &UseCase, g: &View, items: &Items, start: usize, order: &[us
     while changed {
         changed = false;
         for &v in order.iter().filter(|&&v| v != start) {
-            let mut acc = BitSet::full(k);
-            for &(p, kind) in g.pred[v].iter().filter(|&&(p, _)| g.reachable[p]) {
-                acc.intersect_with(&out(&at, p, kind));
-            }
+            let acc = g.meet(uc, v, k, |p, kind| out(&at, p, kind));
             if acc != at[v] {
                 at[v] = acc;
                 changed = true;
@@ -487,7 +578,7 @@ fn path_without(uc: &UseCase, g: &View, start: usize, target: usize, item: &str)
             path.reverse();
             return path;
         }
-        for &(v, kind) in &g.succ[u] {
+        for &(v, kind) in g.succ[u].iter().chain(&g.msg_succ[u]) {
             if prev[v] == usize::MAX && !given(u, kind) {
                 prev[v] = u;
                 queue.push_back(v);
@@ -591,10 +682,7 @@ fn silo_gaps(
     while changed {
         changed = false;
         for &v in order.iter().filter(|&&v| v != start) {
-            let mut acc = BitSet::full(size);
-            for &(p, kind) in g.pred[v].iter().filter(|&&(p, _)| g.reachable[p]) {
-                acc.intersect_with(&transfer(&known, p, v, kind));
-            }
+            let acc = g.meet(uc, v, size, |p, kind| transfer(&known, p, v, kind));
             if acc != known[v] {
                 known[v] = acc;
                 changed = true;
@@ -609,7 +697,13 @@ fn silo_gaps(
     {
         let (u, v) = (h.edge.from, h.edge.to);
         let Some(t) = local(h.to_team) else { continue };
-        let along = transfer(&known, u, v, h.edge.kind);
+        // Along the edge; but a step that waits for a message or for all its branches gets
+        // what every one of them brings, so what reaches it counts.
+        let along = if h.edge.kind.is_message() || uc.steps[v].joins_all() {
+            known[v].clone()
+        } else {
+            transfer(&known, u, v, h.edge.kind)
+        };
         let mut avail = av.at[u].clone();
         uc.steps[u]
             .gives
@@ -637,16 +731,20 @@ fn silo_gaps(
     gaps
 }
 
-/// True when some path leads from step `from` to step `to` (one edge or more).
+/// True when some path leads from step `from` to step `to` (one edge or more, messages too).
 fn leads_to(g: &View, from: usize, to: usize) -> bool {
     let mut seen = vec![false; g.succ.len()];
-    let mut stack: Vec<usize> = g.succ[from].iter().map(|&(v, _)| v).collect();
+    let mut stack: Vec<usize> = g.succ[from]
+        .iter()
+        .chain(&g.msg_succ[from])
+        .map(|&(v, _)| v)
+        .collect();
     while let Some(w) = stack.pop() {
         if w == to {
             return true;
         }
         if !std::mem::replace(&mut seen[w], true) {
-            stack.extend(g.succ[w].iter().map(|&(v, _)| v));
+            stack.extend(g.succ[w].iter().chain(&g.msg_succ[w]).map(|&(v, _)| v));
         }
     }
     false
@@ -864,7 +962,11 @@ fn repeat_asks(uc: &UseCase, g: &View, items: &Items, order: &[usize], facts: &F
         changed = false;
         for &v in order {
             let mut acc = BitSet::empty(k);
-            for &(p, _) in g.pred[v].iter().filter(|&&(p, _)| g.reachable[p]) {
+            for &(p, _) in g.pred[v]
+                .iter()
+                .chain(&g.msg_pred[v])
+                .filter(|&&(p, _)| g.reachable[p])
+            {
                 acc.union_with(&out_of(&given, p));
             }
             if acc != given[v] {
@@ -880,7 +982,8 @@ fn repeat_asks(uc: &UseCase, g: &View, items: &Items, order: &[usize], facts: &F
                 // The nearest earlier customer step that gives it (backwards search through
                 // the steps the start reaches: an unreachable step gave nothing).
                 let mut seen = vec![false; n];
-                let mut queue: VecDeque<usize> = g.pred[v].iter().map(|&(p, _)| p).collect();
+                let mut queue: VecDeque<usize> =
+                    g.pred[v].iter().chain(&g.msg_pred[v]).map(|&(p, _)| p).collect();
                 let mut earlier = v;
                 while let Some(p) = queue.pop_front() {
                     if std::mem::replace(&mut seen[p], true) || !g.reachable[p] {
@@ -890,7 +993,7 @@ fn repeat_asks(uc: &UseCase, g: &View, items: &Items, order: &[usize], facts: &F
                         earlier = p;
                         break;
                     }
-                    queue.extend(g.pred[p].iter().map(|&(q, _)| q));
+                    queue.extend(g.pred[p].iter().chain(&g.msg_pred[p]).map(|&(q, _)| q));
                 }
                 out.push(RepeatAsk {
                     step: v,
@@ -918,4 +1021,228 @@ fn open_loops(cat: &Catalogue, uc: &UseCase, g: &View) -> Vec<Edge> {
         }
     }
     out
+}
+
+/// The reachable parallel splits with two branches or more, and where their branches meet.
+fn parallel_splits(uc: &UseCase, g: &View, order: &[usize]) -> Vec<ParallelSplit> {
+    let n = uc.steps.len();
+    let mut rank = vec![usize::MAX; n];
+    order.iter().enumerate().for_each(|(i, &s)| rank[s] = i);
+    let mut out = Vec::new();
+    for s in (0..n).filter(|&s| g.reachable[s] && uc.steps[s].is_parallel()) {
+        let mut branches: Vec<usize> = Vec::new();
+        for &(v, _) in &g.succ[s] {
+            if v != s && !branches.contains(&v) {
+                branches.push(v);
+            }
+        }
+        if branches.len() < 2 {
+            continue;
+        }
+        // The steps every branch leads to, without going back through the split.
+        let mut common = vec![true; n];
+        for &h in &branches {
+            let mut seen = vec![false; n];
+            let mut stack = vec![h];
+            while let Some(u) = stack.pop() {
+                if u != s && !std::mem::replace(&mut seen[u], true) {
+                    stack.extend(g.succ[u].iter().map(|&(v, _)| v));
+                }
+            }
+            common.iter_mut().zip(&seen).for_each(|(c, &r)| *c &= r);
+        }
+        let first = (0..n).filter(|&x| common[x]).min_by_key(|&x| (rank[x], x));
+        let meeting = match first {
+            Some(x) if uc.steps[x].joins_all() || uc.steps[x].is_end() => Meeting::Joined(x),
+            Some(x) => Meeting::Unsynchronised(x),
+            None => Meeting::Never,
+        };
+        out.push(ParallelSplit {
+            step: s,
+            branches,
+            meeting,
+        });
+    }
+    out
+}
+
+/// The steps with `join: all` that the start reaches by control flow with no parallel split
+/// among their dominators (the steps on every way from the start to them).
+fn unmatched_joins(uc: &UseCase, g: &View, start: usize) -> Vec<usize> {
+    let n = uc.steps.len();
+    if !uc.steps.iter().any(|s| s.joins_all()) {
+        return Vec::new();
+    }
+    let mut graph = petgraph::graph::DiGraph::<(), ()>::with_capacity(n, n);
+    let nodes: Vec<_> = (0..n).map(|_| graph.add_node(())).collect();
+    for (u, list) in g.succ.iter().enumerate() {
+        for &(v, _) in list {
+            graph.add_edge(nodes[u], nodes[v], ());
+        }
+    }
+    let doms = petgraph::algo::dominators::simple_fast(&graph, nodes[start]);
+    (0..n)
+        .filter(|&j| uc.steps[j].joins_all() && j != start)
+        .filter(|&j| {
+            doms.dominators(nodes[j])
+                .is_some_and(|mut chain| !chain.any(|d| d.index() != j && uc.steps[d.index()].is_parallel()))
+        })
+        .collect()
+}
+
+/// How many searches of parallel branches one use case's worst path may take; past them a
+/// branch adds a bound (its handoff edges) and the worst path is no longer exact.
+const PARALLEL_SEARCHES: usize = 256;
+
+/// The worst path through parallel blocks: the walk takes one branch of a parallel split like
+/// any branch, but every branch runs, so for each split on the walk whose branches meet at a
+/// `join: all` (or end) step the walk passes later, the most handoffs of each other branch from
+/// the split to that step are added, with their handoffs listed after the split's. When the
+/// count is already a bound, every such block of the use case adds all its branches.
+fn add_parallel_branches(
+    uc: &UseCase,
+    g: &View,
+    parallels: &[ParallelSplit],
+    handoffs: &[Handoff],
+    worst: &mut WorstPath,
+    searches: &mut usize,
+) {
+    let joined = |s: usize| {
+        parallels.iter().find_map(|p| match p.meeting {
+            Meeting::Joined(j) if p.step == s => Some((p, j)),
+            _ => None,
+        })
+    };
+    if !worst.exact {
+        for p in parallels {
+            if let Meeting::Joined(j) = p.meeting {
+                for &h in &p.branches {
+                    let b = branch_worst(uc, g, parallels, handoffs, p.step, h, j, searches);
+                    worst.count = worst.count.saturating_add(b.count);
+                }
+            }
+        }
+        return;
+    }
+    let mut listed = worst.handoffs.iter().peekable();
+    let mut out: Vec<Handoff> = Vec::new();
+    for t in 0..worst.walk.len().saturating_sub(1) {
+        let (a, b) = (worst.walk[t], worst.walk[t + 1]);
+        if let Some((p, j)) = joined(a)
+            && worst.walk[t + 1..].contains(&j)
+        {
+            for &h in p.branches.iter().filter(|&&h| h != b) {
+                let branch = branch_worst(uc, g, parallels, handoffs, a, h, j, searches);
+                worst.count = worst.count.saturating_add(branch.count);
+                worst.exact &= branch.exact;
+                out.extend(branch.handoffs);
+            }
+        }
+        if let Some(h) = listed.next_if(|h| h.edge.from == a && h.edge.to == b) {
+            out.push(*h);
+        }
+    }
+    if worst.exact {
+        worst.handoffs = out;
+    } else {
+        // A bound has no walk to show.
+        worst.walk.clear();
+        worst.handoffs.clear();
+        worst.tangle = Some(worst.tangle.unwrap_or(0));
+    }
+}
+
+/// The most handoffs of one branch of a parallel split: the edge from the split to `head`, then
+/// the worst walk from `head` to the step where the branches meet, inside the steps between
+/// (nested parallel blocks included).
+#[allow(clippy::too_many_arguments)]
+fn branch_worst(
+    uc: &UseCase,
+    g: &View,
+    parallels: &[ParallelSplit],
+    handoffs: &[Handoff],
+    split: usize,
+    head: usize,
+    join: usize,
+    searches: &mut usize,
+) -> WorstPath {
+    let n = uc.steps.len();
+    let into = handoffs
+        .iter()
+        .find(|h| h.edge.from == split && h.edge.to == head && !h.edge.kind.is_message())
+        .copied();
+    // The steps between: reached from the head without passing the split or the join.
+    let mut inside = vec![false; n];
+    let mut stack = vec![head];
+    while let Some(u) = stack.pop() {
+        if u != split && !std::mem::replace(&mut inside[u], true) && u != join {
+            stack.extend(g.succ[u].iter().map(|&(v, _)| v));
+        }
+    }
+    let succ: Vec<Vec<(usize, EdgeKind)>> = (0..n)
+        .map(|u| {
+            if !inside[u] || u == join {
+                return Vec::new();
+            }
+            g.succ[u].iter().copied().filter(|&(v, _)| inside[v]).collect()
+        })
+        .collect();
+    let mut branch = if head == join {
+        Some(WorstPath {
+            count: 0,
+            exact: true,
+            walk: vec![head],
+            handoffs: Vec::new(),
+            tangle: None,
+        })
+    } else if *searches == 0 {
+        None
+    } else {
+        *searches -= 1;
+        super::worst::worst_path_within(
+            head,
+            &|s| s == join,
+            &succ,
+            handoffs,
+            super::worst::SEARCH_BUDGET / 8,
+        )
+    };
+    let mut branch = match branch.take() {
+        Some(mut b) => {
+            let nested = parallels.iter().any(|p| p.step != split && inside[p.step]);
+            if nested {
+                let sub = View {
+                    succ: Cow::Borrowed(&succ),
+                    pred: Cow::Borrowed(&g.pred),
+                    msg_succ: Vec::new(),
+                    msg_pred: Vec::new(),
+                    reachable: Cow::Borrowed(&inside),
+                    sccs: Cow::Borrowed(&[]),
+                    scc_of: Cow::Borrowed(&[]),
+                };
+                add_parallel_branches(uc, &sub, parallels, handoffs, &mut b, searches);
+            }
+            b
+        }
+        None => {
+            // Out of searches: every handoff edge between counts once, as a bound.
+            let count = handoffs
+                .iter()
+                .filter(|h| inside[h.edge.from] && inside[h.edge.to] && h.edge.from != join)
+                .filter(|h| !h.edge.kind.is_message())
+                .count();
+            WorstPath {
+                count,
+                exact: false,
+                walk: Vec::new(),
+                handoffs: Vec::new(),
+                tangle: Some(head),
+            }
+        }
+    };
+    if let Some(h) = into {
+        branch.count += 1;
+        branch.handoffs.insert(0, h);
+    }
+    branch
 }

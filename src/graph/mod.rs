@@ -2,7 +2,10 @@
 //! about them. This layer knows no rule ids: rules, metrics and the handbook read its facts.
 //!
 //! - [`FlowGraph`]: one per use case; a node per step, an edge per `next` entry, plus an edge
-//!   from a fail point to its `recovery` step (the way things go when the step fails).
+//!   from a fail point to its `recovery` step (the way things go when the step fails). A `next`
+//!   entry with `message: true` is an [`EdgeKind::Message`] edge: a way the case reaches a step
+//!   (it counts for `reachable`) and a handoff, but not a way the flow goes on, so
+//!   `reaches_end`, the components and the flow analyses' control flow leave it out.
 //! - [`CallGraph`]: one node per use case, an edge per step that `calls` another use case.
 //!
 //! Complexity: building is linear in steps + edges; reachability is one DFS each way (linear);
@@ -12,9 +15,12 @@ pub mod flow;
 pub mod scc;
 pub mod worst;
 
+#[cfg(test)]
+mod tests;
+
 use crate::model::{Catalogue, UseCase};
 use petgraph::stable_graph::{NodeIndex, StableDiGraph};
-use petgraph::visit::{Dfs, EdgeRef, IntoEdgeReferences, Reversed};
+use petgraph::visit::{Dfs, EdgeFiltered, EdgeRef, IntoEdgeReferences, Reversed};
 use rayon::prelude::*;
 use scc::tarjan_scc;
 
@@ -25,6 +31,24 @@ pub enum EdgeKind {
     Next(usize),
     /// The source step's `recovery`.
     Recovery,
+    /// The n-th entry of the source step's `next`, a message (`message: true`): a handoff that
+    /// may carry information, not control flow.
+    Message(usize),
+}
+
+impl EdgeKind {
+    /// True for a message edge.
+    pub fn is_message(self) -> bool {
+        matches!(self, EdgeKind::Message(_))
+    }
+
+    /// The index of its `next` entry, for a `next` entry or a message.
+    pub fn entry(self) -> Option<usize> {
+        match self {
+            EdgeKind::Next(k) | EdgeKind::Message(k) => Some(k),
+            EdgeKind::Recovery => None,
+        }
+    }
 }
 
 /// The flow graph of one use case and its structural facts.
@@ -34,12 +58,14 @@ pub struct FlowGraph {
     pub graph: StableDiGraph<usize, EdgeKind>,
     /// The start step, when it exists.
     pub start: Option<NodeIndex>,
-    /// Per step: reachable from the start.
+    /// Per step: reachable from the start (along `next` entries, messages and `recovery`: a
+    /// step that only a message leads into is where a part of the flow starts).
     pub reachable: Vec<bool>,
-    /// Per step: some end step can be reached from it.
+    /// Per step: some end step can be reached from it (messages left out: they are no way on).
     pub reaches_end: Vec<bool>,
-    /// Strongly connected components, each sorted by step index, in reverse topological order
-    /// (a component comes before the components that lead to it).
+    /// Strongly connected components of the control flow (messages left out), each sorted by
+    /// step index, in reverse topological order (a component comes before the components that
+    /// lead to it).
     pub sccs: Vec<Vec<usize>>,
     /// Per step: the index of its component in `sccs`.
     pub scc_of: Vec<usize>,
@@ -60,7 +86,12 @@ impl FlowGraph {
         for (i, step) in uc.steps.iter().enumerate() {
             for (k, next) in step.next.iter().enumerate() {
                 if let Some(j) = uc.step(&next.to.value) {
-                    graph.add_edge(nodes[i], nodes[j], EdgeKind::Next(k));
+                    let kind = if next.message {
+                        EdgeKind::Message(k)
+                    } else {
+                        EdgeKind::Next(k)
+                    };
+                    graph.add_edge(nodes[i], nodes[j], kind);
                 }
             }
             if step.fail_point.is_some()
@@ -81,7 +112,8 @@ impl FlowGraph {
         }
 
         let mut reaches_end = vec![false; n];
-        let reversed = Reversed(&graph);
+        let control = EdgeFiltered::from_fn(&graph, |e| !e.weight().is_message());
+        let reversed = Reversed(&control);
         let mut dfs = Dfs::empty(reversed);
         for (i, step) in uc.steps.iter().enumerate() {
             if step.is_end() {
@@ -92,7 +124,7 @@ impl FlowGraph {
             }
         }
 
-        let mut sccs: Vec<Vec<usize>> = tarjan_scc(&graph)
+        let mut sccs: Vec<Vec<usize>> = tarjan_scc(&control)
             .into_iter()
             .map(|c| {
                 let mut c: Vec<usize> = c.into_iter().map(|v| graph[v]).collect();
@@ -167,16 +199,28 @@ impl FlowGraph {
             .filter(move |h| h.cross_department && self.reachable[h.edge.from] && seen.insert(h.edge.to))
     }
 
-    /// True when the component is a cycle (several steps, or one step that leads to itself).
+    /// The steps that step `i` leads to by control flow (`next` entries that are not messages,
+    /// `recovery`), with the kind of edge, in edge order.
+    pub fn control_successors(&self, i: usize) -> impl Iterator<Item = (usize, EdgeKind)> + '_ {
+        self.successors(i).filter(|(_, k)| !k.is_message())
+    }
+
+    /// True when the use case has a message edge.
+    pub fn has_messages(&self) -> bool {
+        self.succ.iter().flatten().any(|(_, k)| k.is_message())
+    }
+
+    /// True when the component is a cycle of the control flow (several steps, or one step that
+    /// leads to itself).
     pub fn is_cycle(&self, scc: &[usize]) -> bool {
-        scc.len() > 1 || self.successors(scc[0]).any(|(t, _)| t == scc[0])
+        scc.len() > 1 || self.control_successors(scc[0]).any(|(t, _)| t == scc[0])
     }
 }
 
 /// Sorts `next` entries by position, recovery edges last.
 fn edge_order(k: EdgeKind) -> usize {
     match k {
-        EdgeKind::Next(i) => i,
+        EdgeKind::Next(i) | EdgeKind::Message(i) => i,
         EdgeKind::Recovery => usize::MAX,
     }
 }

@@ -49,6 +49,11 @@
 //!
 //! A component without a handoff edge needs no search (it adds nothing), so loops within one
 //! team never cost any budget. Cost: O(V + E) plus the searches, at most [`SEARCH_BUDGET`].
+//!
+//! The flow graph here is the control flow: messages (`message: true`) are no way on and are
+//! not in it. Parallel blocks are added afterwards by `flow::add_parallel_branches`, each other
+//! branch of a split on the walk being the worst walk of this definition from the branch's
+//! first step to the step where the branches meet, within the steps between.
 
 use super::EdgeKind;
 use super::flow::{Edge, Handoff};
@@ -70,7 +75,9 @@ pub struct WorstPath {
     pub exact: bool,
     /// When exact: the steps of one worst walk, from the start to an end step.
     pub walk: Vec<usize>,
-    /// When exact: the handoffs along `walk`, in walk order (`count` of them).
+    /// When exact: the handoffs along `walk`, in walk order (`count` of them); the handoffs of
+    /// the other branches of a parallel block the walk passes are listed where it leaves the
+    /// split (`flow::add_parallel_branches`).
     pub handoffs: Vec<Handoff>,
     /// When an upper bound: a step of the first loop on the way whose count is a bound.
     pub tangle: Option<usize>,
@@ -136,7 +143,7 @@ pub(crate) fn worst_path(
 }
 
 /// [`worst_path`] with the searches limited to `budget` steps.
-fn worst_path_within(
+pub(crate) fn worst_path_within(
     start: usize,
     is_end: &dyn Fn(usize) -> bool,
     succ: &[Vec<(usize, EdgeKind)>],

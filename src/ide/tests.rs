@@ -638,11 +638,18 @@ fn completion_of_fields_and_values_from_the_schemas() {
     let (c, f, at) = typing(&cat, rel, "steps:\n  - id: a\n    next:\n      - |\n");
     assert_eq!(
         labels(&completions(&c, f, at)),
-        ["carries", "default", "to", "when"]
+        ["carries", "default", "message", "to", "when"]
     );
-    // A new step: the fields of a step.
+    // A new step: the fields of a step, the parallel split and join among them.
     let (c, f, at) = typing(&cat, rel, "id: new\nsteps:\n  - id: a\n  - |\n");
-    assert!(labels(&completions(&c, f, at)).contains(&"recovery"));
+    let items = completions(&c, f, at);
+    let names = labels(&items);
+    assert!(
+        names.contains(&"recovery") && names.contains(&"parallel") && names.contains(&"join"),
+        "{names:?}"
+    );
+    let (c, f, at) = typing(&cat, rel, "steps:\n  - id: a\n    join: |\n");
+    assert_eq!(labels(&completions(&c, f, at)), ["any", "all"]);
     // casebook.yaml: rule ids under `rules:`, severities as their values.
     cat.write(rel, DISPUTE);
     let (c, f, at) = typing(

@@ -319,6 +319,7 @@ impl Builder {
                 when: None,
                 default: false,
                 carries: Vec::new(),
+                message: false,
                 span: self.span(n),
             }],
             Some(Node {
@@ -333,6 +334,7 @@ impl Builder {
                         when: None,
                         default: false,
                         carries: Vec::new(),
+                        message: false,
                         span: self.span(e),
                     }),
                     NodeKind::Map(_) => Some(Next {
@@ -340,6 +342,7 @@ impl Builder {
                         when: self.string(e, "when"),
                         default: self.flag(e, "default").is_some(),
                         carries: self.refs(e, "carries"),
+                        message: self.flag(e, "message").is_some(),
                         span: self.span(e),
                     }),
                     _ => None,
@@ -380,6 +383,10 @@ impl Builder {
                 start: k.start,
                 end: k.end,
             }),
+            parallel: self.flag(node, "parallel"),
+            join: self
+                .string(node, "join")
+                .and_then(|j| Join::parse(&j.value).map(|v| Located::new(v, j.span))),
             end: self.string(node, "end"),
             calls: self.string(node, "calls"),
             fail_point: self.flag(node, "fail_point"),

@@ -804,6 +804,7 @@ fn check_templates(root: &Path, dir: &crate::model::Located<String>) -> Vec<Diag
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Join;
 
     /// A copy of the fixtures' base catalogue with one use case, in a temporary folder.
     fn catalogue() -> (tempfile::TempDir, String) {
@@ -966,6 +967,50 @@ mod tests {
             .collect();
         assert_eq!(ids, ["second", "invoice-dispute", "third"]);
         assert!(rules(&loaded).is_empty(), "{:?}", rules(&loaded));
+    }
+
+    #[test]
+    fn messages_parallel_splits_and_joins_are_read_into_the_model() {
+        let (dir, use_case) = catalogue();
+        let mut overlay = Overlay::new();
+        let edited = use_case
+            .replace(
+                "    next: investigate\n",
+                "    next:\n      - to: investigate\n      - to: inform\n        message: true\n        carries: [dispute-ticket]\n",
+            )
+            .replace(
+                "    duration: 2d\n",
+                "    duration: 2d\n    parallel: true\n",
+            )
+            .replace("    duration: 1h\n", "    duration: 1h\n    join: all\n")
+            .replace("        when: the invoice is wrong\n", "")
+            .replace("        when: the invoice is right\n", "");
+        overlay.insert("use-cases/billing/invoice-dispute.yaml", edited);
+        let loaded = load_with(dir.path(), &overlay, None).unwrap();
+        assert_eq!(rules(&loaded), vec![]);
+        let uc = &loaded.catalogue.use_cases[0];
+        let step = |id: &str| &uc.steps[uc.step(id).unwrap()];
+        let log = step("log");
+        assert_eq!(
+            log.next
+                .iter()
+                .map(|n| (n.to.value.as_str(), n.message))
+                .collect::<Vec<_>>(),
+            vec![("investigate", false), ("inform", true)]
+        );
+        assert_eq!(log.next[1].carries[0].value, "dispute-ticket");
+        assert!(step("investigate").is_parallel() && !step("log").is_parallel());
+        assert_eq!(step("inform").join.as_ref().map(|j| j.value), Some(Join::All));
+        assert!(step("inform").joins_all() && step("correct").join.is_none());
+
+        // Anything else than `any` or `all` is a schema error, and leaves the join out.
+        let bad = use_case.replace("    duration: 1h\n", "    duration: 1h\n    join: both\n");
+        overlay.insert("use-cases/billing/invoice-dispute.yaml", bad);
+        let loaded = load_with(dir.path(), &overlay, None).unwrap();
+        assert_eq!(rules(&loaded).len(), 1);
+        assert_eq!(rules(&loaded)[0].0, "schema");
+        let uc = &loaded.catalogue.use_cases[0];
+        assert!(uc.steps[uc.step("inform").unwrap()].join.is_none());
     }
 
     #[test]

@@ -356,8 +356,41 @@ pub struct Next {
     pub default: bool,
     /// Information passed along this edge.
     pub carries: Vec<Ref>,
+    /// A message flow (`message: true`): the step sends a message to `to`, which counts as a
+    /// handoff and may carry information, but is not the way the flow goes on (no control flow:
+    /// the structure analyses and the worst path do not follow it). See ARCHITECTURE.md, "Graph
+    /// semantics".
+    pub message: bool,
     /// The whole entry.
     pub span: Span,
+}
+
+/// How a step waits for the branches that lead into it (`join:`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Join {
+    /// It runs when any one of them arrives (the default: an exclusive merge).
+    Any,
+    /// It waits for every one of them (a parallel join, after a `parallel: true` split).
+    All,
+}
+
+impl Join {
+    /// Parses a join name.
+    pub fn parse(s: &str) -> Option<Join> {
+        Some(match s {
+            "any" => Join::Any,
+            "all" => Join::All,
+            _ => return None,
+        })
+    }
+
+    /// The join's name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Join::Any => "any",
+            Join::All => "all",
+        }
+    }
 }
 
 /// One step of a use case.
@@ -387,6 +420,11 @@ pub struct Step {
     pub next: Vec<Next>,
     /// The span of the `next` key, when present.
     pub next_key: Option<Span>,
+    /// A parallel split (`parallel: true`): every `next` entry that is not a message is taken
+    /// at once.
+    pub parallel: Option<Span>,
+    /// How the step waits for the branches leading into it (`join:`; absent means any).
+    pub join: Option<Located<Join>>,
     /// The outcome label of an end step.
     pub end: Option<Located<String>>,
     /// A use case run as a sub-process.
@@ -411,6 +449,16 @@ impl Step {
     /// True for an end step.
     pub fn is_end(&self) -> bool {
         self.end.is_some()
+    }
+
+    /// True for a parallel split (`parallel: true`).
+    pub fn is_parallel(&self) -> bool {
+        self.parallel.is_some()
+    }
+
+    /// True for a step that waits for every branch leading into it (`join: all`).
+    pub fn joins_all(&self) -> bool {
+        self.join.as_ref().is_some_and(|j| j.value == Join::All)
     }
 }
 
@@ -686,6 +734,8 @@ mod tests {
             carries: Vec::new(),
             next: Vec::new(),
             next_key: None,
+            parallel: None,
+            join: None,
             end: None,
             calls: None,
             fail_point: None,

@@ -44,7 +44,8 @@ impl Rule for CustomerTransfer {
     fn check_use_case(&self, cx: &Context<'_>, i: usize, out: &mut Vec<Diagnostic>) {
         let (uc, flow) = cx.use_case(i);
         let cat = cx.catalogue;
-        for h in &flow.flow.handoffs {
+        // A message (`message: true`) is not the customer moving from one desk to another.
+        for h in flow.flow.handoffs.iter().filter(|h| !h.edge.kind.is_message()) {
             let (u, v) = (&uc.steps[h.edge.from], &uc.steps[h.edge.to]);
             let front = |s| cat.lane_of(s) == Some(Lane::Frontstage);
             let (Some(a), Some(b)) = (&u.channel, &v.channel) else {

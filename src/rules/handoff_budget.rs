@@ -12,7 +12,10 @@ declare_rule! {
     /// `next` entry to the same step counts once. The finding points at the first handoff over
     /// the budget and lists the handoffs in walk order. Where the loops are too tangled to follow
     /// every way round (casebook searches within a fixed budget), the count is an upper bound and
-    /// the message says so.
+    /// the message says so. Every branch of a parallel split (`parallel: true`) runs, so where
+    /// the branches meet again at a `join: all` step the walk passes, each branch adds its most
+    /// handoffs to the count (listed where the walk leaves the split). A message
+    /// (`message: true`) is not a way on: it adds nothing to the walk.
     ///
     /// ## Why is this bad?
     /// Every handoff is a queue, a re-read of the case and a chance to lose information. Long

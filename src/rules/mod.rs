@@ -23,9 +23,11 @@ mod fail_point_without_recovery;
 mod handoff_budget;
 mod handoff_without_duration;
 mod information_gap;
+mod misdirected_message;
 mod missing_channel;
 mod moment_of_truth_handoff;
 mod no_exit_loop;
+mod parallel_condition;
 mod ping_pong;
 mod repeat_ask;
 mod review_overdue;
@@ -33,6 +35,7 @@ mod satisfaction_gap;
 mod schema;
 mod silo_break;
 mod stray_file;
+mod unbalanced_parallel;
 mod unknown_reference;
 mod unlabelled_branch;
 mod unreachable_step;
@@ -192,6 +195,9 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &no_exit_loop::NoExitLoop,
     &unlabelled_branch::UnlabelledBranch,
     &duplicate_branch::DuplicateBranch,
+    &parallel_condition::ParallelCondition,
+    &unbalanced_parallel::UnbalancedParallel,
+    &misdirected_message::MisdirectedMessage,
     &call_cycle::CallCycle,
     &missing_channel::MissingChannel,
     &unused_definition::UnusedDefinition,
@@ -240,7 +246,7 @@ pub(crate) fn at_step(
 pub(crate) fn edge_span(uc: &UseCase, edge: &crate::graph::flow::Edge) -> crate::source::Span {
     let step = &uc.steps[edge.from];
     match edge.kind {
-        crate::graph::EdgeKind::Next(k) => step.next[k].span,
+        crate::graph::EdgeKind::Next(k) | crate::graph::EdgeKind::Message(k) => step.next[k].span,
         crate::graph::EdgeKind::Recovery => step.recovery.as_ref().map_or(step.id.span, |r| r.span),
     }
 }

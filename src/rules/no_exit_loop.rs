@@ -5,7 +5,8 @@ declare_rule! {
     /// ## What it does
     /// Reports a set of steps from which no end step can be reached: a loop whose every way
     /// out leads back into it. It reports each closed loop once, at its first step. (Steps that
-    /// only lead into a dead end are reported by `dead-end` instead.)
+    /// only lead into a dead end are reported by `dead-end` instead.) A message
+    /// (`message: true`) is no way out: the case stays in the loop while the message goes on.
     ///
     /// ## Why is this bad?
     /// A case that enters the loop can never finish: the customer is sent round and round, and
@@ -45,9 +46,10 @@ impl Rule for NoExitLoop {
             if flow.reaches_end[scc[0]] || !flow.is_cycle(scc) {
                 continue;
             }
-            let closed = scc
-                .iter()
-                .all(|&s| flow.successors(s).all(|(t, _)| flow.scc_of[t] == flow.scc_of[s]));
+            let closed = scc.iter().all(|&s| {
+                flow.control_successors(s)
+                    .all(|(t, _)| flow.scc_of[t] == flow.scc_of[s])
+            });
             if !closed {
                 continue;
             }

@@ -4,7 +4,9 @@ use crate::diagnostic::Diagnostic;
 declare_rule! {
     /// ## What it does
     /// Reports a step with several `next` entries where an entry has neither a `when:`
-    /// condition nor `default: true`, or where more than one entry is the default.
+    /// condition nor `default: true`, or where more than one entry is the default. Messages
+    /// (`message: true`) are not branches, and the branches of a parallel split (`parallel:
+    /// true`) all run, so they need no condition (`parallel-condition` reports one there).
     ///
     /// ## Why is this bad?
     /// A branch is a decision somebody makes. Without its condition, staff reading the handbook
@@ -36,11 +38,11 @@ impl Rule for UnlabelledBranch {
     fn check_use_case(&self, cx: &Context<'_>, i: usize, out: &mut Vec<Diagnostic>) {
         let (uc, _) = cx.use_case(i);
         for (s, step) in uc.steps.iter().enumerate() {
-            if step.next.len() < 2 {
+            if step.is_parallel() || step.next.iter().filter(|n| !n.message).count() < 2 {
                 continue;
             }
             let mut defaults = 0;
-            for next in &step.next {
+            for next in step.next.iter().filter(|n| !n.message) {
                 if next.default {
                     defaults += 1;
                     if defaults > 1 {

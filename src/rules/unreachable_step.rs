@@ -5,7 +5,10 @@ declare_rule! {
     /// ## What it does
     /// Reports a step that cannot be reached from the start of its use case by following
     /// `next` (and `recovery` from a fail point). When a whole chain is cut off, it reports the
-    /// first step of the chain once, with the number of steps behind it.
+    /// first step of the chain once, with the number of steps behind it. A message
+    /// (`message: true`) from a step that can be reached reaches its step too: a step that only
+    /// messages lead into starts a part of the flow of its own (another team acting on what it
+    /// received), as a message start event does in BPMN.
     ///
     /// ## Why is this bad?
     /// An unreachable step is documentation of something that never happens: either a `next`
@@ -43,15 +46,35 @@ impl Rule for UnreachableStep {
         let (uc, flow) = cx.use_case(i);
         let Some(start) = flow.start else { return };
         // Report the entry points of the unreachable region: the first step of each unreachable
-        // component that no other unreachable component leads into.
-        for scc in &flow.sccs {
+        // component that no other unreachable component leads into. Messages lead into steps
+        // too, so the components here are those of the whole graph (the flow graph's own leave
+        // messages out); without messages they are the same.
+        let whole;
+        let sccs = if flow.has_messages() {
+            whole = crate::graph::scc::tarjan_scc(&flow.graph)
+                .into_iter()
+                .map(|c| {
+                    let mut c: Vec<usize> = c.into_iter().map(|v| flow.graph[v]).collect();
+                    c.sort_unstable();
+                    c
+                })
+                .collect::<Vec<_>>();
+            &whole
+        } else {
+            &flow.sccs
+        };
+        let mut scc_of = vec![0; uc.steps.len()];
+        for (ci, c) in sccs.iter().enumerate() {
+            c.iter().for_each(|&s| scc_of[s] = ci);
+        }
+        for scc in sccs {
             let first = scc[0];
             if flow.reachable[first] {
                 continue;
             }
             let fed_from_outside = scc.iter().any(|&s| {
                 flow.predecessors(s)
-                    .any(|p| !flow.reachable[p] && flow.scc_of[p] != flow.scc_of[s])
+                    .any(|p| !flow.reachable[p] && scc_of[p] != scc_of[s])
             });
             if fed_from_outside {
                 continue;

@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, HashMap};
 /// The text of an edge's label, if any.
 pub(super) fn condition(uc: &UseCase, e: &Edge, labels: &LaneLabels) -> Option<String> {
     match e.kind {
-        EdgeKind::Next(k) => {
+        EdgeKind::Next(k) | EdgeKind::Message(k) => {
             let n = uc.steps[e.from].next.get(k)?;
             n.when
                 .as_ref()

@@ -49,6 +49,9 @@ fn edge_classes(e: &RoutedEdge) -> String {
     if e.kind == EdgeKind::Recovery {
         c.push_str(" cb-recovery");
     }
+    if e.kind.is_message() {
+        c.push_str(" cb-message");
+    }
     if e.back {
         c.push_str(" cb-loop");
     }
@@ -60,6 +63,15 @@ fn edge_style(e: &RoutedEdge) -> (&'static str, f64, Option<&'static str>, &'sta
     let width = if e.handoff.is_some() { 2.8 } else { 1.4 };
     if e.kind == EdgeKind::Recovery {
         (RECOVERY, width, Some("2 4"), "recovery")
+    } else if e.kind.is_message() {
+        // As BPMN draws a message flow: dashed, from a small open circle (`message-start`).
+        let colour = if e.handoff == Some(HandoffKind::CrossDepartment) {
+            CROSS
+        } else {
+            INK
+        };
+        let marker = if colour == CROSS { "cross" } else { "arrow" };
+        (colour, width, Some("5 4"), marker)
     } else if e.handoff == Some(HandoffKind::CrossDepartment) {
         (CROSS, width, Some("9 5"), "cross")
     } else {
@@ -281,6 +293,13 @@ pub fn render_svg_with(
             "<marker id=\"{pre}-{name}\" viewBox=\"0 0 10 8\" refX=\"0\" refY=\"4\" markerWidth=\"10\" markerHeight=\"8\" markerUnits=\"userSpaceOnUse\" orient=\"auto\"><path d=\"M0 0 L10 4 L0 8 z\" fill=\"{colour}\"/></marker>"
         );
     }
+    // Only where a message is drawn, so that diagrams without one keep their bytes.
+    if l.edges.iter().any(|e| e.kind.is_message()) {
+        let _ = writeln!(
+            out,
+            "<marker id=\"{pre}-message-start\" viewBox=\"0 0 8 8\" refX=\"4\" refY=\"4\" markerWidth=\"8\" markerHeight=\"8\" markerUnits=\"userSpaceOnUse\"><circle cx=\"4\" cy=\"4\" r=\"3\" fill=\"#ffffff\" stroke=\"{INK}\" stroke-width=\"1.2\"/></marker>"
+        );
+    }
     out.push_str("</defs>\n");
     let _ = writeln!(
         out,
@@ -427,9 +446,12 @@ fn edges(out: &mut String, l: &Layout, uc: &UseCase, pre: &str) {
     let step_id = |i: usize| uc.steps[i].id.value.as_str();
     for e in &l.edges {
         let (colour, width, dash, marker) = edge_style(e);
-        let dash = dash
+        let mut dash = dash
             .map(|d| format!(" stroke-dasharray=\"{d}\""))
             .unwrap_or_default();
+        if e.kind.is_message() {
+            let _ = write!(dash, " marker-start=\"url(#{pre}-message-start)\"");
+        }
         let _ = writeln!(
             out,
             "<path class=\"{}\" d=\"{}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"{}\"{dash} marker-end=\"url(#{pre}-{marker})\"><title>{} → {}</title></path>",

@@ -2,6 +2,8 @@
 
 mod analysis;
 mod bad_input;
+mod bpmn_export;
+mod bpmn_import;
 #[cfg(feature = "handbook")]
 mod build_safety;
 mod ci;

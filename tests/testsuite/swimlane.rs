@@ -701,3 +701,45 @@ fn a_thousand_steps_with_three_thousand_connections_are_drawn_in_bounded_time() 
     assert_clean(&l, "a thousand steps");
     roxmltree::Document::parse(&en).expect("well-formed");
 }
+
+#[test]
+fn a_message_is_drawn_dashed_from_a_small_circle_and_only_where_there_is_one() {
+    let yaml = std::fs::read_to_string(fixtures().join("rules/dead-end/valid-only-a-message-out.yaml"))
+        .expect("the fixture");
+    let dir = catalogue_with(&[("meter-dispute.yaml", &yaml)]);
+    let checked = load(dir.path());
+    let (cat, uc, flow) = each_use_case(&checked).next().expect("one use case");
+    let l = swimlane::layout(cat, uc, flow);
+    assert_clean(&l, "messages");
+    let svg = swimlane::render_svg(cat, uc, flow, &LaneLabels::ENGLISH);
+    let doc = roxmltree::Document::parse(&svg).expect("well-formed");
+    let messages: Vec<_> = doc
+        .descendants()
+        .filter(|n| {
+            n.attribute("class")
+                .is_some_and(|c| c.split(' ').any(|c| c == "cb-message"))
+        })
+        .collect();
+    // log -> check and check -> read; the ways on are drawn as before.
+    assert_eq!(messages.len(), 2, "{svg}");
+    for m in &messages {
+        assert!(m.attribute("stroke-dasharray").is_some(), "dashed");
+        assert!(
+            m.attribute("marker-start")
+                .is_some_and(|s| s.ends_with("-message-start)")),
+            "from a circle"
+        );
+    }
+    assert!(svg.contains("-message-start\" viewBox"), "the marker is defined");
+    let plain = doc
+        .descendants()
+        .filter(|n| n.attribute("class").is_some_and(|c| c.starts_with("cb-edge")))
+        .filter(|n| !n.attribute("class").is_some_and(|c| c.contains("cb-message")));
+    assert!(plain.clone().count() >= 4 && plain.into_iter().all(|n| n.attribute("marker-start").is_none()));
+
+    // A diagram without messages has no such marker (its bytes are as before messages existed).
+    let dir = catalogue_with(&[("invoice-dispute.yaml", SMALL)]);
+    let checked = load(dir.path());
+    let (cat, uc, flow) = each_use_case(&checked).next().expect("one use case");
+    assert!(!swimlane::render_svg(cat, uc, flow, &LaneLabels::ENGLISH).contains("message-start"));
+}

@@ -141,7 +141,7 @@ impl Builder<'_> {
 fn handoff_items(uc: &UseCase, h: &Handoff) -> Vec<String> {
     let from = &uc.steps[h.edge.from];
     let mut items: BTreeSet<String> = from.carries.iter().map(|r| r.value.clone()).collect();
-    if let crate::graph::EdgeKind::Next(k) = h.edge.kind {
+    if let Some(k) = h.edge.kind.entry() {
         items.extend(from.next[k].carries.iter().map(|r| r.value.clone()));
     }
     items.extend(uc.steps[h.edge.to].needs.iter().map(|r| r.value.clone()));
