@@ -321,7 +321,10 @@ fn texts_are_escaped_and_every_mapping_is_there() {
     );
     // Where several flows meet (the start and the recovery; both branches at the end), an
     // exclusive merge gateway takes them.
-    assert_eq!(kinds["exclusiveGateway"], ["Merge_call", "Split_log", "Merge_done"]);
+    assert_eq!(
+        kinds["exclusiveGateway"],
+        ["Merge_call", "Split_log", "Merge_done"]
+    );
     assert_eq!(by_id("Flow_call_join").attribute("targetRef"), Some("Step_call"));
     // The call, and information as data objects with associations.
     assert_eq!(by_id("Step_sub").tag_name().name(), "callActivity");
