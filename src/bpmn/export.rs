@@ -330,18 +330,36 @@ impl Plan {
             let key = &step_key[i];
             let step_id = format!("Step_{key}");
             if step.is_end() {
-                let bounds = small(b.x);
+                // Several flows into an end step meet at an exclusive merge first.
+                let merge = flows_in[i] >= 2;
+                let x = if merge { b.x + SLOT } else { b.x };
+                let bounds = small(x);
+                let mut entry = step_id.clone();
+                if merge {
+                    let gw_id = format!("Merge_{key}");
+                    nodes.push(node(gw_id.clone(), Kind::Exclusive, small(b.x), b.sub_lane));
+                    flows.push(Flow {
+                        id: format!("Flow_{key}_join"),
+                        source: gw_id.clone(),
+                        target: step_id.clone(),
+                        name: None,
+                        condition: None,
+                        points: vec![(b.x + SMALL, cy), (x, cy)],
+                        label: None,
+                    });
+                    entry = gw_id;
+                }
                 let mut end = node(step_id.clone(), Kind::End, bounds, b.sub_lane);
                 end.name = step.end.as_ref().map(|e| e.value.clone());
                 end.label = Some(below(&bounds));
                 nodes.push(end);
                 places.push(StepPlace {
-                    entry: step_id.clone(),
+                    entry,
                     exit: step_id,
                     entry_point: Some((b.x, cy)),
-                    exit_point: Some((b.x + SMALL, cy)),
-                    task_left: b.x,
-                    task_right: b.x + SMALL,
+                    exit_point: Some((x + SMALL, cy)),
+                    task_left: x,
+                    task_right: x + SMALL,
                     cy,
                     failure: None,
                     parallel: false,
@@ -355,17 +373,24 @@ impl Plan {
                 h: b.h,
             };
             // The left of the box: a parallel join, a start event (outside the box when both).
-            let join = step.join.as_ref().is_some_and(|j| j.value == Join::All)
-                && flows_in[i] + usize::from(start == Some(i)) >= 2;
+            // Where several flows meet: a parallel join for `join: all`, else an exclusive merge
+            // (bpmnlint's fake-join: a task that several flows enter is an implicit merge).
+            let meeting = flows_in[i] + usize::from(start == Some(i)) >= 2;
+            let parallel_join = step.join.as_ref().is_some_and(|j| j.value == Join::All);
+            let join = meeting;
             let message_start = start != Some(i) && flows_in[i] == 0 && messages_in[i] > 0;
             let mut entry = step_id.clone();
             let mut entry_point = None;
             if join {
                 let gw = small(b.x);
-                let gw_id = format!("Join_{key}");
+                let (gw_id, kind) = if parallel_join {
+                    (format!("Join_{key}"), Kind::Parallel)
+                } else {
+                    (format!("Merge_{key}"), Kind::Exclusive)
+                };
                 task.x += SLOT;
                 task.w -= SLOT;
-                nodes.push(node(gw_id.clone(), Kind::Parallel, gw, b.sub_lane));
+                nodes.push(node(gw_id.clone(), kind, gw, b.sub_lane));
                 flows.push(Flow {
                     id: format!("Flow_{key}_join"),
                     source: gw_id.clone(),
@@ -571,7 +596,7 @@ impl Plan {
             }
             // Messages: message flows from the step's task to the target's, not control flow.
             for (k, j) in nexts_of(i, true) {
-                let route = routed.get(&(i, EdgeKind::Next(k))).copied();
+                let route = routed.get(&(i, EdgeKind::Message(k))).copied();
                 let mut points = points_of(route, boxes[i], boxes[j]);
                 retarget_start(&mut points, (places[i].task_right, places[i].cy));
                 retarget_end(&mut points, (places[j].task_left, places[j].cy));
