@@ -1023,13 +1023,28 @@ fn open_loops(cat: &Catalogue, uc: &UseCase, g: &View) -> Vec<Edge> {
     out
 }
 
+/// How many steps the searches for where parallel branches meet may visit in one use case
+/// (each split searches from each branch, so thousands of splits in one use case would take
+/// quadratic time); the splits left when it runs out are not listed in
+/// [`FlowFacts::parallels`] (no finding, no branches added to the worst path).
+const PARALLEL_VISITS: usize = 1 << 22;
+
 /// The reachable parallel splits with two branches or more, and where their branches meet.
 fn parallel_splits(uc: &UseCase, g: &View, order: &[usize]) -> Vec<ParallelSplit> {
     let n = uc.steps.len();
     let mut rank = vec![usize::MAX; n];
     order.iter().enumerate().for_each(|(i, &s)| rank[s] = i);
+    let mut visits = PARALLEL_VISITS;
+    // Per step: the search that last saw it, and (split, how many of its branches reach it).
+    let mut seen_by = vec![0u32; n];
+    let mut search = 0u32;
+    let mut hits = vec![(0u32, 0usize); n];
     let mut out = Vec::new();
-    for s in (0..n).filter(|&s| g.reachable[s] && uc.steps[s].is_parallel()) {
+    for (k, s) in (0..n)
+        .filter(|&s| g.reachable[s] && uc.steps[s].is_parallel())
+        .enumerate()
+    {
+        let split = k as u32 + 1;
         let mut branches: Vec<usize> = Vec::new();
         for &(v, _) in &g.succ[s] {
             if v != s && !branches.contains(&v) {
@@ -1039,19 +1054,36 @@ fn parallel_splits(uc: &UseCase, g: &View, order: &[usize]) -> Vec<ParallelSplit
         if branches.len() < 2 {
             continue;
         }
-        // The steps every branch leads to, without going back through the split.
-        let mut common = vec![true; n];
-        for &h in &branches {
-            let mut seen = vec![false; n];
+        // The steps every branch leads to, without going back through the split: those the
+        // first branch reaches that every search reaches.
+        let mut first_reach: Vec<usize> = Vec::new();
+        for (b, &h) in branches.iter().enumerate() {
+            search += 1;
             let mut stack = vec![h];
             while let Some(u) = stack.pop() {
-                if u != s && !std::mem::replace(&mut seen[u], true) {
-                    stack.extend(g.succ[u].iter().map(|&(v, _)| v));
+                if u == s || seen_by[u] == search {
+                    continue;
                 }
+                let Some(left) = visits.checked_sub(1) else {
+                    return out;
+                };
+                visits = left;
+                seen_by[u] = search;
+                if hits[u].0 != split {
+                    hits[u] = (split, 0);
+                }
+                hits[u].1 += 1;
+                if b == 0 {
+                    first_reach.push(u);
+                }
+                stack.extend(g.succ[u].iter().map(|&(v, _)| v));
             }
-            common.iter_mut().zip(&seen).for_each(|(c, &r)| *c &= r);
         }
-        let first = (0..n).filter(|&x| common[x]).min_by_key(|&x| (rank[x], x));
+        let all = (split, branches.len());
+        let first = first_reach
+            .into_iter()
+            .filter(|&x| hits[x] == all)
+            .min_by_key(|&x| (rank[x], x));
         let meeting = match first {
             Some(x) if uc.steps[x].joins_all() || uc.steps[x].is_end() => Meeting::Joined(x),
             Some(x) => Meeting::Unsynchronised(x),
@@ -1081,17 +1113,42 @@ fn unmatched_joins(uc: &UseCase, g: &View, start: usize) -> Vec<usize> {
         }
     }
     let doms = petgraph::algo::dominators::simple_fast(&graph, nodes[start]);
+    let idom = |v: usize| doms.immediate_dominator(nodes[v]).map(|d| d.index());
+    // Per step: whether a parallel split strictly dominates it, each step's answer found once
+    // by walking up the dominator tree to a step already answered.
+    let mut split_above: Vec<Option<bool>> = vec![None; n];
+    split_above[start] = Some(false);
+    let mut chain = Vec::new();
+    for v in 0..n {
+        let mut x = v;
+        while split_above[x].is_none() {
+            chain.push(x);
+            match idom(x) {
+                Some(d) if uc.steps[d].is_parallel() => {
+                    split_above[x] = Some(true);
+                    chain.pop();
+                }
+                Some(d) => x = d,
+                // Not reached from the start by control flow: nothing to say.
+                None => {
+                    split_above[x] = Some(false);
+                    chain.pop();
+                }
+            }
+        }
+        let answer = split_above[x];
+        for y in chain.drain(..) {
+            split_above[y] = answer;
+        }
+    }
     (0..n)
         .filter(|&j| uc.steps[j].joins_all() && j != start)
-        .filter(|&j| {
-            doms.dominators(nodes[j])
-                .is_some_and(|mut chain| !chain.any(|d| d.index() != j && uc.steps[d.index()].is_parallel()))
-        })
+        .filter(|&j| idom(j).is_some() && split_above[j] == Some(false))
         .collect()
 }
 
-/// How many searches of parallel branches one use case's worst path may take; past them a
-/// branch adds a bound (its handoff edges) and the worst path is no longer exact.
+/// How many searches of parallel branches one use case's worst path may take; past them every
+/// handoff edge of the use case is added once, as a bound, and the worst path is no longer exact.
 const PARALLEL_SEARCHES: usize = 256;
 
 /// The worst path through parallel blocks: the walk takes one branch of a parallel split like
@@ -1107,31 +1164,48 @@ fn add_parallel_branches(
     worst: &mut WorstPath,
     searches: &mut usize,
 ) {
-    let joined = |s: usize| {
-        parallels.iter().find_map(|p| match p.meeting {
-            Meeting::Joined(j) if p.step == s => Some((p, j)),
-            _ => None,
-        })
-    };
+    let n = uc.steps.len();
+    // Per step: the parallel split it is, when its branches meet, and where.
+    let mut block: Vec<Option<(&ParallelSplit, usize)>> = vec![None; n];
+    for p in parallels {
+        if let Meeting::Joined(j) = p.meeting {
+            block[p.step] = Some((p, j));
+        }
+    }
+    // When the searches run out: every handoff of the control flow once more, a bound.
+    let bound = || handoffs.iter().filter(|h| !h.edge.kind.is_message()).count();
     if !worst.exact {
-        for p in parallels {
-            if let Meeting::Joined(j) = p.meeting {
-                for &h in &p.branches {
-                    let b = branch_worst(uc, g, parallels, handoffs, p.step, h, j, searches);
-                    worst.count = worst.count.saturating_add(b.count);
+        for (p, j) in block.iter().flatten() {
+            for &h in &p.branches {
+                if *searches == 0 {
+                    worst.count = worst.count.saturating_add(bound());
+                    return;
                 }
+                let b = branch_worst(uc, g, parallels, handoffs, p.step, h, *j, searches);
+                worst.count = worst.count.saturating_add(b.count);
             }
         }
         return;
     }
+    let mut last = vec![usize::MAX; n];
+    worst.walk.iter().enumerate().for_each(|(t, &s)| last[s] = t);
     let mut listed = worst.handoffs.iter().peekable();
     let mut out: Vec<Handoff> = Vec::new();
+    let mut exhausted = false;
     for t in 0..worst.walk.len().saturating_sub(1) {
         let (a, b) = (worst.walk[t], worst.walk[t + 1]);
-        if let Some((p, j)) = joined(a)
-            && worst.walk[t + 1..].contains(&j)
+        if let Some((p, j)) = block[a]
+            && last[j] != usize::MAX
+            && last[j] > t
+            && !exhausted
         {
             for &h in p.branches.iter().filter(|&&h| h != b) {
+                if *searches == 0 {
+                    worst.count = worst.count.saturating_add(bound());
+                    worst.exact = false;
+                    exhausted = true;
+                    break;
+                }
                 let branch = branch_worst(uc, g, parallels, handoffs, a, h, j, searches);
                 worst.count = worst.count.saturating_add(branch.count);
                 worst.exact &= branch.exact;
@@ -1187,6 +1261,8 @@ fn branch_worst(
             g.succ[u].iter().copied().filter(|&(v, _)| inside[v]).collect()
         })
         .collect();
+    // The caller checks that a search is left.
+    *searches = searches.saturating_sub(1);
     let mut branch = if head == join {
         Some(WorstPath {
             count: 0,
@@ -1195,10 +1271,7 @@ fn branch_worst(
             handoffs: Vec::new(),
             tangle: None,
         })
-    } else if *searches == 0 {
-        None
     } else {
-        *searches -= 1;
         super::worst::worst_path_within(
             head,
             &|s| s == join,
@@ -1225,7 +1298,8 @@ fn branch_worst(
             b
         }
         None => {
-            // Out of searches: every handoff edge between counts once, as a bound.
+            // No walk to the join within the steps between (their loops have no way out):
+            // every handoff edge between counts once, as a bound.
             let count = handoffs
                 .iter()
                 .filter(|h| inside[h.edge.from] && inside[h.edge.to] && h.edge.from != join)

@@ -20,7 +20,10 @@ mod tests;
 
 use crate::model::{Catalogue, UseCase};
 use petgraph::stable_graph::{NodeIndex, StableDiGraph};
-use petgraph::visit::{Dfs, EdgeFiltered, EdgeRef, IntoEdgeReferences, Reversed};
+use petgraph::visit::{
+    Dfs, EdgeFiltered, EdgeRef, IntoEdgeReferences, IntoNeighborsDirected, IntoNodeIdentifiers,
+    NodeIndexable, Reversed, Visitable,
+};
 use rayon::prelude::*;
 use scc::tarjan_scc;
 
@@ -111,27 +114,23 @@ impl FlowGraph {
             }
         }
 
-        let mut reaches_end = vec![false; n];
-        let control = EdgeFiltered::from_fn(&graph, |e| !e.weight().is_message());
-        let reversed = Reversed(&control);
-        let mut dfs = Dfs::empty(reversed);
-        for (i, step) in uc.steps.iter().enumerate() {
-            if step.is_end() {
-                dfs.move_to(nodes[i]);
-                while let Some(v) = dfs.next(reversed) {
-                    reaches_end[graph[v]] = true;
-                }
-            }
-        }
-
-        let mut sccs: Vec<Vec<usize>> = tarjan_scc(&control)
-            .into_iter()
-            .map(|c| {
-                let mut c: Vec<usize> = c.into_iter().map(|v| graph[v]).collect();
-                c.sort_unstable();
-                c
-            })
-            .collect();
+        // The control flow: without messages. Filtering costs a call per edge, so a use case
+        // without messages walks the graph itself.
+        let ends = uc
+            .steps
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.is_end())
+            .map(|(i, _)| i);
+        let (reaches_end, mut sccs) = if uc.steps.iter().any(|s| s.next.iter().any(|x| x.message)) {
+            control_facts(
+                &EdgeFiltered::from_fn(&graph, |e| !e.weight().is_message()),
+                n,
+                ends,
+            )
+        } else {
+            control_facts(&graph, n, ends)
+        };
         sccs.shrink_to_fit();
         let mut scc_of = vec![0; n];
         for (ci, c) in sccs.iter().enumerate() {
@@ -215,6 +214,33 @@ impl FlowGraph {
     pub fn is_cycle(&self, scc: &[usize]) -> bool {
         scc.len() > 1 || self.control_successors(scc[0]).any(|(t, _)| t == scc[0])
     }
+}
+
+/// Which steps reach an end step along the edges of `g`, and its strongly connected components
+/// (each sorted, in reverse topological order). Node `i` of `g` is step `i`.
+fn control_facts<G>(g: G, n: usize, ends: impl Iterator<Item = usize>) -> (Vec<bool>, Vec<Vec<usize>>)
+where
+    G: IntoNeighborsDirected + IntoNodeIdentifiers + NodeIndexable + Visitable,
+    G::NodeId: Copy + PartialEq,
+{
+    let mut reaches_end = vec![false; n];
+    let reversed = Reversed(g);
+    let mut dfs = Dfs::empty(reversed);
+    for i in ends {
+        dfs.move_to(g.from_index(i));
+        while let Some(v) = dfs.next(reversed) {
+            reaches_end[g.to_index(v)] = true;
+        }
+    }
+    let sccs = tarjan_scc(g)
+        .into_iter()
+        .map(|c| {
+            let mut c: Vec<usize> = c.into_iter().map(|v| g.to_index(v)).collect();
+            c.sort_unstable();
+            c
+        })
+        .collect();
+    (reaches_end, sccs)
 }
 
 /// Sorts `next` entries by position, recovery edges last.

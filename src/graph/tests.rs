@@ -301,3 +301,114 @@ fn a_join_all_without_a_parallel_split_before_it_is_a_fact() {
     let (_, g) = use_case(&steps);
     assert_eq!(g.flow.parallels[0].meeting, Meeting::Never);
 }
+
+mod random {
+    use super::*;
+    use proptest::prelude::*;
+
+    const ACTORS: [&str; 5] = [
+        "customer",
+        "contact-centre",
+        "billing",
+        "field-service",
+        "it-support",
+    ];
+
+    /// A step: its actor, `parallel`, `join: all`, and its entries (target, message).
+    type StepSpec = (usize, bool, bool, Vec<(usize, bool)>);
+
+    fn spec() -> impl Strategy<Value = Vec<StepSpec>> {
+        (3..=9usize).prop_flat_map(|n| {
+            prop::collection::vec(
+                (
+                    0..ACTORS.len(),
+                    prop::bool::weighted(0.3),
+                    prop::bool::weighted(0.3),
+                    prop::collection::vec((0..n + 2, prop::bool::weighted(0.25)), 1..=3),
+                ),
+                n,
+            )
+        })
+    }
+
+    /// The YAML of the steps, with two end steps after them.
+    fn yaml(steps: &[StepSpec], parallel: bool) -> String {
+        let n = steps.len();
+        let id = |i: usize| {
+            if i < n {
+                format!("s{i}")
+            } else {
+                format!("e{}", i - n)
+            }
+        };
+        let mut y = String::new();
+        for (i, (actor, par, join, next)) in steps.iter().enumerate() {
+            y += &format!(
+                "  - id: s{i}\n    title: S{i}\n    actor: {}\n    channel: phone\n",
+                ACTORS[*actor]
+            );
+            if *par && parallel {
+                y += "    parallel: true\n";
+            }
+            if *join && parallel {
+                y += "    join: all\n";
+            }
+            y += "    next:\n";
+            for (to, message) in next {
+                y += &format!("      - to: {}\n", id(*to));
+                if *message {
+                    y += "        message: true\n";
+                }
+            }
+        }
+        y + "  - id: e0\n    end: done\n  - id: e1\n    end: done\n"
+    }
+
+    /// The steps reached from `from` along the edges `keep` accepts.
+    fn reached(g: &FlowGraph, from: usize, keep: impl Fn(EdgeKind) -> bool) -> Vec<bool> {
+        let mut seen = vec![false; g.succ.len()];
+        let mut stack = vec![from];
+        while let Some(u) = stack.pop() {
+            if !std::mem::replace(&mut seen[u], true) {
+                stack.extend(g.succ[u].iter().filter(|&&(_, k)| keep(k)).map(|&(v, _)| v));
+            }
+        }
+        seen
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+        #[test]
+        fn messages_and_parallel_blocks_keep_the_facts_consistent(steps in spec()) {
+            let (cat, g) = use_case(&yaml(&steps, true));
+            let n = g.succ.len();
+            // Reachable along every edge; an end reached along the control flow only.
+            prop_assert_eq!(&g.reachable, &reached(&g, 0, |_| true));
+            for s in 0..n {
+                let ends = reached(&g, s, |k| !k.is_message());
+                let is_end = |x: usize| cat.use_cases[0].steps[x].is_end();
+                prop_assert_eq!(g.reaches_end[s], (0..n).any(|x| ends[x] && is_end(x)));
+            }
+            // Handoffs listed by the worst path are control edges, and as many as it counts.
+            if let Some(w) = g.flow.worst.as_ref().filter(|w| w.exact) {
+                prop_assert_eq!(w.handoffs.len(), w.count);
+                prop_assert!(w.handoffs.iter().all(|h| !h.edge.kind.is_message()));
+                // Without `parallel` and `join`, the same walk search and no branch added.
+                let (_, plain) = use_case(&yaml(&steps, false));
+                if let Some(p) = plain.flow.worst.as_ref().filter(|p| p.exact) {
+                    prop_assert!(w.count >= p.count, "{} < {}", w.count, p.count);
+                }
+            }
+            // Every message between two teams is a handoff.
+            for (u, list) in g.succ.iter().enumerate() {
+                for &(v, k) in list.iter().filter(|(_, k)| k.is_message()) {
+                    let teams = matches!((g.flow.who[u], g.flow.who[v]),
+                        (Some(Who::Team(a)), Some(Who::Team(b))) if a != b);
+                    let listed = g.flow.handoffs.iter().any(|h| h.edge.from == u && h.edge.to == v && h.edge.kind == k);
+                    prop_assert_eq!(teams, listed);
+                }
+            }
+        }
+    }
+}

@@ -767,10 +767,11 @@ mod tests {
     }
 
     /// The steps are most of the model's memory (benches/README.md, "Memory"): a field added to
-    /// `Step` costs 50,000 use cases × 19.5 steps × its size.
+    /// `Step` costs 50,000 use cases × 19.5 steps × its size. 632 bytes when measured there;
+    /// `parallel` and `join` (BPMN's parallel gateways, issue 12) add 32, 0.6 KB a use case.
     #[test]
     fn a_step_stays_as_small_as_measured() {
-        assert!(size_of::<Step>() <= 632, "{}", size_of::<Step>());
+        assert!(size_of::<Step>() <= 664, "{}", size_of::<Step>());
     }
 
     #[test]
