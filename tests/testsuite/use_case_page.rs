@@ -533,3 +533,37 @@ fn with_a_repository_each_finding_links_to_its_yaml_line() {
     let page = std::fs::read_to_string(built.root.join("use-cases/meter-reading-dispute.html")).unwrap();
     assert!(!page.contains("see in the repository"));
 }
+
+#[test]
+fn a_message_entry_reads_as_a_message_not_as_the_flow_continuing() {
+    let dir = catalogue(&[], &|s| s.to_owned());
+    let cases = dir.path().join("use-cases");
+    std::fs::create_dir_all(&cases).unwrap();
+    std::fs::copy(
+        fixtures().join("rules/misdirected-message/valid-to-another-actor.yaml"),
+        cases.join("meter-dispute.yaml"),
+    )
+    .unwrap();
+    let built = Built::of(dir.path());
+    let uc = &built.checked.catalogue.use_cases[0];
+    let page = built.page(uc);
+    let ol = page.section("steps")[0];
+    let log = page.kids(ol)[1];
+    let details: Vec<String> = page
+        .elements(log, "li")
+        .into_iter()
+        .map(|li| page.text(li))
+        .collect();
+    assert!(
+        details
+            .iter()
+            .any(|d| d.starts_with("continue with") && d.contains("tells the client")),
+        "the control flow still reads 'continue with': {details:?}"
+    );
+    assert!(
+        details
+            .iter()
+            .any(|d| d.starts_with("sends a message to") && d.contains("Billing checks")),
+        "the message reads 'sends a message to': {details:?}"
+    );
+}

@@ -38,6 +38,7 @@ impl Builder<'_> {
                             "target": format!("{} ({})", number[&target], step_name(&uc.steps[target])),
                             "target_link": step_anchor(&uc.steps[target]).map(|a| format!("#{a}")),
                             "otherwise": when.is_none() && n.default,
+                            "message": n.message,
                             "when": when,
                             "carries": self.item_names(n.carries.iter().map(|r| r.value.clone())),
                         }))
