@@ -25,6 +25,8 @@ mod rules;
 mod scale;
 mod schemas;
 mod special_files;
+#[cfg(feature = "handbook")]
+mod staff;
 mod support;
 mod swimlane;
 mod vscode_extension;
