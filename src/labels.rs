@@ -63,7 +63,7 @@ pub(crate) const EN: &[(&str, &str)] = &[
     ("glossary", "Glossary"),
     (
         "glossary_intro",
-        "What each team, channel, system and information item is, and where it is used. The words of the diagrams are explained in",
+        "What each department, team, channel, system and information item is, and where it is used. The words of the diagrams are explained in",
     ),
     ("group", "Group"),
     ("handoffs", "Handoffs"),
@@ -271,7 +271,7 @@ pub(crate) const FR: &[(&str, &str)] = &[
     ("glossary", "Glossaire"),
     (
         "glossary_intro",
-        "Ce qu'est chaque équipe, canal, système et élément d'information, et où il sert. Les mots des diagrammes sont expliqués dans",
+        "Ce qu'est chaque direction, équipe, canal, système et élément d'information, et où il sert. Les mots des diagrammes sont expliqués dans",
     ),
     ("group", "Groupe"),
     ("handoffs", "Passages de relais"),

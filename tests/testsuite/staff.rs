@@ -314,6 +314,7 @@ fn the_glossary_shows_definitions_as_text() {
         "Issues invoices and credit notes, and settles disputed amounts.",
         "The customer line, open on weekdays.",
         "Where technicians find their visits.",
+        "Invoices, payments and the money owed to us.",
     ] {
         assert!(page.contains(definition), "no definition `{definition}`");
     }
@@ -323,6 +324,8 @@ fn the_glossary_shows_definitions_as_text() {
     );
     assert!(!page.contains("<script>alert(1)") && !page.contains("href=\"javascript:"));
     assert!(page.contains("<code>invoice-number</code>"), "ids are shown");
+    let finance = read(&book, "departments/finance.html");
+    assert!(main_of(&finance).contains("<p>Invoices, payments and the money owed to us.</p>"));
 }
 
 #[test]

@@ -1,4 +1,4 @@
-//! The glossary: every team, channel, system and information item, with its definition (the
+//! The glossary: every department, team, channel, system and information item, with its definition (the
 //! `description:` of organisation.yaml, channels.yaml and information.yaml, when given), a few
 //! facts about it, and the use cases that name it.
 
@@ -29,6 +29,35 @@ impl Builder<'_> {
                      (used, more): (Vec<Value>, usize)| {
             json!({"name": name, "id": id, "link": link, "definition": definition, "details": details, "used_in": used, "more": more})
         };
+        let departments: Vec<Value> = cat
+            .departments
+            .iter()
+            .enumerate()
+            .map(|(di, x)| {
+                let id = x.id.value.as_str();
+                let teams: Vec<&str> = cat
+                    .teams
+                    .iter()
+                    .filter(|team| team.department == di)
+                    .map(|team| team.name.as_str())
+                    .collect();
+                entry(
+                    &x.name,
+                    id,
+                    is_slug(id).then(|| format!("departments/{id}.md")),
+                    &x.description,
+                    teams.join(", "),
+                    used_in(&|u| {
+                        u.steps.iter().any(|s| {
+                            s.actor
+                                .as_ref()
+                                .and_then(|a| cat.team(&a.value))
+                                .is_some_and(|team| team.department == di)
+                        })
+                    }),
+                )
+            })
+            .collect();
         let teams: Vec<Value> = cat
             .teams
             .iter()
@@ -120,6 +149,7 @@ impl Builder<'_> {
             })
             .collect();
         let sections = json!([
+            {"title": t["departments"], "entries": departments},
             {"title": t["teams"], "entries": teams},
             {"title": t["channels"], "entries": channels},
             {"title": t["systems"], "entries": systems},
