@@ -468,3 +468,105 @@ fn a_description_of_the_wrong_type_is_a_located_schema_error() {
     assert!(cat.channel("phone").unwrap().description.is_some());
     assert!(cat.system("work-orders").unwrap().description.is_some());
 }
+
+/// Chromium on PATH or at /usr/bin/chromium; `None` (saying so) when missing, a failure on CI.
+fn chromium() -> Option<PathBuf> {
+    let found = std::env::var_os("PATH")
+        .map(|p| std::env::split_paths(&p).map(|d| d.join("chromium")).collect::<Vec<_>>())
+        .unwrap_or_default()
+        .into_iter()
+        .chain([PathBuf::from("/usr/bin/chromium")])
+        .find(|p| p.is_file());
+    if found.is_none() {
+        assert!(std::env::var_os("CI").is_none(), "no chromium, and CI is set");
+        eprintln!("skipped: no chromium (install Debian's chromium package)");
+    }
+    found
+}
+
+/// The text of `<pre id="result">` once the harness page at `page` has run in headless
+/// Chromium (file URLs may read each other: the harness inspects pages in its iframes).
+fn run_harness(chromium: &Path, page: &Path) -> String {
+    let profile = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--allow-file-access-from-files",
+            "--window-size=1400,1000",
+            "--virtual-time-budget=30000",
+            "--dump-dom",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(format!("file://{}", page.display()))
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("chromium runs");
+    let dom = String::from_utf8_lossy(&out.stdout).into_owned();
+    let start = dom.find("<pre id=\"result\">").expect("the harness wrote its result") + 17;
+    let end = start + dom[start..].find("</pre>").unwrap();
+    dom[start..end].replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"")
+}
+
+/// In each of mdBook's five themes, every heatmap cell and header reads with a contrast of at
+/// least 4.5 against what is behind it; the heatmap scrolls in its own frame within the page's
+/// column, and its header row and row names stay in view while it scrolls.
+#[test]
+fn the_heatmap_is_readable_in_every_theme_and_keeps_its_labels_in_view() {
+    let Some(chromium) = chromium() else { return };
+    let book = sample_book();
+    let harness = book.join("casebook-test-heatmap.html");
+    std::fs::write(
+        &harness,
+        r#"<!doctype html><html><body><pre id="result"></pre><script>
+const themes = ["light", "rust", "coal", "navy", "ayu"];
+const out = [];
+const lum = c => { const m = c.match(/[\d.]+/g).map(Number); const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); }; return [0.2126 * f(m[0]) + 0.7152 * f(m[1]) + 0.0722 * f(m[2]), m.length > 3 ? m[3] : 1]; };
+function behind(el, win) { for (let e = el; e; e = e.parentElement) { const bg = win.getComputedStyle(e).backgroundColor; if (lum(bg)[1] > 0.99) return bg; } return "rgb(255,255,255)"; }
+function next(i) {
+  if (i === themes.length) { document.getElementById("result").textContent = JSON.stringify(out); return; }
+  const f = document.createElement("iframe");
+  f.style.width = "1400px"; f.style.height = "900px";
+  f.src = "analytics.html";
+  f.onload = () => setTimeout(() => {
+    const d = f.contentDocument, w = f.contentWindow;
+    d.documentElement.className = themes[i] + " sidebar-visible";
+    let worst = 99, where = "";
+    d.querySelectorAll("table.casebook-heatmap th, table.casebook-heatmap td").forEach(c => {
+      if (!c.textContent.trim()) return;
+      const a = lum(w.getComputedStyle(c).color)[0], b = lum(behind(c, w))[0];
+      const r = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+      if (r < worst) { worst = r; where = c.outerHTML.slice(0, 120); }
+    });
+    const frame = d.querySelector(".casebook-heatmap-frame"), main = d.querySelector("main");
+    const fits = frame.getBoundingClientRect().right <= main.getBoundingClientRect().right + 1;
+    frame.scrollLeft = 400; frame.scrollTop = 200;
+    const rowName = frame.querySelector("tbody th").getBoundingClientRect();
+    const colName = frame.querySelector("thead th:nth-child(2)").getBoundingClientRect();
+    const box = frame.getBoundingClientRect();
+    const titled = [...frame.querySelectorAll("td")].every(c => c.title.includes(" → "));
+    out.push({ theme: themes[i], worst, where, fits, scrolled: frame.scrollLeft > 0 && frame.scrollTop > 0,
+      rowNameInView: Math.abs(rowName.left - box.left) < 3, colNameInView: Math.abs(colName.top - box.top) < 3, titled });
+    f.remove(); next(i + 1);
+  }, 300);
+  document.body.appendChild(f);
+}
+next(0);
+</script></body></html>"#,
+    )
+    .unwrap();
+    let result: serde_json::Value = serde_json::from_str(&run_harness(&chromium, &harness)).unwrap();
+    std::fs::remove_file(&harness).unwrap();
+    let themes = result.as_array().unwrap();
+    assert_eq!(themes.len(), 5, "{result}");
+    for t in themes {
+        assert!(t["worst"].as_f64().unwrap() >= 4.5, "contrast in {t}");
+        for check in ["fits", "scrolled", "rowNameInView", "colNameInView", "titled"] {
+            assert_eq!(t[check], true, "{check} in {t}");
+        }
+    }
+}
