@@ -68,6 +68,7 @@ pub(crate) const EN: &[(&str, &str)] = &[
     ("group", "Group"),
     ("handoffs", "Handoffs"),
     ("hands_on_to", "What we hand on, and to whom"),
+    ("heatmap_cell", "{from} → {to} (handoffs: {n})"),
     (
         "heatmap_help",
         "Each cell counts the handoff edges from the team of the row to the team of the column, over all use cases. Darker cells are busier interfaces.",
@@ -276,6 +277,7 @@ pub(crate) const FR: &[(&str, &str)] = &[
     ("group", "Groupe"),
     ("handoffs", "Passages de relais"),
     ("hands_on_to", "Ce que nous transmettons, et à qui"),
+    ("heatmap_cell", "{from} → {to} (passages de relais : {n})"),
     (
         "heatmap_help",
         "Chaque case compte les passages de relais de l'équipe de la ligne vers l'équipe de la colonne, sur tous les cas d'usage. Les cases foncées sont les interfaces les plus chargées.",

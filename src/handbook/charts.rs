@@ -404,12 +404,36 @@ fn shorten(name: &str) -> String {
     s
 }
 
+/// `template` with `{from}`, `{to}` and `{n}` replaced, each once, in one pass.
+fn fill(template: &str, from: &str, to: &str, n: usize) -> String {
+    let mut out = String::new();
+    let mut rest = template;
+    while let Some(i) = rest.find('{') {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        let (value, len) = if tail.starts_with("{from}") {
+            (from.to_owned(), 6)
+        } else if tail.starts_with("{to}") {
+            (to.to_owned(), 4)
+        } else if tail.starts_with("{n}") {
+            (n.to_string(), 3)
+        } else {
+            ("{".to_owned(), 1)
+        };
+        out.push_str(&value);
+        rest = &tail[len..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// A matrix as an HTML table whose cells darken with their count; only rows and columns with a
 /// handoff are shown. Every cell and header has its full names and count on hover (`title`);
 /// the table sits in a scroll frame of its own, where the header row and the row names stay in
-/// view (sticky, in `casebook.css`). `what` names a count ("handoffs"). Names are HTML-escaped
+/// view (sticky, in `casebook.css`). `cell` words a cell's title, with `{from}`, `{to}` and `{n}`
+/// in it ("{from} → {to} (handoffs: {n})"). Names are HTML-escaped
 /// (this is a raw HTML block, Markdown does not apply).
-pub fn heatmap(names: &[String], counts: &[Vec<usize>], what: &str) -> String {
+pub fn heatmap(names: &[String], counts: &[Vec<usize>], cell: &str) -> String {
     let used: Vec<usize> = (0..names.len())
         .filter(|&i| counts[i].iter().any(|&n| n > 0) || counts.iter().any(|r| r[i] > 0))
         .collect();
@@ -435,7 +459,8 @@ pub fn heatmap(names: &[String], counts: &[Vec<usize>], what: &str) -> String {
         );
         for &j in &used {
             let n = counts[i][j];
-            let title = html_escape(&format!("{} → {} ({what}: {n})", names[i], names[j]));
+            // One pass over the template, so that a name holding `{n}` stays as written.
+            let title = html_escape(&fill(cell, &names[i], &names[j], n));
             if n == 0 {
                 let _ = write!(html, "<td title=\"{title}\"></td>");
             } else {
@@ -590,21 +615,21 @@ mod tests {
 
     #[test]
     fn the_heatmap_names_every_cell_and_darkens_with_the_count() {
-        let names = vec!["A <b>".to_owned(), "Bee".to_owned(), "Unused".to_owned()];
+        let names = vec!["A <b>".to_owned(), "Bee {n}".to_owned(), "Unused".to_owned()];
         let counts = vec![vec![0, 10, 0], vec![1, 0, 0], vec![0, 0, 0]];
-        let html = heatmap(&names, &counts, "handoffs");
+        let html = heatmap(&names, &counts, "{from} → {to} (handoffs: {n})");
         assert!(
             !html.contains("Unused"),
             "rows and columns without a handoff are left out"
         );
-        assert!(html.contains("<td title=\"A &lt;b&gt; → Bee (handoffs: 10)\" style=\"background:#8b1a0e;color:#ffffff\">10</td>"));
+        assert!(html.contains("<td title=\"A &lt;b&gt; → Bee {n} (handoffs: 10)\" style=\"background:#8b1a0e;color:#ffffff\">10</td>"));
         assert!(html.contains(
-            "<td title=\"Bee → A &lt;b&gt; (handoffs: 1)\" style=\"background:#fde4dc;color:#000000\">1</td>"
+            "<td title=\"Bee {n} → A &lt;b&gt; (handoffs: 1)\" style=\"background:#fde4dc;color:#000000\">1</td>"
         ));
         assert!(html.contains("<td title=\"A &lt;b&gt; → A &lt;b&gt; (handoffs: 0)\"></td>"));
         assert!(html.starts_with("<div class=\"casebook-scroll casebook-heatmap-frame\""));
         let long = vec!["A team with a name far longer than a header".to_owned()];
-        let html = heatmap(&long, &[vec![1]], "handoffs");
+        let html = heatmap(&long, &[vec![1]], "{from} → {to} (handoffs: {n})");
         assert!(html.contains("<th scope=\"col\" title=\"A team with a name far longer than a header\"><span>A team with a name fa…</span>"));
     }
 }

@@ -472,7 +472,11 @@ fn a_description_of_the_wrong_type_is_a_located_schema_error() {
 /// Chromium on PATH or at /usr/bin/chromium; `None` (saying so) when missing, a failure on CI.
 fn chromium() -> Option<PathBuf> {
     let found = std::env::var_os("PATH")
-        .map(|p| std::env::split_paths(&p).map(|d| d.join("chromium")).collect::<Vec<_>>())
+        .map(|p| {
+            std::env::split_paths(&p)
+                .map(|d| d.join("chromium"))
+                .collect::<Vec<_>>()
+        })
         .unwrap_or_default()
         .into_iter()
         .chain([PathBuf::from("/usr/bin/chromium")])
@@ -507,9 +511,16 @@ fn run_harness(chromium: &Path, page: &Path) -> String {
         .output()
         .expect("chromium runs");
     let dom = String::from_utf8_lossy(&out.stdout).into_owned();
-    let start = dom.find("<pre id=\"result\">").expect("the harness wrote its result") + 17;
+    let start = dom
+        .find("<pre id=\"result\">")
+        .expect("the harness wrote its result")
+        + 17;
     let end = start + dom[start..].find("</pre>").unwrap();
-    dom[start..end].replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"")
+    dom[start..end]
+        .replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
 }
 
 /// In each of mdBook's five themes, every heatmap cell and header reads with a contrast of at

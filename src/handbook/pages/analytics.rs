@@ -21,12 +21,12 @@ impl Builder<'_> {
             .take(30)
             .map(|i| self.use_case_row(i, ""))
             .collect();
-        let what = self.t["handoffs"].to_lowercase();
+        let cell = self.t["heatmap_cell"];
         self.render(
             "analytics.md",
             json!({
-                "team_heatmap": heatmap(&team_names, &c.team_handoffs.counts, &what),
-                "department_matrix": heatmap(&dept_names, &c.department_handoffs.counts, &what),
+                "team_heatmap": heatmap(&team_names, &c.team_handoffs.counts, cell),
+                "department_matrix": heatmap(&dept_names, &c.department_handoffs.counts, cell),
                 "ranked": ranked,
             }),
         )
