@@ -145,10 +145,10 @@ pub struct PageOptions<'a> {
 
 /// Renders every page, on rayon's pool: the use cases (their Markdown and pictures) in parallel
 /// with each other and with the other pages (home, teams, departments, channels, glossary,
-/// analytics, rules, summary, review, reading guide). The output does not depend on the order in which they finish:
-/// results are collected in the use cases' order, domain sections are joined in that order, and
-/// the pages are sorted by path. On failure the error is the one the serial order would meet
-/// first.
+/// analytics, rules, summary, review, reading guide). The output does not depend on the order in
+/// which they finish: results are collected in the use cases' order, domain sections are joined
+/// in that order, and the pages are sorted by path. On failure the error is the one the serial
+/// order would meet first.
 pub fn build_pages(
     checked: &Checked,
     metrics: &Metrics,
