@@ -581,3 +581,44 @@ next(0);
         }
     }
 }
+
+/// The home page's search form sends its words as `?search=`, on which mdBook's searcher opens
+/// with the results, offline.
+#[test]
+fn the_home_page_search_form_opens_the_search_with_its_words() {
+    let Some(chromium) = chromium() else { return };
+    let book = sample_book();
+    let home = read(book, "index.html");
+    assert!(home.contains("action=\"index.html\"") && home.contains("name=\"search\""));
+    let profile = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(&chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--virtual-time-budget=15000",
+            "--dump-dom",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(format!(
+            "file://{}?search=invoice",
+            book.join("index.html").display()
+        ))
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("chromium runs");
+    let dom = String::from_utf8_lossy(&out.stdout);
+    let header = dom
+        .split("search results for 'invoice'")
+        .next()
+        .and_then(|before| before.rsplit('>').next())
+        .unwrap_or_default()
+        .trim();
+    let found: usize = header
+        .parse()
+        .unwrap_or_else(|_| panic!("no count of results: `{header}`"));
+    assert!(found > 0, "no result for a word of many titles");
+}
