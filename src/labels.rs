@@ -174,7 +174,7 @@ pub(crate) const EN: &[(&str, &str)] = &[
     ("team_heatmap", "Handoffs between teams"),
     (
         "team_steps_help",
-        "Your team's steps in each use case it acts in or owns, in the order of the use case: the channel, what the step needs and gives, the team that hands the case to you and where it goes next.",
+        "Your team's steps in each use case it acts in or owns, in the order of the use case: the channel, what the step needs and gives, who hands the case to you (the customer or a team) and where it goes next.",
     ),
     ("teams", "Teams"),
     ("term", "Term"),
@@ -383,7 +383,7 @@ pub(crate) const FR: &[(&str, &str)] = &[
     ("team_heatmap", "Passages de relais entre équipes"),
     (
         "team_steps_help",
-        "Les étapes de votre équipe dans chaque cas d'usage où elle intervient ou dont elle est responsable, dans l'ordre du cas d'usage : le canal, ce dont l'étape a besoin et ce qu'elle fournit, l'équipe qui vous passe le dossier et où il va ensuite.",
+        "Les étapes de votre équipe dans chaque cas d'usage où elle intervient ou dont elle est responsable, dans l'ordre du cas d'usage : le canal, ce dont l'étape a besoin et ce qu'elle fournit, qui vous passe le dossier (le client ou une équipe) et où il va ensuite.",
     ),
     ("teams", "Équipes"),
     ("term", "Terme"),

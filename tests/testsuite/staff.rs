@@ -265,6 +265,10 @@ fn a_team_page_lists_its_own_steps_and_flags_handoffs_that_carry_nothing_recorde
     let cc = main_of(&cc);
     let log = row(cc, "Agent logs the dispute");
     assert!(
+        log.contains("<td>Customer</td>"),
+        "comes from the customer: {log}"
+    );
+    assert!(
         log.contains("<a href=\"../channels/phone.html\">Phone</a>"),
         "channel: {log}"
     );

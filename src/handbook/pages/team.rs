@@ -99,19 +99,36 @@ impl Builder<'_> {
                         .map(|s| s.value.clone()),
                 );
                 let handoffs = &self.checked.facts.flows[i].flow.handoffs;
+                // The steps that follow one of the customer's (computed once per use case).
+                let after_customer: BTreeSet<usize> = if uc.steps.iter().any(|x| own(&x)) {
+                    uc.steps
+                        .iter()
+                        .filter(|p| {
+                            p.actor
+                                .as_ref()
+                                .is_some_and(|a| a.value == crate::model::CUSTOMER)
+                        })
+                        .flat_map(|p| p.next.iter().filter_map(|n| uc.step(&n.to.value)))
+                        .collect()
+                } else {
+                    BTreeSet::new()
+                };
                 let steps: Vec<Value> = uc
                     .steps
                     .iter()
                     .enumerate()
                     .filter(|(_, s)| own(s))
                     .map(|(s, step)| {
-                        let from: Vec<Value> = handoffs
-                            .iter()
-                            .filter(|h| h.edge.to == s && h.to_team == ti)
-                            .map(|h| {
+                        // The customer first, when the case comes straight from them, then
+                        // each team that hands it in.
+                        let from_customer = after_customer.contains(&s);
+                        let from: Vec<Value> = from_customer
+                            .then(|| json!({"name": t["customer"]}))
+                            .into_iter()
+                            .chain(handoffs.iter().filter(|h| h.edge.to == s && h.to_team == ti).map(|h| {
                                 let team = self.sibling_team(h.from_team);
                                 json!({"name": team["name"], "link": team["link"], "flag": handoff_items(uc, h).is_empty()})
-                            })
+                            }))
                             .collect();
                         json!({
                             "n": s + 1,
