@@ -25,6 +25,7 @@ pub const EMBEDDED: &[(&str, &str)] = &[
     ("glossary.md", include_str!("../../templates/glossary.md")),
     ("analytics.md", include_str!("../../templates/analytics.md")),
     ("rules.md", include_str!("../../templates/rules.md")),
+    ("review.md", include_str!("../../templates/review.md")),
 ];
 
 /// Builds the Tera instance: Markdown autoescaping with [`escape_markdown`], and the embedded

@@ -200,6 +200,7 @@ impl Builder {
             let department = cat.departments.len();
             cat.departments.push(Department {
                 name: self.text(dept, "name").unwrap_or_else(|| id.value.clone()),
+                description: self.text(dept, "description"),
                 id,
             });
             for team in self.items(dept, "teams") {
@@ -208,6 +209,7 @@ impl Builder {
                 };
                 cat.teams.push(Team {
                     name: self.text(team, "name").unwrap_or_else(|| id.value.clone()),
+                    description: self.text(team, "description"),
                     id,
                     department,
                     lane: team
@@ -227,6 +229,7 @@ impl Builder {
             };
             cat.systems.push(System {
                 name: self.text(sys, "name").unwrap_or_else(|| id.value.clone()),
+                description: self.text(sys, "description"),
                 id,
                 access: self.refs(sys, "access"),
             });
@@ -239,6 +242,7 @@ impl Builder {
             let Some(id) = self.string(ch, "id") else { continue };
             cat.channels.push(Channel {
                 name: self.text(ch, "name").unwrap_or_else(|| id.value.clone()),
+                description: self.text(ch, "description"),
                 id,
                 kind: self.text(ch, "kind").unwrap_or_default(),
                 synchronous: self.flag(ch, "synchronous").is_some(),
@@ -252,6 +256,7 @@ impl Builder {
             let Some(id) = self.string(it, "id") else { continue };
             cat.items.push(Item {
                 name: self.text(it, "name").unwrap_or_else(|| id.value.clone()),
+                description: self.text(it, "description"),
                 id,
                 stored_in: self.string(it, "stored_in"),
             });

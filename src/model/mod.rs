@@ -73,6 +73,8 @@ pub struct Department {
     pub id: Ref,
     /// Its name.
     pub name: String,
+    /// What the department does (`description:`), shown in the handbook.
+    pub description: Option<String>,
 }
 
 /// A team, which acts in steps.
@@ -82,6 +84,8 @@ pub struct Team {
     pub id: Ref,
     /// Its name.
     pub name: String,
+    /// What the team does (`description:`), shown in the handbook.
+    pub description: Option<String>,
     /// Index into [`Catalogue::departments`].
     pub department: usize,
     /// Default lane of its steps.
@@ -132,6 +136,8 @@ pub struct System {
     pub id: Ref,
     /// Its name.
     pub name: String,
+    /// What the system is for (`description:`), shown in the handbook.
+    pub description: Option<String>,
     /// Teams that can read it.
     pub access: Vec<Ref>,
 }
@@ -143,6 +149,8 @@ pub struct Channel {
     pub id: Ref,
     /// Its name.
     pub name: String,
+    /// What the channel is and when it is open (`description:`), shown in the handbook.
+    pub description: Option<String>,
     /// voice, chat, email, ...
     pub kind: String,
     /// Customer and organisation are in the contact at the same time.
@@ -156,6 +164,8 @@ pub struct Item {
     pub id: Ref,
     /// Its name.
     pub name: String,
+    /// What the item is (`description:`), the glossary's definition.
+    pub description: Option<String>,
     /// The system where it is recorded once given.
     pub stored_in: Option<Ref>,
 }

@@ -30,6 +30,8 @@ mod rules;
 mod scale;
 mod schemas;
 mod special_files;
+#[cfg(feature = "handbook")]
+mod staff;
 mod support;
 #[cfg(feature = "handbook")]
 mod sweep;

@@ -1,4 +1,4 @@
-//! The channel pages and their index.
+//! The channel pages (every step on the channel, as a table) and their index.
 
 use super::{Builder, Page, yes_no};
 use crate::scaffold::is_slug;
@@ -12,26 +12,43 @@ impl Builder<'_> {
         let mut list = Vec::new();
         for ch in cat.channels.iter().filter(|c| is_slug(&c.id.value)) {
             let id = &ch.id.value;
-            let use_cases: Vec<Value> = cat
-                .use_cases
-                .iter()
-                .filter_map(|uc| {
-                    let titles: Vec<&str> = uc.steps.iter().filter(|s| s.channel.as_ref().is_some_and(|c| &c.value == id)).filter_map(|s| s.title.as_ref().map(|x| x.value.as_str())).collect();
-                    (!titles.is_empty()).then(|| json!({"title": uc.title, "link": self.uc_link(uc, "../"), "steps": titles.join("; ")}))
-                })
-                .collect();
-            let ctx = json!({"name": ch.name, "kind": self.channel_kind(&ch.kind), "synchronous": yes_no(t, ch.synchronous), "use_cases": use_cases});
+            // One row per step on the channel, in the use cases' order then the steps' order.
+            let mut steps: Vec<Value> = Vec::new();
+            let mut use_cases = 0;
+            for uc in &cat.use_cases {
+                let before = steps.len();
+                for (s, step) in uc.steps.iter().enumerate() {
+                    if step.channel.as_ref().is_none_or(|c| &c.value != id) {
+                        continue;
+                    }
+                    let actor = step.actor.as_ref().map_or("", |a| a.value.as_str());
+                    steps.push(json!({
+                        "use_case": uc.title, "link": self.uc_link(uc, "../"),
+                        "n": s + 1,
+                        "step": step.title.as_ref().map_or_else(|| step.id.value.clone(), |x| x.value.clone()),
+                        "step_link": self.step_link(uc, s),
+                        "team": self.actor_name(actor), "team_link": self.team_link(actor, true),
+                        "first": steps.len() == before,
+                    }));
+                }
+                use_cases += usize::from(steps.len() > before);
+            }
+            let ctx = json!({
+                "name": ch.name, "description": ch.description, "kind": self.channel_kind(&ch.kind),
+                "synchronous": yes_no(t, ch.synchronous), "steps": steps, "use_cases": use_cases,
+            });
             pages.push(Page {
                 path: format!("channels/{id}.md"),
                 content: self.render("channel.md", ctx)?,
             });
-            list.push(
-                json!({"name": ch.name, "link": format!("{id}.md"), "details": self.channel_kind(&ch.kind)}),
-            );
+            list.push(json!({"name": ch.name, "link": format!("{id}.md"), "details": ch.description.clone().unwrap_or_else(|| self.channel_kind(&ch.kind))}));
         }
         pages.push(Page {
             path: "channels/index.md".into(),
-            content: self.render("list.md", json!({"title": t["channels"], "items": list}))?,
+            content: self.render(
+                "list.md",
+                json!({"title": t["channels"], "groups": [{"items": list}]}),
+            )?,
         });
         Ok(pages)
     }

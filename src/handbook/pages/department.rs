@@ -23,7 +23,7 @@ impl Builder<'_> {
                 .filter(|x| x.department == di)
                 .map(|x| {
                     let n = self.metrics.catalogue.teams_by_use_cases.iter().find(|r| r.id == x.id.value).map_or(0, |r| r.use_cases);
-                    json!({"name": x.name, "link": format!("../teams/{}.md", x.id.value), "lane": lane_label(t, Some(x.lane)), "use_cases": n})
+                    json!({"name": x.name, "link": is_slug(&x.id.value).then(|| format!("../teams/{}.md", x.id.value)), "lane": lane_label(t, Some(x.lane)), "use_cases": n})
                 })
                 .collect();
             let mut handoffs = Vec::new();
@@ -44,14 +44,17 @@ impl Builder<'_> {
                 path: format!("departments/{id}.md"),
                 content: self.render(
                     "department.md",
-                    json!({"name": dept.name, "teams": teams, "handoffs": handoffs}),
+                    json!({"name": dept.name, "description": dept.description, "teams": teams, "handoffs": handoffs}),
                 )?,
             });
-            list.push(json!({"name": dept.name, "link": format!("{id}.md"), "details": format!("{} {}", teams.len(), t["teams"].to_lowercase())}));
+            list.push(json!({"name": dept.name, "link": format!("{id}.md"), "details": dept.description.clone().unwrap_or_else(|| format!("{} {}", teams.len(), t["teams"].to_lowercase()))}));
         }
         pages.push(Page {
             path: "departments/index.md".into(),
-            content: self.render("list.md", json!({"title": t["departments"], "items": list}))?,
+            content: self.render(
+                "list.md",
+                json!({"title": t["departments"], "groups": [{"items": list}]}),
+            )?,
         });
         Ok(pages)
     }

@@ -8,6 +8,7 @@ mod channel;
 mod department;
 mod domain;
 mod glossary;
+mod guide;
 mod home;
 mod rules;
 mod summary;
@@ -162,10 +163,10 @@ pub struct PageOptions<'a> {
 
 /// Renders every page, on rayon's pool: the use cases (their Markdown and pictures) in parallel
 /// with each other and with the other pages (home, teams, departments, channels, glossary,
-/// analytics, rules, summary). The output does not depend on the order in which they finish:
-/// results are collected in the use cases' order, domain sections are joined in that order, and
-/// the pages are sorted by path. On failure the error is the one the serial order would meet
-/// first.
+/// analytics, rules, summary, review, reading guide). The output does not depend on the order in
+/// which they finish: results are collected in the use cases' order, domain sections are joined
+/// in that order, and the pages are sorted by path. On failure the error is the one the serial
+/// order would meet first.
 pub fn build_pages(
     checked: &Checked,
     metrics: &Metrics,
@@ -226,7 +227,11 @@ pub fn build_pages(
         || one("rules.md", b.rules()),
         || one("SUMMARY.md", b.summary()),
     );
-    let others: [Job<'_>; 8] = [
+    let (review, guide) = (
+        || one("review.md", b.review()),
+        || one("how-to-read.md", Ok(b.guide())),
+    );
+    let others: [Job<'_>; 10] = [
         &home,
         &teams,
         &departments,
@@ -235,6 +240,8 @@ pub fn build_pages(
         &analytics,
         &rules,
         &summary,
+        &review,
+        &guide,
     ];
     let (use_cases, others) = rayon::join(
         || {

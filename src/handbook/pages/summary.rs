@@ -1,4 +1,6 @@
-//! mdBook's SUMMARY.md: the sidebar.
+//! mdBook's SUMMARY.md: the sidebar. Folded (book.toml's `output.html.fold`): the home page and
+//! the reading guide first, then the way in for staff (teams, channels, departments, glossary),
+//! the use cases under their domains, and the Review part for process owners last.
 
 use super::{Builder, domain_title};
 use crate::scaffold::is_slug;
@@ -28,10 +30,13 @@ impl Builder<'_> {
             .filter(|d| is_slug(&d.id.value))
             .map(|d| json!({"name": d.name, "link": link("departments", &d.id.value)}))
             .collect();
-        let teams: Vec<Value> = cat
-            .teams
-            .iter()
-            .filter(|d| is_slug(&d.id.value))
+        // Teams by name, so that staff find theirs at a glance; the home page groups them by
+        // department.
+        let mut by_name: Vec<&crate::model::Team> =
+            cat.teams.iter().filter(|d| is_slug(&d.id.value)).collect();
+        by_name.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.value.cmp(&b.id.value)));
+        let teams: Vec<Value> = by_name
+            .into_iter()
             .map(|d| json!({"name": d.name, "link": link("teams", &d.id.value)}))
             .collect();
         let channels: Vec<Value> = cat
