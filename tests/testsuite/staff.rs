@@ -531,6 +531,10 @@ fn run_harness(chromium: &Path, page: &Path) -> String {
 /// least 4.5 against what is behind it; the heatmap scrolls in its own frame within the page's
 /// column, and its header row and row names stay in view while it scrolls.
 #[test]
+#[cfg_attr(
+    no_chromium,
+    ignore = "no chromium on PATH or at /usr/bin/chromium: install Debian's chromium package"
+)]
 fn the_heatmap_is_readable_in_every_theme_and_keeps_its_labels_in_view() {
     let Some(chromium) = chromium() else { return };
     let book = sample_book();
@@ -589,6 +593,10 @@ next(0);
 /// The home page's search form sends its words as `?search=`, on which mdBook's searcher opens
 /// with the results, offline.
 #[test]
+#[cfg_attr(
+    no_chromium,
+    ignore = "no chromium on PATH or at /usr/bin/chromium: install Debian's chromium package"
+)]
 fn the_home_page_search_form_opens_the_search_with_its_words() {
     let Some(chromium) = chromium() else { return };
     let book = sample_book();
