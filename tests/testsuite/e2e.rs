@@ -528,6 +528,10 @@ const VIEWER: &str = r#"
 "#;
 
 #[test]
+#[cfg_attr(
+    no_chromium,
+    ignore = "no chromium on PATH or at /usr/bin/chromium: install Debian's chromium package"
+)]
 fn the_diagram_viewer_zooms_pans_and_goes_full_screen() {
     let Some(chromium) = chromium() else { return };
     let site = Site::new();
@@ -646,6 +650,10 @@ fn the_diagram_viewer_zooms_pans_and_goes_full_screen() {
 }
 
 #[test]
+#[cfg_attr(
+    no_chromium,
+    ignore = "no chromium on PATH or at /usr/bin/chromium: install Debian's chromium package"
+)]
 fn on_a_phone_the_diagram_fills_the_width_at_a_readable_zoom_and_a_draft_says_so() {
     let Some(chromium) = chromium() else { return };
     let site = Site::new();
@@ -714,6 +722,10 @@ fn on_a_phone_the_diagram_fills_the_width_at_a_readable_zoom_and_a_draft_says_so
 }
 
 #[test]
+#[cfg_attr(
+    no_chromium,
+    ignore = "no chromium on PATH or at /usr/bin/chromium: install Debian's chromium package"
+)]
 fn without_javascript_the_diagram_shows_at_full_size_and_scrolls() {
     let Some(chromium) = chromium() else { return };
     let site = Site::new();

@@ -274,30 +274,46 @@ fn reader_texts(book: &Path) -> Vec<(String, String)> {
             .replace('\\', "/");
         let ext = file.extension().and_then(|e| e.to_str()).unwrap_or_default();
         if ext == "html" && !["print.html", "404.html", "toc.html", "rules.html"].contains(&rel.as_str()) {
-            let html = std::fs::read_to_string(&file).unwrap();
+            let mut html = std::fs::read_to_string(&file).unwrap();
+            // The diagram is in the page (the viewer): read it as a picture, wrapped lines
+            // joined, and the rest of the page as HTML.
+            while let Some(start) = html.find("<svg") {
+                let end = html[start..]
+                    .find("</svg>")
+                    .map_or(html.len(), |e| start + e + "</svg>".len());
+                for text in svg_texts(&rel, &html[start..end]) {
+                    out.push((rel.clone(), text));
+                }
+                html.replace_range(start..end, "");
+            }
             for text in html_texts(&html) {
                 out.push((rel.clone(), text));
             }
         } else if ext == "svg" {
             let svg = std::fs::read_to_string(&file).unwrap();
-            let doc = roxmltree::Document::parse(&svg).unwrap_or_else(|e| panic!("{rel}: {e}"));
-            for node in doc
-                .descendants()
-                .filter(|n| n.has_tag_name("text") || n.has_tag_name("title"))
-            {
-                // A wrapped text is lines (`tspan`); a `title` inside a text is its tooltip.
-                let lines: Vec<&str> = node
-                    .descendants()
-                    .filter(|d| {
-                        d.is_text() && d.parent().is_some_and(|p| p == node || p.has_tag_name("tspan"))
-                    })
-                    .filter_map(|d| d.text())
-                    .collect();
-                out.push((rel.clone(), lines.join(" ")));
+            for text in svg_texts(&rel, &svg) {
+                out.push((rel.clone(), text));
             }
         }
     }
     out
+}
+
+/// The `<text>` and `<title>` of a picture, a wrapped text's lines (`tspan`) joined.
+fn svg_texts(rel: &str, svg: &str) -> Vec<String> {
+    let doc = roxmltree::Document::parse(svg).unwrap_or_else(|e| panic!("{rel}: {e}"));
+    doc.descendants()
+        .filter(|n| n.has_tag_name("text") || n.has_tag_name("title"))
+        .map(|node| {
+            // A `title` inside a text is its tooltip, not one of its lines.
+            let lines: Vec<&str> = node
+                .descendants()
+                .filter(|d| d.is_text() && d.parent().is_some_and(|p| p == node || p.has_tag_name("tspan")))
+                .filter_map(|d| d.text())
+                .collect();
+            lines.join(" ")
+        })
+        .collect()
 }
 
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -312,15 +328,19 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 /// The text nodes of an HTML page's `<main>` (entities decoded), and its `alt` and `title`
-/// attributes, without what is inside `<code>`, `<pre>`, `<script>` and `<style>`.
+/// attributes, without what is inside `<code>`, `<pre>`, `<script>` and `<style>`, nor the
+/// findings' own messages and help (`<span class="casebook-finding-text">`: they may stay English),
+/// whose severity, rule and links around them are still read.
 fn html_texts(html: &str) -> Vec<String> {
     let start = html.find("<main>").expect("mdBook pages have a <main>");
     let end = html.rfind("</main>").expect("and its end");
     let mut main = &html[start..end];
     let mut texts = Vec::new();
     let mut skip: Option<&str> = None;
+    // Inside a finding's text: how many `<span>` are open.
+    let mut finding = 0usize;
     while let Some(open) = main.find('<') {
-        if skip.is_none() {
+        if skip.is_none() && finding == 0 {
             texts.push(decode(&main[..open]));
         }
         let close = main[open..].find('>').map_or(main.len(), |c| open + c);
@@ -331,6 +351,19 @@ fn html_texts(html: &str) -> Vec<String> {
             .take_while(|c| c.is_ascii_alphanumeric())
             .collect::<String>()
             .to_ascii_lowercase();
+        if name == "span" && (finding > 0 || tag.contains("casebook-finding-text")) {
+            if tag.starts_with('/') {
+                finding -= 1;
+            } else {
+                finding += 1;
+            }
+            main = &main[(close + 1).min(main.len())..];
+            continue;
+        }
+        if finding > 0 {
+            main = &main[(close + 1).min(main.len())..];
+            continue;
+        }
         match skip {
             Some(s) if tag.starts_with('/') && name == s => skip = None,
             Some(_) => {}
@@ -457,5 +490,11 @@ fn the_word_finder_sees_words_and_not_parts_of_words() {
     assert_eq!(
         html_texts("<main><p>a &amp; b <code>draft</code></p><img alt=\"Légende\"><pre>if</pre></main>"),
         ["a & b ", "Légende"]
+    );
+    assert_eq!(
+        html_texts(
+            "<main><li><strong>avertissement</strong> <span class=\"casebook-finding-text\">the <span>step</span> is late</span> (voir)</li></main>"
+        ),
+        ["avertissement", " (voir)"]
     );
 }

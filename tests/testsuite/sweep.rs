@@ -79,8 +79,16 @@ fn scenario(width: u32, pages: &[(&str, &str)]) -> String {
     const region = doc.getElementById('mdbook-page-wrapper') || doc.body;
     const over = new Set();
     const overflow = [];
+    // An element inside a frame that scrolls or clips it (a wide table in its scrolling frame)
+    // does not widen the page: the frame is checked instead.
+    const contained = (e) => {{
+      for (let p = e.parentElement; p && p !== region; p = p.parentElement) {{
+        if (page.win.getComputedStyle(p).overflowX !== 'visible') return true;
+      }}
+      return false;
+    }};
     for (const e of region.querySelectorAll('*')) {{
-      if (e.closest('.casebook-viewer')) continue;
+      if (e.closest('.casebook-viewer') || contained(e)) continue;
       const r = e.getBoundingClientRect();
       if (r.width === 0 && r.height === 0) continue;
       if (r.right > view + 1 || r.left < -1) {{
@@ -135,7 +143,7 @@ fn scenario(width: u32, pages: &[(&str, &str)]) -> String {
       if (seen.has(href)) continue;
       seen.add(href);
       let url;
-      try {{ url = new URL(a.href); }} catch (e) {{ links.push(href + ': not a web address'); continue; }}
+      try {{ url = new URL(href, doc.baseURI); }} catch (e) {{ links.push(href + ': not a web address'); continue; }}
       if (url.origin !== location.origin) {{ links.push(href + ': leads outside the handbook'); continue; }}
       const file = url.origin + url.pathname;
       const r = await get(file);

@@ -1146,7 +1146,19 @@ impl<'a> Mapper<'a> {
             let (Some(a), Some(&f)) = (node.attached_to, node.outgoing.first()) else {
                 continue;
             };
-            if let (Some(activity), Some(recovery)) = (step_of.get(&a), step_of.get(&b.flows[f].target)) {
+            // The export may put a merge gateway before the recovery step (where other flows
+            // meet it too): follow gateways with one way out to the step.
+            let mut target = b.flows[f].target;
+            let mut hops = 0;
+            while let (Kind::Gateway(_), [out]) = (&b.nodes[target].kind, b.nodes[target].outgoing.as_slice())
+            {
+                target = b.flows[*out].target;
+                hops += 1;
+                if hops > b.nodes.len() {
+                    break;
+                }
+            }
+            if let (Some(activity), Some(recovery)) = (step_of.get(&a), step_of.get(&target)) {
                 let step = &mut draft.steps[index[&activity.id]];
                 step.fail_point = true;
                 step.recovery = Some(recovery.id.clone());

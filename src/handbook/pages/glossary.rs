@@ -92,7 +92,7 @@ impl Builder<'_> {
                     id,
                     is_slug(id).then(|| format!("channels/{id}.md")),
                     &x.description,
-                    x.kind.clone(),
+                    self.channel_kind(&x.kind),
                     used_in(&|u| {
                         u.steps
                             .iter()
