@@ -15,6 +15,8 @@ mod editor_setup;
 mod fuzz;
 #[cfg(feature = "handbook")]
 mod handbook;
+#[cfg(feature = "handbook")]
+mod handbook_scale;
 mod lsp;
 mod memory;
 mod numbers;
