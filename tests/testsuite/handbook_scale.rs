@@ -4,7 +4,6 @@
 //! `e2e.rs`; its time and memory in `benches/README.md`, "The handbook at scale".)
 
 #[path = "../../examples/gen_catalogue/mod.rs"]
-#[allow(dead_code)]
 mod gen_catalogue;
 
 use crate::support::casebook;
@@ -164,6 +163,24 @@ fn a_large_catalogue_gets_a_page_per_use_case_small_files_links_that_resolve_and
             .map(|b| format!("{b:02x}"))
             .collect();
         assert!(all.contains(&format!("search/{hex}.js")), "no shard {key}");
+    }
+    // Deterministic, whatever the threads: a second build on one thread gives the same bytes.
+    let again = out.path().join("again");
+    casebook()
+        .env("RAYON_NUM_THREADS", "1")
+        .args(["build", "--today", "2026-11-22", "--catalogue"])
+        .arg(catalogue.path())
+        .arg("--out")
+        .arg(&again)
+        .assert()
+        .success();
+    assert_eq!(files(&again), all);
+    for f in &all {
+        let (a, b) = (
+            std::fs::read(book.join(f)).unwrap(),
+            std::fs::read(again.join(f)).unwrap(),
+        );
+        assert!(a == b, "{f} differs between two builds");
     }
     for k in 0..docs.div_ceil(casebook::handbook::shards::DOCS_PER_FILE) {
         assert!(all.contains(&format!("search/docs-{k}.js")));
