@@ -1,14 +1,15 @@
 //! Times the phases of `casebook build` on a catalogue, to see casebook's own share next to
-//! mdBook's: `cargo run --release --example handbook-phases -- CATALOGUE [--sections]`.
+//! mdBook's: `cargo run --release --example handbook-phases -- CATALOGUE [--large]`.
 //!
 //! Phases: check; casebook's pages and pictures, whole (`write_source`, as `casebook build`
 //! runs it) and then piece by piece (templates, metrics, pages in memory, swimlanes alone,
 //! writing); mdBook alone on the same source. Wall and process CPU (user + sys) for each:
 //! CPU above wall means more than one core was busy. `RAYON_NUM_THREADS=1` runs casebook's
-//! part on one thread (mdBook's rendering is serial either way). `--sections` forces use cases
-//! to be sections of their domain's page, as above `handbook::SECTIONS_ABOVE` use cases.
+//! part on one thread (mdBook's rendering is serial either way). `--large` forces the large form
+//! of the handbook (use case pages in batches, sharded search), as above
+//! `handbook::LARGE_ABOVE` use cases.
 
-use casebook::handbook::{BuildOptions, pages, run_mdbook, templates, write_source_with};
+use casebook::handbook::{BuildOptions, pages, render_html_with, templates, write_source_with};
 use casebook::model::Date;
 use rayon::prelude::*;
 use std::time::Instant;
@@ -45,11 +46,8 @@ fn main() {
     let checked = timed("check (load, graphs, rules)", || {
         casebook::check(std::path::Path::new(&root), casebook::CheckOptions { today }).expect("a catalogue")
     });
-    let sections = args.iter().any(|a| a == "--sections") || casebook::handbook::uses_sections(&checked);
-    println!(
-        "threads: {}, use cases as sections: {sections}",
-        rayon::current_num_threads()
-    );
+    let large = args.iter().any(|a| a == "--large") || casebook::handbook::is_large(&checked);
+    println!("threads: {}, large form: {large}", rayon::current_num_threads());
     let dir = tempfile::tempdir().expect("a temporary folder");
     let options = BuildOptions {
         out: dir.path().join("out"),
@@ -59,7 +57,7 @@ fn main() {
         templates: None,
     };
     let files = timed("pages and pictures, written (whole)", || {
-        write_source_with(&checked, dir.path(), &options, sections).expect("pages")
+        write_source_with(&checked, dir.path(), &options, large).expect("pages")
     });
     println!("  {files} files");
     let cat = &checked.catalogue;
@@ -71,7 +69,7 @@ fn main() {
     let t = casebook::labels::table(cat.settings.language);
     let page_options = pages::PageOptions {
         today,
-        sections,
+        large: false,
         diagram: &diagram,
         progress: &|| {},
     };
@@ -87,7 +85,8 @@ fn main() {
     });
     let bytes: usize = made.iter().map(|p| p.content.len()).sum();
     println!("  {} pages, {:.1} MiB", made.len(), bytes as f64 / 1048576.0);
-    timed("mdBook alone (HTML and search)", || {
-        run_mdbook(&checked, dir.path()).expect("mdBook")
-    });
+    timed(
+        "HTML: mdBook (and in the large form the use case batches and search)",
+        || render_html_with(&checked, dir.path(), &options, large).expect("mdBook"),
+    );
 }

@@ -7,9 +7,11 @@
 
 pub mod charts;
 pub mod escape;
+pub mod large;
 pub mod output;
 pub mod pages;
 pub mod search;
+pub mod shards;
 pub mod templates;
 
 use crate::diagnostic::Severity;
@@ -152,28 +154,30 @@ pub fn chapters(language: crate::config::Language) -> &'static [(&'static str, &
     }
 }
 
-/// Above this many use cases, each use case is a section of its domain's page rather than a page
-/// of its own: mdBook clones the list of all chapters for every page it renders, so its time
-/// grows with the square of the number of chapters (13 s for 1,000 use-case pages, 56 s for
-/// 2,000 on this machine); with sections, a 10,000-use-case handbook has a few dozen chapters.
-pub const SECTIONS_ABOVE: usize = 1000;
+/// Above this many use cases the handbook takes its large form ([`large`]): the sidebar lists
+/// domains, not use cases; the use case pages are rendered by mdBook's renderer in batches
+/// outside the main book (whose rendering time grows with the square of its chapters: 13 s for
+/// 1,000 use case pages, 25 minutes for 10,000); and the search is casebook's sharded index
+/// instead of mdBook's single file (110 MB at 10,000 use cases).
+pub const LARGE_ABOVE: usize = 500;
 
-/// True when the catalogue is large enough for use cases to be sections of domain pages.
-pub fn uses_sections(checked: &Checked) -> bool {
-    checked.catalogue.use_cases.len() > SECTIONS_ABOVE
+/// True when the catalogue is large enough for the large form of the handbook.
+pub fn is_large(checked: &Checked) -> bool {
+    checked.catalogue.use_cases.len() > LARGE_ABOVE
 }
 
-/// Writes the book source (book.toml, pages, pictures, chapters) into `dir`.
+/// Writes the book source (book.toml, pages, pictures, chapters) into `dir`. In a large
+/// catalogue, the use case pages are not part of it: [`render_html`] makes them.
 pub fn write_source(checked: &Checked, dir: &Path, options: &BuildOptions) -> Result<usize, BuildError> {
-    write_source_with(checked, dir, options, uses_sections(checked))
+    write_source_with(checked, dir, options, is_large(checked))
 }
 
-/// [`write_source`], choosing whether use cases are sections of their domain's page.
+/// [`write_source`], choosing the large form or not (whatever the catalogue's size).
 pub fn write_source_with(
     checked: &Checked,
     dir: &Path,
     options: &BuildOptions,
-    sections: bool,
+    large: bool,
 ) -> Result<usize, BuildError> {
     let cat = &checked.catalogue;
     let tera = templates::load(options.templates.as_deref()).map_err(BuildError::Template)?;
@@ -200,13 +204,19 @@ pub fn write_source_with(
     let progress = || bar.inc(1);
     let page_options = pages::PageOptions {
         today: options.today,
-        sections,
+        large,
         diagram: &diagram,
         progress: &progress,
     };
     let pages =
         pages::build_pages(checked, &metrics, &tera, &t, &page_options).map_err(BuildError::Template)?;
     bar.finish_and_clear();
+    // In the large form, a page too long for one HTML file (a team's, a channel's) is cut.
+    let pages = if large {
+        large::split_pages(pages, &t, large::PART_BYTES)
+    } else {
+        pages
+    };
     let src = dir.join("src");
     // Written on rayon's pool too (thousands of small files: the time is in system calls). The
     // folders first, serially, so that no two threads race to make one; the first error in
@@ -236,11 +246,15 @@ pub fn write_source_with(
     // The diagram viewer's pan, zoom and full screen (book.toml's `additional-js`).
     std::fs::write(dir.join("casebook.js"), include_str!("../../book/casebook.js")).map_err(io(dir))?;
     std::fs::write(dir.join("book.toml"), include_str!("../../book/book.toml")).map_err(io(dir))?;
+    if large {
+        let script = dir.join(large::SEARCH_JS_PATH);
+        std::fs::write(&script, large::SEARCH_JS).map_err(io(&script))?;
+    }
     Ok(pages.len())
 }
 
-/// Runs mdBook on the source in `dir`; the HTML lands in `dir/html`.
-pub fn run_mdbook(checked: &Checked, dir: &Path) -> Result<PathBuf, BuildError> {
+/// The main book's mdBook configuration.
+fn mdbook_config(checked: &Checked, large: bool) -> Result<mdbook_driver::config::Config, BuildError> {
     let settings = &checked.catalogue.settings;
     let mut config = mdbook_driver::config::Config::from_str(include_str!("../../book/book.toml"))
         .map_err(|e| BuildError::MdBook(e.to_string()))?;
@@ -254,17 +268,64 @@ pub fn run_mdbook(checked: &Checked, dir: &Path) -> Result<PathBuf, BuildError> 
         crate::config::Language::En => "en".to_owned(),
         crate::config::Language::Fr => "fr".to_owned(),
     });
-    if uses_sections(checked) {
-        // The print page would repeat every use case in one file of hundreds of megabytes.
-        config
-            .set("output.html.print.enable", false)
-            .map_err(|e| BuildError::MdBook(e.to_string()))?;
+    if large {
+        large::configure(&mut config).map_err(BuildError::MdBook)?;
     }
-    let book = mdbook_driver::MDBook::load_with_config(dir, config)
+    Ok(config)
+}
+
+/// Runs mdBook on the source in `dir` (as [`write_source`] wrote it); the HTML lands in
+/// `dir/html`. In a large catalogue this is the main book only: see [`render_html`].
+pub fn run_mdbook(checked: &Checked, dir: &Path) -> Result<PathBuf, BuildError> {
+    run_mdbook_with(checked, dir, is_large(checked)).map(|(html, _)| html)
+}
+
+/// What the main book's run gives the large form: its configuration and its chapters in order
+/// (path of the source, name).
+struct MainBook {
+    config: mdbook_driver::config::Config,
+    chapters: Vec<(String, String)>,
+}
+
+fn run_mdbook_with(checked: &Checked, dir: &Path, large: bool) -> Result<(PathBuf, MainBook), BuildError> {
+    let config = mdbook_config(checked, large)?;
+    let book = mdbook_driver::MDBook::load_with_config(dir, config.clone())
         .map_err(|e| BuildError::MdBook(format!("{e:#}")))?;
     book.build().map_err(|e| BuildError::MdBook(format!("{e:#}")))?;
+    let chapters = book
+        .iter()
+        .filter_map(|item| match item {
+            mdbook_driver::book::BookItem::Chapter(ch) => ch
+                .path
+                .as_ref()
+                .map(|p| (p.to_string_lossy().replace('\\', "/"), ch.name.clone())),
+            _ => None,
+        })
+        .collect();
     let html = dir.join("html");
-    search::neutralise_index(&html).map_err(BuildError::MdBook)?;
+    if !large {
+        search::neutralise_index(&html).map_err(BuildError::MdBook)?;
+    }
+    Ok((html, MainBook { config, chapters }))
+}
+
+/// The whole HTML handbook from the source in `dir`: mdBook on the main book, then, in a large
+/// catalogue, the use case pages in batches and the sharded search index ([`large`]).
+pub fn render_html(checked: &Checked, dir: &Path, options: &BuildOptions) -> Result<PathBuf, BuildError> {
+    render_html_with(checked, dir, options, is_large(checked))
+}
+
+/// [`render_html`], choosing the large form or not (as given to [`write_source_with`]).
+pub fn render_html_with(
+    checked: &Checked,
+    dir: &Path,
+    options: &BuildOptions,
+    large: bool,
+) -> Result<PathBuf, BuildError> {
+    let (html, main) = run_mdbook_with(checked, dir, large)?;
+    if large {
+        large::render_use_cases(checked, dir, &html, &main.config, &main.chapters, options)?;
+    }
     Ok(html)
 }
 
@@ -323,7 +384,7 @@ pub fn build_with_notices(
     } else {
         indicatif::ProgressBar::hidden()
     };
-    let html = run_mdbook(checked, &staging.path);
+    let html = render_html(checked, &staging.path, options);
     spinner.finish_and_clear();
     let html = html?;
     let state = output::inspect(&target, true)?;

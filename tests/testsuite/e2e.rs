@@ -229,10 +229,32 @@ impl Site {
     }
 
     fn new() -> Site {
+        Site::with_copies(0)
+    }
+
+    /// The same site with `copies` more use cases, copies of the ordinary one under other ids
+    /// and titles (without its distinctive word): enough of them make the handbook's large form.
+    fn with_copies(copies: usize) -> Site {
         let catalogue = tempfile::tempdir().unwrap();
         copy_tree(&fixtures().join("base"), catalogue.path());
         for overlay in ["handbook/hostile", "handbook/ordinary"] {
             copy_tree(&fixtures().join(overlay), catalogue.path());
+        }
+        let ordinary = std::fs::read_to_string(
+            catalogue
+                .path()
+                .join("use-cases/billing/meter-reading-dispute.yaml"),
+        )
+        .unwrap();
+        for k in 0..copies {
+            let copy = ordinary
+                .replace("id: meter-reading-dispute", &format!("id: copy-{k}"))
+                .replace("a kaleidoscope of", &format!("copy {k} of"));
+            std::fs::write(
+                catalogue.path().join(format!("use-cases/billing/copy-{k}.yaml")),
+                copy,
+            )
+            .unwrap();
         }
         let site = Site::of(catalogue, "2026-11-22");
         assert!(site.root.join(ORDINARY).is_file() && site.root.join(HOSTILE).is_file());
@@ -780,9 +802,46 @@ fn without_javascript_the_diagram_shows_at_full_size_and_scrolls() {
 )]
 fn search_finds_a_use_case_by_a_word_of_its_title_and_shows_hostile_titles_as_text() {
     let Some(chromium) = chromium() else { return };
-    let site = Site::new();
+    search_finds_the_ordinary_and_the_hostile_use_case(&chromium, &Site::new());
+}
+
+/// The same search in the large form of the handbook (casebook's sharded index and script in
+/// place of mdBook's): each search loads the manifest, the shards of its words and the docs
+/// files of its results, each a small file.
+#[test]
+fn the_search_of_a_large_handbook_finds_a_use_case_by_a_word_of_its_title_and_shows_hostile_titles_as_text() {
+    let Some(chromium) = chromium() else { return };
+    let site = Site::with_copies(casebook::handbook::LARGE_ABOVE);
+    assert!(site.root.join("search/index.js").is_file(), "the large form");
+    let requests = search_finds_the_ordinary_and_the_hostile_use_case(&chromium, &site);
+    let search: Vec<&str> = requests
+        .iter()
+        .filter(|r| r.target.contains("/search/"))
+        .map(|r| r.target.as_str())
+        .collect();
+    assert!(
+        search.iter().any(|t| t.ends_with("/search/index.js")),
+        "{search:?}"
+    );
+    assert!(search.iter().any(|t| t.contains("/search/docs-")), "{search:?}");
+    // "kaleidoscope" and "onerror": the shards of their first letters (or deeper), not all.
+    let shards = search
+        .iter()
+        .filter(|t| !t.contains("docs-") && !t.ends_with("index.js"))
+        .count();
+    assert!((2..=10).contains(&shards), "{search:?}");
+    for target in &search {
+        let size = std::fs::metadata(site.root.join(target.trim_start_matches('/')))
+            .unwrap()
+            .len();
+        assert!(size < 5 << 20, "{target}: {size} bytes");
+    }
+}
+
+/// Searches `WORD` and `onerror` on the home page of `site`; returns the requests the server saw.
+fn search_finds_the_ordinary_and_the_hostile_use_case(chromium: &Path, site: &Site) -> Vec<Request> {
     let outcome = site.run(
-        &chromium,
+        chromium,
         "search",
         &format!(
             r#"
@@ -831,6 +890,7 @@ fn search_finds_a_use_case_by_a_word_of_its_title_and_shows_hostile_titles_as_te
         "the results hold markup: {}",
         outcome.dump()
     );
+    outcome.requests
 }
 
 /// The scenario of [`the_hostile_page_runs_no_script`], for any page.

@@ -19,6 +19,8 @@ mod french;
 mod fuzz;
 #[cfg(feature = "handbook")]
 mod handbook;
+#[cfg(feature = "handbook")]
+mod handbook_scale;
 mod lsp;
 mod memory;
 mod newcomer;

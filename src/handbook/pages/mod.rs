@@ -35,7 +35,8 @@ pub struct Page {
     pub content: String,
 }
 
-type Labels = BTreeMap<&'static str, &'static str>;
+/// The words of the handbook's language (`labels::table`).
+pub type Labels = BTreeMap<&'static str, &'static str>;
 
 struct Builder<'a> {
     cat: &'a Catalogue,
@@ -46,8 +47,8 @@ struct Builder<'a> {
     today: Date,
     /// The findings of each use case, by use case id (grouped once: pages look them up).
     findings: HashMap<&'a str, Vec<&'a Diagnostic>>,
-    /// Use cases are sections of their domain's page instead of pages of their own.
-    sections: bool,
+    /// A large catalogue: the sidebar lists domains, not use cases (see `handbook::LARGE_ABOVE`).
+    large: bool,
 }
 
 fn lane_label(t: &Labels, lane: Option<Lane>) -> String {
@@ -78,14 +79,10 @@ impl Builder<'_> {
             .then(|| format!("{}teams/{id}.md", if from_sub { "../" } else { "" }))
     }
 
-    /// The link to a use case from a page `prefix` away from the book's root (`""` or `"../"`):
-    /// its own page, or its section of the domain page when use cases are sections.
+    /// The link to a use case's page from a page `prefix` away from the book's root (`""` or
+    /// `"../"`).
     fn uc_link(&self, uc: &UseCase, prefix: &str) -> String {
-        if self.sections {
-            format!("{prefix}domains/{}.md#uc-{}", uc.domain, uc.id.value)
-        } else {
-            format!("{prefix}use-cases/{}.md", uc.id.value)
-        }
+        format!("{prefix}use-cases/{}.md", uc.id.value)
     }
 
     fn actor_name(&self, id: &str) -> String {
@@ -153,8 +150,10 @@ fn handoff_items(uc: &UseCase, h: &Handoff) -> Vec<String> {
 pub struct PageOptions<'a> {
     /// The date for "due for review".
     pub today: Date,
-    /// Use cases are sections of their domain's page (large catalogues).
-    pub sections: bool,
+    /// A large catalogue (more than `handbook::LARGE_ABOVE` use cases): the sidebar lists
+    /// domains only, and [`build_pages`] leaves the use cases' pages to [`use_case_pages`], which
+    /// the build calls a batch at a time.
+    pub large: bool,
     /// Draws a use case's swimlane SVG (called from several threads at once).
     pub diagram: &'a (dyn Fn(usize) -> String + Sync),
     /// Called once per use case done (from several threads at once).
@@ -162,11 +161,12 @@ pub struct PageOptions<'a> {
 }
 
 /// Renders every page, on rayon's pool: the use cases (their Markdown and pictures) in parallel
-/// with each other and with the other pages (home, teams, departments, channels, glossary,
-/// analytics, rules, summary, review, reading guide). The output does not depend on the order in
-/// which they finish: results are collected in the use cases' order, domain sections are joined
-/// in that order, and the pages are sorted by path. On failure the error is the one the serial
-/// order would meet first.
+/// with each other and with the other pages (home, domains, teams, departments, channels,
+/// glossary, analytics, rules, summary, review, reading guide). In a large catalogue (`options.large`) the use cases are
+/// left out: the build makes them a batch at a time with [`use_case_pages`]. The output does not
+/// depend on the order in which they finish: results are collected in the use cases' order and
+/// the pages are sorted by path. On failure the error is the one the serial order would meet
+/// first.
 pub fn build_pages(
     checked: &Checked,
     metrics: &Metrics,
@@ -174,38 +174,8 @@ pub fn build_pages(
     t: &Labels,
     options: &PageOptions<'_>,
 ) -> Result<Vec<Page>, String> {
-    let PageOptions {
-        today,
-        sections,
-        diagram,
-        progress,
-    } = *options;
+    let b = Builder::new(checked, metrics, tera, t, options)?;
     let cat = &checked.catalogue;
-    let mut findings: HashMap<&str, Vec<&Diagnostic>> = HashMap::new();
-    for d in &checked.report.diagnostics {
-        if let Some(u) = d.use_case.as_deref() {
-            findings.entry(u).or_default().push(d);
-        }
-    }
-    let b = Builder {
-        cat,
-        checked,
-        metrics,
-        tera,
-        t,
-        today,
-        findings,
-        sections,
-    };
-    let mut pages = Vec::new();
-    for uc in &cat.use_cases {
-        if !is_slug(&uc.id.value) || !is_slug(&uc.domain) {
-            return Err(format!(
-                "use case id `{}` or its domain is not a slug",
-                uc.id.value
-            ));
-        }
-    }
     type Job<'j> = &'j (dyn Fn() -> Result<Vec<Page>, String> + Sync);
     let one = |path: &str, content: Result<String, String>| {
         content.map(|content| {
@@ -215,8 +185,9 @@ pub fn build_pages(
             }]
         })
     };
-    let (home, teams, departments, channels) = (
+    let (home, domains, teams, departments, channels) = (
         || one("index.md", b.home()),
+        || b.domains(),
         || b.teams(),
         || b.departments(),
         || b.channels(),
@@ -231,8 +202,9 @@ pub fn build_pages(
         || one("review.md", b.review()),
         || one("how-to-read.md", Ok(b.guide())),
     );
-    let others: [Job<'_>; 10] = [
+    let others: [Job<'_>; 11] = [
         &home,
+        &domains,
         &teams,
         &departments,
         &channels,
@@ -243,40 +215,86 @@ pub fn build_pages(
         &review,
         &guide,
     ];
+    let use_cases: Vec<usize> = if options.large {
+        Vec::new()
+    } else {
+        (0..cat.use_cases.len()).collect()
+    };
     let (use_cases, others) = rayon::join(
-        || {
-            (0..cat.use_cases.len())
-                .into_par_iter()
-                .map(|i| {
-                    let made = b.use_case(i, diagram);
-                    progress();
-                    made
-                })
-                .collect::<Vec<_>>()
-        },
+        || b.use_cases(&use_cases, options),
         || others.par_iter().map(|job| job()).collect::<Vec<_>>(),
     );
-    let mut sections: BTreeMap<String, String> = BTreeMap::new();
-    for made in use_cases {
-        for page in made? {
-            match page.path.strip_prefix("sections/") {
-                Some(rest) => {
-                    let domain = rest.split('/').next().unwrap_or_default().to_owned();
-                    sections.entry(domain).or_default().push_str(&page.content);
-                }
-                None => pages.push(page),
-            }
-        }
-    }
-    // The serial order was: home, domains, teams, departments, ...; domains need the sections.
-    let mut others = others.into_iter();
-    pages.extend(others.next().expect("home")?);
-    pages.extend(b.domains(&sections)?);
+    let mut pages = use_cases?;
     for made in others {
         pages.extend(made?);
     }
     pages.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(pages)
+}
+
+/// The pages and pictures of the use cases `indexes` (in the catalogue's order), made on rayon's
+/// pool, in the order of `indexes`.
+pub fn use_case_pages(
+    checked: &Checked,
+    metrics: &Metrics,
+    tera: &Tera,
+    t: &Labels,
+    options: &PageOptions<'_>,
+    indexes: &[usize],
+) -> Result<Vec<Page>, String> {
+    Builder::new(checked, metrics, tera, t, options)?.use_cases(indexes, options)
+}
+
+impl<'a> Builder<'a> {
+    fn new(
+        checked: &'a Checked,
+        metrics: &'a Metrics,
+        tera: &'a Tera,
+        t: &'a Labels,
+        options: &PageOptions<'_>,
+    ) -> Result<Builder<'a>, String> {
+        let cat = &checked.catalogue;
+        for uc in &cat.use_cases {
+            if !is_slug(&uc.id.value) || !is_slug(&uc.domain) {
+                return Err(format!(
+                    "use case id `{}` or its domain is not a slug",
+                    uc.id.value
+                ));
+            }
+        }
+        let mut findings: HashMap<&str, Vec<&Diagnostic>> = HashMap::new();
+        for d in &checked.report.diagnostics {
+            if let Some(u) = d.use_case.as_deref() {
+                findings.entry(u).or_default().push(d);
+            }
+        }
+        Ok(Builder {
+            cat,
+            checked,
+            metrics,
+            tera,
+            t,
+            today: options.today,
+            findings,
+            large: options.large,
+        })
+    }
+
+    fn use_cases(&self, indexes: &[usize], options: &PageOptions<'_>) -> Result<Vec<Page>, String> {
+        let made: Vec<_> = indexes
+            .par_iter()
+            .map(|&i| {
+                let made = self.use_case(i, options.diagram);
+                (options.progress)();
+                made
+            })
+            .collect();
+        let mut pages = Vec::new();
+        for made in made {
+            pages.extend(made?);
+        }
+        Ok(pages)
+    }
 }
 
 fn findings_by_rule(report: &Report, t: &Labels, prefix: &str) -> Vec<Value> {
@@ -326,7 +344,7 @@ impl Builder<'_> {
 }
 
 /// A domain slug as a heading: `benefit-cards` -> "Benefit cards".
-fn domain_title(slug: &str) -> String {
+pub(crate) fn domain_title(slug: &str) -> String {
     let words = slug.replace('-', " ");
     let mut chars = words.chars();
     chars

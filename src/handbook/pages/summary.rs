@@ -13,9 +13,10 @@ impl Builder<'_> {
             .domain_groups()
             .into_iter()
             .map(|(d, list)| {
-                // With sections, the sidebar lists domains only: a chapter per use case would make
-                // mdBook's rendering quadratic (it clones the list of all chapters for each page).
-                let ucs: Vec<Value> = if self.sections {
+                // In a large catalogue the sidebar lists domains only: a chapter per use case
+                // would make mdBook's rendering quadratic (it clones the list of all chapters
+                // for each page) and the sidebar's script megabytes long.
+                let ucs: Vec<Value> = if self.large {
                     Vec::new()
                 } else {
                     list.iter().map(|&i| json!({"title": cat.use_cases[i].title, "link": self.uc_link(&cat.use_cases[i], "")})).collect()

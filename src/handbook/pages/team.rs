@@ -20,12 +20,11 @@ impl Builder<'_> {
     }
 
     /// The link from a page one folder down to step `s` of `uc`: its anchor on the use case
-    /// page, or the use case itself when use cases are sections of their domain's page (anchors
-    /// of steps are unique only within a use case).
+    /// page (the use case itself when the step's id is not a slug).
     pub(super) fn step_link(&self, uc: &UseCase, s: usize) -> String {
         let page = self.uc_link(uc, "../");
         let id = &uc.steps[s].id.value;
-        if self.sections || !is_slug(id) {
+        if !is_slug(id) {
             page
         } else {
             format!("{page}#step-{id}")

@@ -121,30 +121,13 @@ impl Builder<'_> {
             "banners": self.banners(uc),
             "viewer": self.viewer(&svg),
             "steps": steps, "handoffs": handoffs, "findings": findings,
-            "satisfaction": has_satisfaction.then(|| format!("{}{id}-satisfaction.svg", if self.sections { "../use-cases/" } else { "" })),
+            "satisfaction": has_satisfaction.then(|| format!("{id}-satisfaction.svg")),
         });
         let markdown = self.render("use-case.md", ctx)?;
-        let mut out = Vec::new();
-        if self.sections {
-            // A section of the domain page: an anchor to link to, and headings one level down.
-            let mut section = format!("<a id=\"uc-{id}\"></a>\n\n");
-            for line in markdown.lines() {
-                if line.starts_with('#') {
-                    section.push('#');
-                }
-                section.push_str(line);
-                section.push('\n');
-            }
-            out.push(Page {
-                path: format!("sections/{}/{id}.md", uc.domain),
-                content: section,
-            });
-        } else {
-            out.push(Page {
-                path: format!("use-cases/{id}.md"),
-                content: markdown,
-            });
-        }
+        let mut out = vec![Page {
+            path: format!("use-cases/{id}.md"),
+            content: markdown,
+        }];
         if has_satisfaction {
             let min_gap = cat.settings.option("satisfaction-gap", "min_gap", 2);
             out.push(Page {
