@@ -103,8 +103,7 @@ pub fn render_use_cases(
     let t = labels::table(cat.settings.language);
     let metrics = crate::metrics::compute(cat, &checked.facts);
     let lanes = crate::swimlane::LaneLabels::for_catalogue(cat);
-    let diagram =
-        |i: usize| crate::swimlane::render_svg(cat, &cat.use_cases[i], &checked.facts.flows[i], lanes);
+    let diagram = |i: usize| super::page_diagram(checked, lanes, i);
     let page_options = PageOptions {
         today: options.today,
         large: true,

@@ -161,6 +161,19 @@ pub fn chapters(language: crate::config::Language) -> &'static [(&'static str, &
 /// instead of mdBook's single file (110 MB at 10,000 use cases).
 pub const LARGE_ABOVE: usize = 500;
 
+/// The diagram of use case `i` as its page shows it (in both forms of the handbook): inline in
+/// the viewer, each box linking to its step in the numbered list.
+pub(crate) fn page_diagram(checked: &Checked, lanes: &crate::swimlane::LaneLabels, i: usize) -> String {
+    let cat = &checked.catalogue;
+    crate::swimlane::render_svg_with(
+        cat,
+        &cat.use_cases[i],
+        &checked.facts.flows[i],
+        lanes,
+        crate::swimlane::SvgOptions { step_links: true },
+    )
+}
+
 /// True when the catalogue is large enough for the large form of the handbook.
 pub fn is_large(checked: &Checked) -> bool {
     checked.catalogue.use_cases.len() > LARGE_ABOVE
@@ -190,17 +203,7 @@ pub fn write_source_with(
     };
     bar.set_message("pages");
     let lanes = crate::swimlane::LaneLabels::for_catalogue(cat);
-    // Inline in the use case's page, each box linking to its step in the numbered list.
-    let svg_options = crate::swimlane::SvgOptions { step_links: true };
-    let diagram = |i: usize| {
-        crate::swimlane::render_svg_with(
-            cat,
-            &cat.use_cases[i],
-            &checked.facts.flows[i],
-            lanes,
-            svg_options,
-        )
-    };
+    let diagram = |i: usize| page_diagram(checked, lanes, i);
     let progress = || bar.inc(1);
     let page_options = pages::PageOptions {
         today: options.today,

@@ -809,6 +809,10 @@ fn search_finds_a_use_case_by_a_word_of_its_title_and_shows_hostile_titles_as_te
 /// place of mdBook's): each search loads the manifest, the shards of its words and the docs
 /// files of its results, each a small file.
 #[test]
+#[cfg_attr(
+    no_chromium,
+    ignore = "no chromium on PATH or at /usr/bin/chromium: install Debian's chromium package"
+)]
 fn the_search_of_a_large_handbook_finds_a_use_case_by_a_word_of_its_title_and_shows_hostile_titles_as_text() {
     let Some(chromium) = chromium() else { return };
     let site = Site::with_copies(casebook::handbook::LARGE_ABOVE);
