@@ -215,6 +215,17 @@ pub fn write_source_with(
 
 /// Runs mdBook on the source in `dir`; the HTML lands in `dir/html`.
 pub fn run_mdbook(checked: &Checked, dir: &Path) -> Result<PathBuf, BuildError> {
+    let book = mdbook_driver::MDBook::load_with_config(dir, mdbook_config(checked)?)
+        .map_err(|e| BuildError::MdBook(format!("{e:#}")))?;
+    book.build().map_err(|e| BuildError::MdBook(format!("{e:#}")))?;
+    let html = dir.join("html");
+    search::neutralise_index(&html).map_err(BuildError::MdBook)?;
+    Ok(html)
+}
+
+/// mdBook's configuration for the handbook of `checked`: book/book.toml with the catalogue's
+/// title and language (also used by `casebook serve` to re-render single pages).
+pub fn mdbook_config(checked: &Checked) -> Result<mdbook_driver::config::Config, BuildError> {
     let settings = &checked.catalogue.settings;
     let mut config = mdbook_driver::config::Config::from_str(include_str!("../../book/book.toml"))
         .map_err(|e| BuildError::MdBook(e.to_string()))?;
@@ -234,12 +245,7 @@ pub fn run_mdbook(checked: &Checked, dir: &Path) -> Result<PathBuf, BuildError> 
             .set("output.html.print.enable", false)
             .map_err(|e| BuildError::MdBook(e.to_string()))?;
     }
-    let book = mdbook_driver::MDBook::load_with_config(dir, config)
-        .map_err(|e| BuildError::MdBook(format!("{e:#}")))?;
-    book.build().map_err(|e| BuildError::MdBook(format!("{e:#}")))?;
-    let html = dir.join("html");
-    search::neutralise_index(&html).map_err(BuildError::MdBook)?;
-    Ok(html)
+    Ok(config)
 }
 
 /// Builds the handbook of a checked catalogue into `options.out`; returns the path of its index.

@@ -24,6 +24,8 @@ mod robustness;
 mod rules;
 mod scale;
 mod schemas;
+#[cfg(feature = "handbook")]
+mod serve;
 mod special_files;
 mod support;
 mod swimlane;
