@@ -215,7 +215,7 @@ impl Rebuilder {
         } else {
             self.source = source;
         }
-        let html = handbook::run_mdbook(&checked, &next).map_err(|e| failed(language, build_line(e)))?;
+        let html = full_render(&checked, &next).map_err(|e| failed(language, build_line(e)))?;
         outcome.full = self
             .sync(&html)
             .map_err(|e| failed(language, io_line("write", &self.work.join("site"), &e)))?;
@@ -251,7 +251,7 @@ impl Rebuilder {
             .filter(|(k, v)| self.source.get(*k) != Some(*v))
             .map(|(k, _)| k)
             .collect();
-        let mut book = mdbook_driver::MDBook::load_with_config(next, handbook::mdbook_config(checked)?)
+        let mut book = mdbook_driver::MDBook::load_with_config(next, serve_config(checked)?)
             .map_err(|e| BuildError::MdBook(format!("{e:#}")))?;
         let chapters: Vec<&mdbook_driver::book::Chapter> = book.book.chapters().collect();
         let wanted: Vec<usize> = chapters
@@ -355,6 +355,29 @@ impl Rebuilder {
         }
         Ok(changed)
     }
+}
+
+/// The handbook's mdBook configuration, without hashes in the names of mdBook's own files
+/// (`hash-files`): with them, every page names the search index by the hash of its content, so
+/// any change anywhere would change every page. Served with `Cache-Control: no-store`, the
+/// pages need no cache-busting names.
+fn serve_config(checked: &Checked) -> Result<mdbook_driver::config::Config, BuildError> {
+    let mut config = handbook::mdbook_config(checked)?;
+    config
+        .set("output.html.hash-files", false)
+        .map_err(|e| BuildError::MdBook(e.to_string()))?;
+    Ok(config)
+}
+
+/// mdBook on the whole book source in `dir`, as [`handbook::run_mdbook`] with
+/// [`serve_config`]; the HTML lands in `dir/html`.
+fn full_render(checked: &Checked, dir: &Path) -> Result<PathBuf, BuildError> {
+    let book = mdbook_driver::MDBook::load_with_config(dir, serve_config(checked)?)
+        .map_err(|e| BuildError::MdBook(format!("{e:#}")))?;
+    book.build().map_err(|e| BuildError::MdBook(format!("{e:#}")))?;
+    let html = dir.join("html");
+    handbook::search::neutralise_index(&html).map_err(BuildError::MdBook)?;
+    Ok(html)
 }
 
 /// The HTML page of a chapter's Markdown path.

@@ -321,3 +321,115 @@ fn a_port_in_use_is_refused_with_a_way_out() {
     );
     assert!(stderr.contains("--port (0 picks a free one)"), "{stderr}");
 }
+
+/// Records what a rebuild announces.
+#[derive(Default)]
+struct Recorder(std::sync::Mutex<Vec<Vec<String>>>);
+
+impl casebook::serve::rebuild::Publish for Recorder {
+    fn publish(&self, changed: &[String], _errors: Option<&casebook::serve::rebuild::Errors>) {
+        if !changed.is_empty() {
+            self.0.lock().unwrap().push(changed.to_vec());
+        }
+    }
+}
+
+/// Every file below `dir`, by `/`-separated relative path, with its bytes.
+fn files(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut stack = vec![dir.to_owned()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let rel = p.strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
+                out.insert(rel, std::fs::read(&p).unwrap());
+            }
+        }
+    }
+    out
+}
+
+/// What a first build of the catalogue by a new rebuilder serves.
+fn from_scratch(cat: &Path, today: casebook::model::Date) -> std::collections::BTreeMap<String, Vec<u8>> {
+    use casebook::serve::rebuild::{Rebuilder, Workspace};
+    let workspace = Workspace::create().unwrap();
+    let outcome =
+        Rebuilder::new(cat.to_owned(), Some(today), &workspace).rebuild(&Recorder::default(), &|| false);
+    assert!(outcome.errors.is_none());
+    let files = files(&workspace.site());
+    workspace.remove().unwrap();
+    files
+}
+
+/// The quick pass (the changed page rendered in a book of itself and its neighbours) gives the
+/// bytes of a whole build, the full pass then rewrites none of its pages, and the served folder
+/// is byte for byte what a build from scratch serves. The reload script is not in the files.
+#[test]
+fn the_quick_pass_writes_the_bytes_of_a_whole_build() {
+    use casebook::serve::rebuild::{Rebuilder, Workspace};
+    let today = casebook::model::Date::parse("2026-11-22").unwrap();
+    let cat = tempfile::tempdir().unwrap();
+    copy_tree(Path::new("catalogue"), cat.path());
+    let workspace = Workspace::create().unwrap();
+    let mut rebuilder = Rebuilder::new(cat.path().to_owned(), Some(today), &workspace);
+    let recorder = Recorder::default();
+    let first = rebuilder.rebuild(&recorder, &|| false);
+    assert!(first.errors.is_none() && first.quick.is_empty() && !first.full.is_empty());
+    let index = std::fs::read_to_string(workspace.site().join("index.html")).unwrap();
+    assert!(
+        !index.contains("__casebook"),
+        "the script is added when a page is sent"
+    );
+
+    let yaml = cat
+        .path()
+        .join("use-cases/account-management/account-manager-hands-over-portfolio.yaml");
+    edit(
+        &yaml,
+        "writes the handover note",
+        "writes and signs the handover note",
+    );
+    let page = "use-cases/account-manager-hands-over-portfolio.html".to_owned();
+    let second = rebuilder.rebuild(&recorder, &|| false);
+    assert!(second.errors.is_none());
+    assert!(second.quick.contains(&page), "{:?}", second.quick);
+    let pages_again: Vec<_> = second
+        .full
+        .iter()
+        .filter(|f| f.ends_with(".html") && *f != "print.html")
+        .collect();
+    assert!(pages_again.is_empty(), "the full pass rewrote {pages_again:?}");
+    assert!(
+        second.full.iter().any(|f| f.starts_with("searchindex")),
+        "{:?}",
+        second.full
+    );
+    assert_eq!(files(&workspace.site()), from_scratch(cat.path(), today));
+
+    // Another change already waiting: the full pass is left to the next rebuild, which does it
+    // even when that change turns out to change nothing.
+    edit(
+        &yaml,
+        "writes and signs the handover note",
+        "writes the handover note",
+    );
+    let third = rebuilder.rebuild(&recorder, &|| true);
+    assert!(third.full_skipped && third.quick.contains(&page) && third.full.is_empty());
+    let fourth = rebuilder.rebuild(&recorder, &|| false);
+    assert!(
+        fourth.full.iter().any(|f| f.starts_with("searchindex")),
+        "{:?}",
+        fourth.full
+    );
+    assert_eq!(files(&workspace.site()), from_scratch(cat.path(), today));
+
+    // Nothing changed: nothing written or announced.
+    let announced = recorder.0.lock().unwrap().len();
+    let fifth = rebuilder.rebuild(&recorder, &|| false);
+    assert!(fifth.quick.is_empty() && fifth.full.is_empty());
+    assert_eq!(recorder.0.lock().unwrap().len(), announced);
+    workspace.remove().unwrap();
+}
