@@ -1,13 +1,11 @@
 //! `casebook serve`: the arguments, the signals and what is printed; the work is
 //! `casebook::serve`.
 
-use anyhow::Result;
 use casebook::model::Date;
-use std::path::Path;
-use std::process::ExitCode;
 
 /// The arguments of `casebook serve`.
 #[derive(clap::Args, Debug)]
+#[cfg_attr(not(feature = "handbook"), allow(dead_code))]
 pub struct ServeArgs {
     /// The port on 127.0.0.1; 0 picks a free one (the address is printed).
     #[arg(long, default_value_t = 3000)]
@@ -19,7 +17,7 @@ pub struct ServeArgs {
 
 /// Serves until Ctrl-C, SIGTERM or SIGHUP.
 #[cfg(feature = "handbook")]
-pub fn run(root: &Path, args: ServeArgs) -> Result<ExitCode> {
+pub fn run(root: &std::path::Path, args: ServeArgs) -> anyhow::Result<std::process::ExitCode> {
     use casebook::serve::{self, Event, ServeOptions};
     use std::io::Write as _;
     let (stop, stopped) = std::sync::mpsc::channel();
@@ -31,7 +29,15 @@ pub fn run(root: &Path, args: ServeArgs) -> Result<ExitCode> {
         port: args.port,
         today: args.today,
     };
-    let say = |event: Event| match event {
+    let phases = |outcome: &serve::rebuild::Outcome| {
+        let parts: Vec<String> = outcome
+            .phases
+            .iter()
+            .map(|(name, d)| format!("{name} {} ms", d.as_millis()))
+            .collect();
+        parts.join(", ")
+    };
+    let say = move |event: Event| match event {
         Event::Listening(url) => {
             // The address alone on standard output, for scripts; the rest on standard error.
             println!("{url}");
@@ -42,23 +48,27 @@ pub fn run(root: &Path, args: ServeArgs) -> Result<ExitCode> {
             let ms = outcome.first_published.as_millis();
             match &outcome.errors {
                 Some(errors) => eprintln!(
-                    "casebook: the catalogue has {} errors; the pages list them (in {ms} ms)",
-                    errors.lines.len()
+                    "casebook: the handbook was not rebuilt ({} error{}); the pages list {} (in {ms} ms)",
+                    errors.lines.len(),
+                    if errors.lines.len() == 1 { "" } else { "s" },
+                    if errors.lines.len() == 1 { "it" } else { "them" }
                 ),
                 None if outcome.quick.is_empty() && outcome.full.is_empty() => {}
                 None if outcome.quick.is_empty() => eprintln!(
-                    "casebook: handbook of {} use cases built, {} files written (in {ms} ms)",
+                    "casebook: handbook of {} use cases built, {} files written in {ms} ms ({})",
                     outcome.use_cases,
-                    outcome.full.len()
+                    outcome.full.len(),
+                    phases(&outcome)
                 ),
                 None => eprintln!(
-                    "casebook: {} changed pages and pictures updated in {ms} ms{}",
+                    "casebook: {} changed pages and pictures served in {ms} ms{} ({})",
                     outcome.quick.len(),
                     if outcome.full_skipped {
                         ""
                     } else {
-                        "; search index and print page too"
-                    }
+                        "; the rest of the book followed"
+                    },
+                    phases(&outcome)
                 ),
             }
         }
@@ -66,5 +76,5 @@ pub fn run(root: &Path, args: ServeArgs) -> Result<ExitCode> {
     };
     serve::run(options, stopped, std::sync::Arc::new(say))?;
     eprintln!("casebook: stopped");
-    Ok(ExitCode::SUCCESS)
+    Ok(std::process::ExitCode::SUCCESS)
 }

@@ -91,6 +91,9 @@ pub struct Outcome {
     pub first_published: Duration,
     /// True when the full pass was left for the next rebuild.
     pub full_skipped: bool,
+    /// How long each phase took: `check`, `pages` (casebook's pages and pictures, written and
+    /// read back), `quick` (the quick pass), `full` (the full pass).
+    pub phases: Vec<(&'static str, Duration)>,
 }
 
 /// Where changes are announced while a rebuild runs (the server's state).
@@ -166,6 +169,11 @@ impl Rebuilder {
             lines: vec![line],
         };
         let en = crate::config::Language::En;
+        let mut lap = Instant::now();
+        let mut phase = |outcome: &mut Outcome, name| {
+            outcome.phases.push((name, lap.elapsed()));
+            lap = Instant::now();
+        };
         let checked = engine::check_with(
             &self.catalogue,
             &Overlay::new(),
@@ -174,6 +182,7 @@ impl Rebuilder {
         )
         .map_err(|e| failed(en, e.to_string()))?;
         outcome.use_cases = checked.catalogue.use_cases.len();
+        phase(outcome, "check");
         let language = checked.catalogue.settings.language;
         publish.language(language);
         let format_errors = format_errors(&checked);
@@ -194,6 +203,7 @@ impl Rebuilder {
         remove_own_folder(&next).map_err(|e| failed(language, io_line("clear", &next, &e)))?;
         handbook::write_source(&checked, &next, &options).map_err(|e| failed(language, build_line(e)))?;
         let source = read_tree(&next).map_err(|e| failed(language, io_line("read", &next, &e)))?;
+        phase(outcome, "pages");
         if self.built && !self.full_pending && source == self.source {
             // Nothing to render; earlier errors, if any, are gone.
             publish.publish(&[], None);
@@ -206,6 +216,7 @@ impl Rebuilder {
                 .map_err(|e| failed(language, build_line(e)))?;
             publish.publish(&outcome.quick, None);
             outcome.first_published = start.elapsed();
+            phase(outcome, "quick");
             self.source = source;
             if pending() {
                 outcome.full_skipped = true;
@@ -219,6 +230,7 @@ impl Rebuilder {
         outcome.full = self
             .sync(&html)
             .map_err(|e| failed(language, io_line("write", &self.work.join("site"), &e)))?;
+        phase(outcome, "full");
         self.built = true;
         self.full_pending = false;
         publish.publish(&outcome.full, None);
