@@ -137,14 +137,16 @@ fn main() {
                 std::thread::sleep(Duration::from_millis(2));
             }
             if browser.is_some() {
-                let new_version = get(port, &format!("/__casebook/version?page={page}")).1;
-                let wanted = format!("since={}", new_version.trim());
+                // The page file is written before its version is announced, so the version
+                // read now may still be the old one: any wait for another version is the
+                // reloaded page.
+                let old = format!("since={}", version.trim());
                 loop {
                     let seen = reloads
                         .lock()
                         .unwrap()
                         .iter()
-                        .find(|(at, q)| *at > start && q.contains(&wanted))
+                        .find(|(at, q)| *at > start && !q.ends_with(&old))
                         .map(|(at, _)| *at - start);
                     if let Some(d) = seen {
                         reloaded.push(d);
@@ -152,7 +154,8 @@ fn main() {
                     }
                     assert!(
                         start.elapsed() < Duration::from_secs(60),
-                        "save {i}: no reload seen"
+                        "save {i}: no reload seen after {old}: {:?}",
+                        reloads.lock().unwrap().iter().map(|(_, q)| q).collect::<Vec<_>>()
                     );
                     std::thread::sleep(Duration::from_millis(2));
                 }

@@ -389,6 +389,21 @@ fn escape(text: &str) -> String {
     crate::handbook::escape::html_escape(text)
 }
 
+/// True for a Host header naming this machine by its loopback address or `localhost`: a page of
+/// another site whose name was made to resolve to 127.0.0.1 (DNS rebinding) cannot read the
+/// handbook through the browser. No Host (HTTP/1.0) is local.
+pub fn local_host(host: Option<&str>) -> bool {
+    let Some(host) = host else { return true };
+    let name = match host.rsplit_once(':') {
+        Some((name, port)) if !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) => name,
+        _ => host,
+    };
+    matches!(
+        name.to_ascii_lowercase().as_str(),
+        "127.0.0.1" | "localhost" | "[::1]"
+    )
+}
+
 /// Serves requests until the server is unblocked: one thread per request (a page's reload
 /// script holds one open).
 pub fn serve(server: &tiny_http::Server, site: &Path, shared: &std::sync::Arc<Shared>) {
@@ -400,7 +415,16 @@ pub fn serve(server: &tiny_http::Server, site: &Path, shared: &std::sync::Arc<Sh
 }
 
 fn respond(request: tiny_http::Request, site: &Path, shared: &Shared) {
+    let host = request
+        .headers()
+        .iter()
+        .find(|h| h.field.equiv("Host"))
+        .map(|h| h.value.as_str().to_owned());
     let reply = match request.method() {
+        _ if !local_host(host.as_deref()) => text(
+            403,
+            "casebook serve: open it as 127.0.0.1 or localhost\n".to_owned(),
+        ),
         tiny_http::Method::Get | tiny_http::Method::Head => answer(site, shared, request.url()),
         _ => text(405, "casebook serve: GET only\n".to_owned()),
     };

@@ -64,11 +64,16 @@ impl Served {
 
     /// Sends a raw request target (as written, not normalised by a client).
     fn get(&self, target: &str) -> (u16, String, String) {
+        self.get_from(target, "127.0.0.1")
+    }
+
+    /// [`Served::get`] with the given Host header.
+    fn get_from(&self, target: &str, host: &str) -> (u16, String, String) {
         let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
         stream.set_read_timeout(Some(PATIENCE)).unwrap();
         write!(
             stream,
-            "GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+            "GET {target} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
         )
         .unwrap();
         let mut raw = Vec::new();
@@ -245,6 +250,12 @@ fn serve_sends_only_files_of_the_handbook() {
         assert!(status == 400 || status == 404, "{target}: {status}\n{body}");
         assert!(!body.contains("root:"), "{target} served a file outside: {body}");
     }
+    // A page of another site resolved to 127.0.0.1 (DNS rebinding) is refused.
+    let port = served.port;
+    assert_eq!(served.get_from("/", &format!("evil.example:{port}")).0, 403);
+    assert_eq!(served.get_from("/", "127.0.0.1.evil.example").0, 403);
+    assert_eq!(served.get_from("/", &format!("localhost:{port}")).0, 200);
+
     // The 404 page is a page of its own, with a way home.
     let (status, content_type, body) = served.get("/nonexistent.html");
     assert_eq!((status, content_type.as_str()), (404, "text/html; charset=utf-8"));
