@@ -199,6 +199,23 @@ pub(crate) const EN: &[(&str, &str)] = &[
     ("search_label", "Words to find:"),
     ("sends_message_to", "sends a message to"),
     ("severity", "Severity"),
+    (
+        "serve_building",
+        "The handbook is being built; this page reloads when it is ready.",
+    ),
+    (
+        "serve_errors",
+        "The catalogue has errors: the handbook below is the last one that built. Fix them and save; the page reloads.",
+    ),
+    (
+        "serve_not_built",
+        "The handbook cannot be built: the catalogue has errors (listed above). Fix them and save; the page reloads.",
+    ),
+    (
+        "serve_not_found",
+        "There is no page at this address in the handbook.",
+    ),
+    ("serve_not_found_title", "Page not found"),
     ("staff", "Staff"),
     ("management", "Management"),
     ("status", "Status"),
@@ -462,6 +479,23 @@ pub(crate) const FR: &[(&str, &str)] = &[
     ("search_label", "Mots à chercher :"),
     ("sends_message_to", "envoie un message à"),
     ("severity", "Gravité"),
+    (
+        "serve_building",
+        "Le manuel est en cours de construction ; cette page se recharge dès qu’il est prêt.",
+    ),
+    (
+        "serve_errors",
+        "Le catalogue contient des erreurs : le manuel ci-dessous est le dernier qui a pu être construit. Corrigez-les et enregistrez ; la page se recharge.",
+    ),
+    (
+        "serve_not_built",
+        "Le manuel ne peut pas être construit : le catalogue contient des erreurs (ci-dessus). Corrigez-les et enregistrez ; la page se recharge.",
+    ),
+    (
+        "serve_not_found",
+        "Aucune page du manuel ne se trouve à cette adresse.",
+    ),
+    ("serve_not_found_title", "Page introuvable"),
     ("staff", "Personnel"),
     ("management", "Encadrement"),
     ("status", "Statut"),

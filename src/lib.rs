@@ -24,6 +24,8 @@ pub mod model;
 pub mod paths;
 pub mod rules;
 pub mod scaffold;
+#[cfg(feature = "handbook")]
+pub mod serve;
 pub mod source;
 pub mod suggest;
 pub mod swimlane;

@@ -27,6 +27,8 @@ use std::process::ExitCode;
 mod ci;
 mod diff;
 mod export;
+mod serve;
+use serve::ServeArgs;
 
 /// Checks catalogues of service use cases and builds a staff handbook from them.
 #[derive(Parser, Debug)]
@@ -78,6 +80,15 @@ enum Command {
         #[arg(long, value_parser = parse_date)]
         today: Option<Date>,
     },
+    /// Build the handbook, serve it on 127.0.0.1 and rebuild it as you save.
+    ///
+    /// Builds into a private temporary folder (the catalogue and --out are never written),
+    /// serves it at http://127.0.0.1:PORT/, watches the catalogue folder (with its templates:
+    /// folder) and, after each save, rebuilds what changed and reloads the pages open in a
+    /// browser. While the catalogue has format errors, every page lists them in a banner above
+    /// the last handbook that built. Ctrl-C (or SIGTERM) stops it and removes its folder.
+    #[cfg_attr(not(feature = "handbook"), command(hide = true))]
+    Serve(ServeArgs),
     /// Print the metrics: per use case and catalogue-wide handoff matrices.
     ///
     /// `worst` is the most handoffs on a walk from the start to an end that goes round each loop
@@ -293,6 +304,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
         #[cfg(not(feature = "handbook"))]
         Command::Build { .. } => bail!(
             "this casebook was built without the handbook (cargo feature `handbook`); for `casebook build`, install it with the default features (`cargo install --locked` without --no-default-features)"
+        ),
+        #[cfg(feature = "handbook")]
+        Command::Serve(args) => serve::run(&catalogue()?, args),
+        #[cfg(not(feature = "handbook"))]
+        Command::Serve(_) => bail!(
+            "this casebook was built without the handbook (cargo feature `handbook`); for `casebook serve`, install it with the default features (`cargo install --locked` without --no-default-features)"
         ),
         Command::Stats { format } => stats(&catalogue()?, format),
         Command::Explain { rule } => explain(rule.as_deref()),

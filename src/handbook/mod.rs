@@ -256,8 +256,9 @@ pub fn write_source_with(
     Ok(pages.len())
 }
 
-/// The main book's mdBook configuration.
-fn mdbook_config(checked: &Checked, large: bool) -> Result<mdbook_driver::config::Config, BuildError> {
+/// The main book's mdBook configuration: book/book.toml with the catalogue's title and
+/// language (`casebook serve` changes it a little, see [`render_html_in`]).
+pub fn mdbook_config(checked: &Checked, large: bool) -> Result<mdbook_driver::config::Config, BuildError> {
     let settings = &checked.catalogue.settings;
     let mut config = mdbook_driver::config::Config::from_str(include_str!("../../book/book.toml"))
         .map_err(|e| BuildError::MdBook(e.to_string()))?;
@@ -291,7 +292,14 @@ struct MainBook {
 }
 
 fn run_mdbook_with(checked: &Checked, dir: &Path, large: bool) -> Result<(PathBuf, MainBook), BuildError> {
-    let config = mdbook_config(checked, large)?;
+    run_mdbook_in(dir, mdbook_config(checked, large)?, large)
+}
+
+fn run_mdbook_in(
+    dir: &Path,
+    config: mdbook_driver::config::Config,
+    large: bool,
+) -> Result<(PathBuf, MainBook), BuildError> {
     let book = mdbook_driver::MDBook::load_with_config(dir, config.clone())
         .map_err(|e| BuildError::MdBook(format!("{e:#}")))?;
     book.build().map_err(|e| BuildError::MdBook(format!("{e:#}")))?;
@@ -325,7 +333,20 @@ pub fn render_html_with(
     options: &BuildOptions,
     large: bool,
 ) -> Result<PathBuf, BuildError> {
-    let (html, main) = run_mdbook_with(checked, dir, large)?;
+    render_html_in(checked, dir, options, large, mdbook_config(checked, large)?)
+}
+
+/// [`render_html_with`] with a given mdBook configuration (made by [`mdbook_config`]): `casebook
+/// serve` turns off the hashes in file names, so that one change does not rename the search index
+/// that every page names.
+pub fn render_html_in(
+    checked: &Checked,
+    dir: &Path,
+    options: &BuildOptions,
+    large: bool,
+    config: mdbook_driver::config::Config,
+) -> Result<PathBuf, BuildError> {
+    let (html, main) = run_mdbook_in(dir, config, large)?;
     if large {
         large::render_use_cases(checked, dir, &html, &main.config, &main.chapters, options)?;
     }

@@ -531,15 +531,22 @@ fn build_is_a_command_of_the_full_binary() {
 #[cfg(not(feature = "handbook"))]
 #[test]
 fn a_binary_without_the_handbook_says_what_build_needs() {
-    assert!(!commands().iter().any(|c| c == "build"), "hidden from --help");
-    let laid = crate::rules::base();
-    let (code, stdout, stderr) = run_on(laid.root(), &["build"]);
-    assert_eq!(code, 2);
-    assert!(stdout.is_empty());
     assert!(
-        stderr.contains("without the handbook") && stderr.contains("cargo install --locked"),
-        "{stderr}"
+        !commands().iter().any(|c| c == "build" || c == "serve"),
+        "hidden from --help"
     );
+    let laid = crate::rules::base();
+    for command in ["build", "serve"] {
+        let (code, stdout, stderr) = run_on(laid.root(), &[command]);
+        assert_eq!(code, 2);
+        assert!(stdout.is_empty());
+        assert!(
+            stderr.contains("without the handbook")
+                && stderr.contains(&format!("for `casebook {command}`"))
+                && stderr.contains("cargo install --locked"),
+            "{stderr}"
+        );
+    }
 }
 
 #[derive(serde::Deserialize)]

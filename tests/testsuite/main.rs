@@ -31,6 +31,8 @@ mod robustness;
 mod rules;
 mod scale;
 mod schemas;
+#[cfg(feature = "handbook")]
+mod serve;
 mod special_files;
 #[cfg(feature = "handbook")]
 mod staff;

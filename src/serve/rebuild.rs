@@ -1,0 +1,501 @@
+//! Rebuilding the served handbook after a change: reload the catalogue (unchanged files from the
+//! loader's cache), check it, render casebook's pages in memory, compare them with the previous
+//! build's, and turn only the pages that changed into HTML before the rest of the book follows.
+//!
+//! Everything happens inside the private folder ([`Workspace`]):
+//! - `next/`: the book source of this rebuild (`src/`, book.toml, casebook.css), and mdBook's
+//!   full render of it in `next/html`;
+//! - `mini/`: the root of the small books that re-render single pages (an empty `src/`);
+//! - `site/`: what the server serves. Files there are replaced whole (written in `tmp/`, then
+//!   renamed), and only when their bytes change.
+//!
+//! A rebuild has two passes. The quick pass applies when the table of contents (SUMMARY.md) and
+//! the book's settings are unchanged: each changed chapter is rendered by mdBook in a book made of
+//! it and its two neighbours (so its previous/next links are those of the whole book), and only
+//! its HTML page, with the pictures that changed, is copied into `site/`; the server announces
+//! the new pages at once. The full pass then renders the whole book as `casebook build` does and
+//! copies whatever else changed (the search index, the print page), removing pages that are
+//! gone. It is skipped when another change is already waiting: the next rebuild does it.
+
+use crate::diagnostic::Severity;
+use crate::engine::{self, CheckOptions, Checked};
+use crate::handbook::{self, BuildError, BuildOptions};
+use crate::load::{LoadCache, Overlay};
+use crate::model::Date;
+use crate::rules::{self, Group};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// The private folder: a fresh folder in the system's temporary folder (mode 0700), removed
+/// with everything in it when the workspace is dropped. Only casebook writes there.
+pub struct Workspace {
+    dir: tempfile::TempDir,
+}
+
+impl Workspace {
+    /// Makes the folder and its parts.
+    pub fn create() -> std::io::Result<Self> {
+        let mut builder = tempfile::Builder::new();
+        builder.prefix("casebook-serve-");
+        #[cfg(unix)]
+        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700));
+        let dir = builder.tempdir()?;
+        for part in ["site", "tmp", "mini/src"] {
+            std::fs::create_dir_all(dir.path().join(part))?;
+        }
+        std::fs::write(
+            dir.path().join("mini/casebook.css"),
+            include_str!("../../book/casebook.css"),
+        )?;
+        Ok(Workspace { dir })
+    }
+
+    /// The folder.
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// The served folder.
+    pub fn site(&self) -> PathBuf {
+        self.dir.path().join("site")
+    }
+
+    /// Removes the folder and everything in it (all written by this process).
+    pub fn remove(self) -> std::io::Result<()> {
+        self.dir.close()
+    }
+}
+
+/// Why the handbook could not be rebuilt, for the page: one line per finding or failure.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Errors {
+    /// The catalogue's language (for the banner's words).
+    pub language: crate::config::Language,
+    /// `file:line:column: error[rule]: message`, or a failure in words.
+    pub lines: Vec<String>,
+}
+
+/// What one rebuild did.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// Files of `site/` written or removed by the quick pass, relative to it (`/`-separated).
+    pub quick: Vec<String>,
+    /// Files of `site/` written or removed by the full pass.
+    pub full: Vec<String>,
+    /// The errors shown instead of a new handbook, if any.
+    pub errors: Option<Errors>,
+    /// The number of use cases checked.
+    pub use_cases: usize,
+    /// Time from the start of the rebuild to the end of the quick pass (or of the full pass).
+    pub first_published: Duration,
+    /// True when the full pass was left for the next rebuild.
+    pub full_skipped: bool,
+    /// How long each phase took: `check`, `pages` (casebook's pages and pictures, written and
+    /// read back), `quick` (the quick pass), `full` (the full pass).
+    pub phases: Vec<(&'static str, Duration)>,
+}
+
+/// Where changes are announced while a rebuild runs (the server's state).
+pub trait Publish {
+    /// The files of `site/` that changed (written or removed), or, with `errors`, why nothing
+    /// was built; `None` clears earlier errors.
+    fn publish(&self, changed: &[String], errors: Option<&Errors>);
+
+    /// The catalogue's language, known once it is loaded.
+    fn language(&self, _language: crate::config::Language) {}
+}
+
+/// Rebuilds the handbook of one catalogue into a [`Workspace`].
+pub struct Rebuilder {
+    catalogue: PathBuf,
+    today: Option<Date>,
+    work: PathBuf,
+    cache: LoadCache,
+    /// The book source of the last build that reached `site/` (relative to `next/`).
+    source: BTreeMap<String, Vec<u8>>,
+    /// True once `site/` holds a whole handbook.
+    built: bool,
+    /// True when the last quick pass was not followed by a full pass.
+    full_pending: bool,
+}
+
+impl Rebuilder {
+    /// A rebuilder of the catalogue in `catalogue` into `workspace`; `today` fixed, or the
+    /// system's date at each rebuild.
+    pub fn new(catalogue: PathBuf, today: Option<Date>, workspace: &Workspace) -> Self {
+        Rebuilder {
+            catalogue,
+            today,
+            work: workspace.path().to_owned(),
+            cache: LoadCache::new(),
+            source: BTreeMap::new(),
+            built: false,
+            full_pending: false,
+        }
+    }
+
+    /// True once a whole handbook was built.
+    pub fn built(&self) -> bool {
+        self.built
+    }
+
+    /// Rebuilds: announces to `publish` what changed as soon as it is in `site/`; `pending`
+    /// says whether another change is already waiting (then the full pass is left to it).
+    pub fn rebuild(&mut self, publish: &dyn Publish, pending: &dyn Fn() -> bool) -> Outcome {
+        let start = Instant::now();
+        let mut outcome = Outcome::default();
+        match self.passes(publish, pending, start, &mut outcome) {
+            Ok(()) => {}
+            Err(errors) => {
+                publish.publish(&[], Some(&errors));
+                outcome.first_published = start.elapsed();
+                outcome.errors = Some(errors);
+            }
+        }
+        outcome
+    }
+
+    fn passes(
+        &mut self,
+        publish: &dyn Publish,
+        pending: &dyn Fn() -> bool,
+        start: Instant,
+        outcome: &mut Outcome,
+    ) -> Result<(), Errors> {
+        let today = self.today.unwrap_or_else(Date::today);
+        let failed = |language, line: String| Errors {
+            language,
+            lines: vec![line],
+        };
+        let en = crate::config::Language::En;
+        let mut lap = Instant::now();
+        let mut phase = |outcome: &mut Outcome, name| {
+            outcome.phases.push((name, lap.elapsed()));
+            lap = Instant::now();
+        };
+        let checked = engine::check_with(
+            &self.catalogue,
+            &Overlay::new(),
+            Some(&mut self.cache),
+            CheckOptions { today },
+        )
+        .map_err(|e| failed(en, e.to_string()))?;
+        outcome.use_cases = checked.catalogue.use_cases.len();
+        phase(outcome, "check");
+        let language = checked.catalogue.settings.language;
+        publish.language(language);
+        let format_errors = format_errors(&checked);
+        if !format_errors.is_empty() {
+            return Err(Errors {
+                language,
+                lines: format_errors,
+            });
+        }
+        let options = BuildOptions {
+            out: self.work.join("unused"),
+            force: false,
+            today,
+            progress: false,
+            templates: templates_folder(&self.catalogue, &checked).map_err(|e| failed(language, e))?,
+        };
+        let next = self.work.join("next");
+        remove_own_folder(&next).map_err(|e| failed(language, io_line("clear", &next, &e)))?;
+        handbook::write_source(&checked, &next, &options).map_err(|e| failed(language, build_line(e)))?;
+        let source = read_tree(&next).map_err(|e| failed(language, io_line("read", &next, &e)))?;
+        phase(outcome, "pages");
+        // In the large form the use case pages are not in the source (they are rendered in
+        // batches by the full render): every change takes the full render.
+        let large = handbook::is_large(&checked);
+        if !large && self.built && !self.full_pending && source == self.source {
+            // Nothing to render; earlier errors, if any, are gone.
+            publish.publish(&[], None);
+            outcome.first_published = start.elapsed();
+            return Ok(());
+        }
+        if !large && self.built && self.quick_applies(&source) {
+            outcome.quick = self
+                .quick_pass(&checked, &next, &source)
+                .map_err(|e| failed(language, build_line(e)))?;
+            publish.publish(&outcome.quick, None);
+            outcome.first_published = start.elapsed();
+            phase(outcome, "quick");
+            self.source = source;
+            if pending() {
+                outcome.full_skipped = true;
+                self.full_pending = true;
+                return Ok(());
+            }
+        } else {
+            self.source = source;
+        }
+        let html = full_render(&checked, &next, &options).map_err(|e| failed(language, build_line(e)))?;
+        outcome.full = self
+            .sync(&html)
+            .map_err(|e| failed(language, io_line("write", &self.work.join("site"), &e)))?;
+        phase(outcome, "full");
+        self.built = true;
+        self.full_pending = false;
+        publish.publish(&outcome.full, None);
+        if outcome.quick.is_empty() {
+            outcome.first_published = start.elapsed();
+        }
+        Ok(())
+    }
+
+    /// The quick pass applies when only chapters and pictures changed: the same table of
+    /// contents, settings, style sheet and hand-written chapters, and no file removed.
+    fn quick_applies(&self, source: &BTreeMap<String, Vec<u8>>) -> bool {
+        let same = |rel: &str| source.get(rel) == self.source.get(rel);
+        same("src/SUMMARY.md")
+            && same("book.toml")
+            && same("casebook.css")
+            && self.source.keys().all(|k| source.contains_key(k))
+    }
+
+    /// Renders the changed chapters, each in a book of itself and its neighbours, and copies
+    /// their pages and the changed pictures into `site/`; returns what it wrote.
+    fn quick_pass(
+        &self,
+        checked: &Checked,
+        next: &Path,
+        source: &BTreeMap<String, Vec<u8>>,
+    ) -> Result<Vec<String>, BuildError> {
+        let changed: Vec<&String> = source
+            .iter()
+            .filter(|(k, v)| self.source.get(*k) != Some(*v))
+            .map(|(k, _)| k)
+            .collect();
+        let mut book = mdbook_driver::MDBook::load_with_config(next, serve_config(checked)?)
+            .map_err(|e| BuildError::MdBook(format!("{e:#}")))?;
+        let chapters: Vec<&mdbook_driver::book::Chapter> = book.book.chapters().collect();
+        let wanted: Vec<usize> = chapters
+            .iter()
+            .enumerate()
+            .filter(|(_, ch)| {
+                ch.path
+                    .as_ref()
+                    .and_then(|p| p.to_str())
+                    .is_some_and(|p| changed.iter().any(|c| c.strip_prefix("src/") == Some(p)))
+            })
+            .map(|(i, _)| i)
+            .collect();
+        let mut pages: Vec<String> = Vec::new();
+        if !wanted.is_empty() {
+            let mut keep = std::collections::BTreeSet::new();
+            for &i in &wanted {
+                keep.extend(i.saturating_sub(1)..=(i + 1).min(chapters.len() - 1));
+            }
+            let mut mini = mdbook_driver::book::Book::new();
+            for &i in &keep {
+                let mut ch = chapters[i].clone();
+                ch.sub_items.clear();
+                mini.push_item(ch);
+            }
+            for &i in &wanted {
+                let path = chapters[i].path.as_ref().expect("chapters() has paths");
+                pages.push(html_path(path));
+                if i == 0 {
+                    pages.push("index.html".to_owned());
+                }
+            }
+            book.book = mini;
+            book.root = self.work.join("mini");
+            book.build().map_err(|e| BuildError::MdBook(format!("{e:#}")))?;
+        }
+        let mini_html = self.work.join("mini/html");
+        let mut written = Vec::new();
+        for page in &pages {
+            let bytes = std::fs::read(mini_html.join(page)).map_err(|source| BuildError::Io {
+                what: "read",
+                path: mini_html.join(page),
+                source,
+            })?;
+            if self.put(page, &bytes)? {
+                written.push(page.clone());
+            }
+        }
+        // Pictures and other files of the source go to the same place in the HTML.
+        for rel in changed {
+            if let Some(asset) = rel.strip_prefix("src/")
+                && !asset.ends_with(".md")
+                && self.put(asset, &source[rel])?
+            {
+                written.push(asset.to_owned());
+            }
+        }
+        Ok(written)
+    }
+
+    /// Writes `bytes` to `site/rel` unless they are already there; true when written.
+    fn put(&self, rel: &str, bytes: &[u8]) -> Result<bool, BuildError> {
+        let target = self.work.join("site").join(rel);
+        if std::fs::read(&target).is_ok_and(|old| old == bytes) {
+            return Ok(false);
+        }
+        let io = |source| BuildError::Io {
+            what: "write",
+            path: target.clone(),
+            source,
+        };
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent).map_err(io)?;
+        }
+        // Whole or not at all: a request never reads half a page.
+        let mut tmp = tempfile::NamedTempFile::new_in(self.work.join("tmp")).map_err(io)?;
+        std::io::Write::write_all(&mut tmp, bytes).map_err(io)?;
+        tmp.persist(&target).map_err(|e| io(e.error))?;
+        Ok(true)
+    }
+
+    /// Makes `site/` hold exactly the files of `html`, writing only those that changed; returns
+    /// what it wrote or removed.
+    fn sync(&self, html: &Path) -> std::io::Result<Vec<String>> {
+        let new = list_files(html)?;
+        let site = self.work.join("site");
+        let old = list_files(&site)?;
+        let mut changed = Vec::new();
+        for rel in &new {
+            let bytes = std::fs::read(html.join(rel))?;
+            if self
+                .put(rel, &bytes)
+                .map_err(|e| std::io::Error::other(e.to_string()))?
+            {
+                changed.push(rel.clone());
+            }
+        }
+        for rel in old.difference(&new) {
+            std::fs::remove_file(site.join(rel))?;
+            changed.push(rel.clone());
+        }
+        Ok(changed)
+    }
+}
+
+/// The handbook's mdBook configuration, without hashes in the names of mdBook's own files
+/// (`hash-files`): with them, every page names the search index by the hash of its content, so
+/// any change anywhere would change every page. Served with `Cache-Control: no-store`, the
+/// pages need no cache-busting names.
+fn serve_config(checked: &Checked) -> Result<mdbook_driver::config::Config, BuildError> {
+    let mut config = handbook::mdbook_config(checked, handbook::is_large(checked))?;
+    config
+        .set("output.html.hash-files", false)
+        .map_err(|e| BuildError::MdBook(e.to_string()))?;
+    Ok(config)
+}
+
+/// The whole handbook from the source in `dir`, as [`handbook::render_html`] (both forms) with
+/// [`serve_config`]; the HTML lands in `dir/html`.
+fn full_render(checked: &Checked, dir: &Path, options: &BuildOptions) -> Result<PathBuf, BuildError> {
+    let large = handbook::is_large(checked);
+    handbook::render_html_in(checked, dir, options, large, serve_config(checked)?)
+}
+
+/// The HTML page of a chapter's Markdown path.
+fn html_path(md: &Path) -> String {
+    md.with_extension("html")
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// The format errors of a check (what stops a build), located, one line each.
+pub fn format_errors(checked: &Checked) -> Vec<String> {
+    let sources = &checked.report.sources;
+    checked
+        .report
+        .diagnostics
+        .iter()
+        .filter(|d| {
+            d.severity == Severity::Error && rules::find(d.rule).is_some_and(|m| m.group == Group::Format)
+        })
+        .map(|d| {
+            let (start, _) = sources.range(d.span);
+            format!(
+                "{}:{}:{}: error[{}]: {}",
+                sources.get(d.span.file).rel_path,
+                start.line,
+                start.column,
+                d.rule,
+                d.message
+            )
+        })
+        .collect()
+}
+
+/// The `templates:` folder of casebook.yaml, which must be inside the catalogue (as for `build`).
+pub fn templates_folder(root: &Path, checked: &Checked) -> Result<Option<PathBuf>, String> {
+    match &checked.catalogue.settings.templates {
+        Some(dir) => {
+            let rel = Path::new(&dir.value);
+            if rel.is_absolute()
+                || rel
+                    .components()
+                    .any(|c| matches!(c, std::path::Component::ParentDir))
+            {
+                return Err(format!(
+                    "`templates: {}` in casebook.yaml must be a folder inside the catalogue",
+                    dir.value
+                ));
+            }
+            Ok(Some(root.join(rel)))
+        }
+        None => Ok(None),
+    }
+}
+
+fn build_line(e: BuildError) -> String {
+    match e {
+        BuildError::Io { what, path, source } => io_line(what, &path, &source),
+        e => e.to_string(),
+    }
+}
+
+fn io_line(what: &str, path: &Path, e: &std::io::Error) -> String {
+    format!("cannot {what} {}: {e}", path.display())
+}
+
+/// Removes a folder of the private workspace (made by this process) if it is there.
+fn remove_own_folder(dir: &Path) -> std::io::Result<()> {
+    match std::fs::remove_dir_all(dir) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        r => r,
+    }
+}
+
+/// Every regular file below `dir`, relative and `/`-separated; links are not followed.
+fn list_files(dir: &Path) -> std::io::Result<std::collections::BTreeSet<String>> {
+    let mut out = std::collections::BTreeSet::new();
+    let mut stack = vec![(dir.to_owned(), String::new())];
+    while let Some((folder, prefix)) = stack.pop() {
+        for entry in std::fs::read_dir(&folder)? {
+            let entry = entry?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let rel = if prefix.is_empty() {
+                name
+            } else {
+                format!("{prefix}/{name}")
+            };
+            let kind = entry.file_type()?;
+            if kind.is_dir() {
+                stack.push((entry.path(), rel));
+            } else if kind.is_file() {
+                out.insert(rel);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Every file below `dir` with its bytes, except mdBook's output folder.
+fn read_tree(dir: &Path) -> std::io::Result<BTreeMap<String, Vec<u8>>> {
+    list_files(dir)?
+        .into_iter()
+        .filter(|rel| !rel.starts_with("html/"))
+        .map(|rel| {
+            let bytes = std::fs::read(dir.join(&rel))?;
+            Ok((rel, bytes))
+        })
+        .collect()
+}
