@@ -133,6 +133,14 @@ pub struct BuildOptions {
     pub templates: Option<PathBuf>,
 }
 
+/// The files book.toml names beside the book's source (`additional-css`, `additional-js`): the
+/// stylesheet, and the diagram viewer's pan, zoom and full screen. `casebook serve`'s small books
+/// need them too.
+pub const ASSETS: &[(&str, &str)] = &[
+    ("casebook.css", include_str!("../../book/casebook.css")),
+    ("casebook.js", include_str!("../../book/casebook.js")),
+];
+
 /// Hand-written chapters shipped with casebook, copied into every handbook, in English.
 const CHAPTERS_EN: &[(&str, &str)] = &[(
     "writing-use-cases.md",
@@ -245,9 +253,9 @@ pub fn write_source_with(
         .collect::<Vec<_>>()
         .into_iter()
         .collect::<Result<(), _>>()?;
-    std::fs::write(dir.join("casebook.css"), include_str!("../../book/casebook.css")).map_err(io(dir))?;
-    // The diagram viewer's pan, zoom and full screen (book.toml's `additional-js`).
-    std::fs::write(dir.join("casebook.js"), include_str!("../../book/casebook.js")).map_err(io(dir))?;
+    for (name, content) in ASSETS {
+        std::fs::write(dir.join(name), content).map_err(io(dir))?;
+    }
     std::fs::write(dir.join("book.toml"), include_str!("../../book/book.toml")).map_err(io(dir))?;
     if large {
         let script = dir.join(large::SEARCH_JS_PATH);

@@ -44,10 +44,9 @@ impl Workspace {
         for part in ["site", "tmp", "mini/src"] {
             std::fs::create_dir_all(dir.path().join(part))?;
         }
-        std::fs::write(
-            dir.path().join("mini/casebook.css"),
-            include_str!("../../book/casebook.css"),
-        )?;
+        for (name, content) in handbook::ASSETS {
+            std::fs::write(dir.path().join("mini").join(name), content)?;
+        }
         Ok(Workspace { dir })
     }
 
@@ -249,7 +248,7 @@ impl Rebuilder {
         let same = |rel: &str| source.get(rel) == self.source.get(rel);
         same("src/SUMMARY.md")
             && same("book.toml")
-            && same("casebook.css")
+            && handbook::ASSETS.iter().all(|(name, _)| same(name))
             && self.source.keys().all(|k| source.contains_key(k))
     }
 
