@@ -483,26 +483,10 @@ mod tests {
     use super::*;
     use crate::config::Language;
     use crate::model::Catalogue;
-    use std::path::Path;
 
-    /// The base fixture with one use case whose `steps:` are `steps`.
+    /// The base fixture with one use case whose `steps:` are `steps` (the swimlane tests' own).
     fn catalogue(steps: &str) -> Catalogue {
-        let dir = tempfile::tempdir().expect("a temporary folder");
-        let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/base");
-        for f in [
-            "casebook.yaml",
-            "channels.yaml",
-            "information.yaml",
-            "organisation.yaml",
-        ] {
-            std::fs::copy(base.join(f), dir.path().join(f)).expect("copy the base");
-        }
-        std::fs::create_dir(dir.path().join("use-cases")).expect("use-cases");
-        let yaml = format!("id: t\ntitle: T\ndomain: billing\nsteps:\n{steps}");
-        std::fs::write(dir.path().join("use-cases/t.yaml"), yaml).expect("write");
-        let cat = crate::load::load(dir.path()).expect("loads").catalogue;
-        assert_eq!(cat.use_cases.len(), 1, "the use case loads");
-        cat
+        crate::swimlane::testing::use_case(steps).0
     }
 
     /// `n` scored steps, each scored `scores` (customer, staff, management), then an end.

@@ -585,7 +585,7 @@ impl EdgeLabel {
 
 /// Small use cases for the phases' own tests.
 #[cfg(test)]
-mod testing {
+pub(crate) mod testing {
     use crate::graph::FlowGraph;
     use crate::model::Catalogue;
     use std::path::Path;

@@ -13,7 +13,7 @@
 //! every word of [`ENGLISH`] (so each is a word casebook really writes, and the procedure does not
 //! strip it away), and the French handbook must show French words where those were.
 
-use crate::support::{casebook, copy_tree};
+use crate::support::{casebook, copy_tree, yaml_files};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -230,19 +230,6 @@ impl UserText {
             .collect();
         parts.join(" | ")
     }
-}
-
-fn yaml_files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            out.extend(yaml_files(&path));
-        } else if path.extension().is_some_and(|e| e == "yaml") {
-            out.push(path);
-        }
-    }
-    out
 }
 
 /// Every string of a YAML value, but those of the fields whose values casebook translates.

@@ -2,7 +2,7 @@
 //! what the binary does on the sample catalogue, `stats` explains its columns, and `graph --format
 //! dot` draws boxes a reader can take in.
 
-use crate::support::{casebook, copy_tree};
+use crate::support::{casebook, copy_tree, yaml_files};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -197,19 +197,6 @@ fn the_readmes_count_the_sample_as_it_is() {
         !sample.contains(" yet"),
         "catalogue/README.md says something is not used yet"
     );
-}
-
-fn yaml_files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            out.extend(yaml_files(&path));
-        } else if path.extension().is_some_and(|e| e == "yaml") {
-            out.push(path);
-        }
-    }
-    out
 }
 
 #[test]
