@@ -29,6 +29,16 @@ pub struct Checked {
     pub report: Report,
 }
 
+impl Checked {
+    /// The errors of the format rules: what makes the model untrustworthy (a file that could not
+    /// be read is missing from it), so `build`, `export`, `codeowners` and `serve` refuse to go on.
+    pub fn format_errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.report.diagnostics.iter().filter(|d| {
+            d.severity == Severity::Error && rules::find(d.rule).is_some_and(|m| m.group == Group::Format)
+        })
+    }
+}
+
 /// Loads and checks the catalogue in `root`.
 pub fn check(root: &Path, options: CheckOptions) -> Result<Checked, LoadError> {
     check_with(root, &Overlay::new(), None, options)

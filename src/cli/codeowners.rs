@@ -5,9 +5,7 @@
 use super::write_stdout;
 use anyhow::{Context as _, Result, bail};
 use casebook::codeowners::{self, Unowned};
-use casebook::diagnostic::Severity;
 use casebook::model::Date;
-use casebook::rules::{self, Group};
 use casebook::{CheckOptions, check};
 use std::collections::BTreeMap;
 use std::io::Write as _;
@@ -36,14 +34,7 @@ pub struct Args {
 pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
     let checked = check(root, CheckOptions { today: Date::today() })?;
     // A use case whose file could not be read is missing from the model: its line would vanish.
-    let format_errors = checked
-        .report
-        .diagnostics
-        .iter()
-        .filter(|d| {
-            d.severity == Severity::Error && rules::find(d.rule).is_some_and(|m| m.group == Group::Format)
-        })
-        .count();
+    let format_errors = checked.format_errors().count();
     if format_errors > 0 {
         eprintln!(
             "casebook: the catalogue has {format_errors} format errors (see `casebook check`); no CODEOWNERS lines were written"

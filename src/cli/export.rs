@@ -2,9 +2,7 @@
 //! replacing anything casebook did not write. The XML itself is `casebook::bpmn::export`.
 
 use anyhow::{Context as _, Result, bail};
-use casebook::diagnostic::Severity;
 use casebook::model::Date;
-use casebook::rules::{self, Group};
 use casebook::{CheckOptions, check, scaffold};
 use rayon::prelude::*;
 use std::io::{Read as _, Write as _};
@@ -52,14 +50,7 @@ pub struct Args {
 pub fn run(root: &Path, args: Args) -> Result<ExitCode> {
     let ExportFormat::Bpmn = args.format;
     let checked = check(root, CheckOptions { today: Date::today() })?;
-    let format_errors = checked
-        .report
-        .diagnostics
-        .iter()
-        .filter(|d| {
-            d.severity == Severity::Error && rules::find(d.rule).is_some_and(|m| m.group == Group::Format)
-        })
-        .count();
+    let format_errors = checked.format_errors().count();
     if format_errors > 0 {
         eprintln!(
             "casebook: the catalogue has {format_errors} format errors (see `casebook check`); nothing was exported"

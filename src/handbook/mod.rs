@@ -14,11 +14,9 @@ pub mod search;
 pub mod shards;
 pub mod templates;
 
-use crate::diagnostic::Severity;
 use crate::engine::Checked;
 use crate::labels;
 use crate::model::Date;
-use crate::rules::{self, Group};
 pub use output::{MARKER, Notice};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -373,14 +371,7 @@ pub fn build_with_notices(
     options: &BuildOptions,
     notice: &mut dyn FnMut(Notice),
 ) -> Result<PathBuf, BuildError> {
-    let format_errors = checked
-        .report
-        .diagnostics
-        .iter()
-        .filter(|d| {
-            d.severity == Severity::Error && rules::find(d.rule).is_some_and(|m| m.group == Group::Format)
-        })
-        .count();
+    let format_errors = checked.format_errors().count();
     if format_errors > 0 {
         return Err(BuildError::Untrustworthy(format_errors));
     }

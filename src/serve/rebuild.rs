@@ -17,12 +17,10 @@
 //! copies whatever else changed (the search index, the print page), removing pages that are
 //! gone. It is skipped when another change is already waiting: the next rebuild does it.
 
-use crate::diagnostic::Severity;
 use crate::engine::{self, CheckOptions, Checked};
 use crate::handbook::{self, BuildError, BuildOptions};
 use crate::load::{LoadCache, Overlay};
 use crate::model::Date;
-use crate::rules::{self, Group};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -403,12 +401,7 @@ fn html_path(md: &Path) -> String {
 pub fn format_errors(checked: &Checked) -> Vec<String> {
     let sources = &checked.report.sources;
     checked
-        .report
-        .diagnostics
-        .iter()
-        .filter(|d| {
-            d.severity == Severity::Error && rules::find(d.rule).is_some_and(|m| m.group == Group::Format)
-        })
+        .format_errors()
         .map(|d| {
             let (start, _) = sources.range(d.span);
             format!(
