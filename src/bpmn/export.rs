@@ -818,11 +818,7 @@ impl Plan {
             attr(&self.title)
         );
         for m in &self.messages {
-            let name = m
-                .name
-                .as_ref()
-                .map(|n| format!(" name=\"{}\"", attr(n)))
-                .unwrap_or_default();
+            let name = name_attr(m.name.as_deref());
             let _ = writeln!(
                 x,
                 "    <bpmn:messageFlow id=\"{}\"{name} sourceRef=\"{}\" targetRef=\"{}\" />",
@@ -847,11 +843,7 @@ impl Plan {
             write_node(&mut x, nd);
         }
         for f in &self.flows {
-            let name = f
-                .name
-                .as_ref()
-                .map(|n| format!(" name=\"{}\"", attr(n)))
-                .unwrap_or_default();
+            let name = name_attr(f.name.as_deref());
             let head = format!(
                 "    <bpmn:sequenceFlow id=\"{}\"{name} sourceRef=\"{}\" targetRef=\"{}\"",
                 f.id, f.source, f.target
@@ -987,6 +979,11 @@ fn attr(s: &str) -> String {
     xml_escape(s, true)
 }
 
+/// ` name="..."` when there is a name, else nothing.
+fn name_attr(name: Option<&str>) -> String {
+    name.map(|n| format!(" name=\"{}\"", attr(n))).unwrap_or_default()
+}
+
 fn text(s: &str) -> String {
     xml_escape(s, false)
 }
@@ -1034,11 +1031,7 @@ fn write_node(x: &mut String, nd: &Node) {
     if let Some(d) = &nd.default {
         let _ = write!(attrs, " default=\"{d}\"");
     }
-    let name = nd
-        .name
-        .as_ref()
-        .map(|n| format!(" name=\"{}\"", attr(n)))
-        .unwrap_or_default();
+    let name = name_attr(nd.name.as_deref());
     let _ = writeln!(x, "    <bpmn:{tag} id=\"{}\"{name}{attrs}>", nd.id);
     if let Some(d) = &nd.documentation {
         let _ = writeln!(x, "      <bpmn:documentation>{}</bpmn:documentation>", text(d));
