@@ -95,6 +95,19 @@ mod tests {
     use crate::config::Language;
 
     #[test]
+    fn the_attr_filter_escapes_once_for_an_attribute_and_not_for_markdown() {
+        let mut tera = load(None).unwrap();
+        tera.add_raw_template("probe.md", "<span data-label=\"{{ v | attr }}\"></span>{{ v }}")
+            .unwrap();
+        let mut context = tera::Context::new();
+        context.insert("v", "Cas d'usage: a-b | {x}");
+        assert_eq!(
+            tera.render("probe.md", &context).unwrap(),
+            "<span data-label=\"Cas d&apos;usage: a-b &#124; &#123;x&#125;\"></span>Cas d&#39;usage\\: a\\-b \\| &#123;x&#125;"
+        );
+    }
+
+    #[test]
     fn every_label_a_template_uses_exists() {
         let en = crate::labels::table(Language::En);
         for (name, text) in EMBEDDED {
