@@ -1,6 +1,6 @@
 //! The browser sweep: every kind of page of the sample catalogue's handbook, in headless Chromium
-//! (the harness of `e2e.rs`), at a desktop width (1,400 px) and a phone width (400 px). On each
-//! page:
+//! (the harness of `e2e.rs`), at a desktop width (1,400 px), the narrowest width where the staff
+//! tables are tables (720 px) and a phone width (400 px). On each page:
 //!
 //! - **no horizontal overflow**: no element of the page (menu bar and content; the sidebar is
 //!   mdBook's and slides out of view on purpose) reaches past the left or right edge of the
@@ -19,7 +19,8 @@
 //!   `console.error` and dialogs, and the server every request it could not answer.
 //!
 //! The pages (the contract between the handbook's helpers names them by the sample): the home
-//! page, a simple and a complex use case, a draft, a team, a channel, the glossary, analytics.
+//! page, a simple and a complex use case, a draft, a team, a channel, the glossary, analytics;
+//! and a department, a domain and the review page, whose tables must fit a phone too.
 
 use crate::e2e::{Site, chromium};
 use crate::support::copy_tree;
@@ -43,10 +44,16 @@ const PAGES: &[(&str, &str)] = &[
     ("channel", "channels/phone.html"),
     ("glossary", "glossary.html"),
     ("analytics", "analytics.html"),
+    // Its teams and its handoffs by department, in tables.
+    ("department", "departments/finance.html"),
+    // A table of its use cases with status, owner, handoffs and channels.
+    ("domain", "domains/invoicing-payment.html"),
+    ("review", "review.html"),
 ];
 
-/// The widths of the sweep, in pixels: a desktop and a phone.
-const WIDTHS: &[u32] = &[1400, 400];
+/// The widths of the sweep, in pixels: a desktop, the narrowest window where the staff tables are
+/// still tables (720; below it they are cards), and a phone.
+const WIDTHS: &[u32] = &[1400, 720, 400];
 
 /// The scenario for one width: every page of `pages`, the three checks on each.
 fn scenario(width: u32, pages: &[(&str, &str)]) -> String {
