@@ -22,9 +22,36 @@ pub fn html_escape(input: &str) -> String {
     crate::markup::xml_escape(input, true)
 }
 
+/// `input` as the value of a double-quoted HTML attribute inside a Markdown table row (the
+/// template filter `attr`, used with `safe` for the card labels of the staff pages' tables):
+/// escaped for HTML, and the characters mdBook or a table row would read before HTML is parsed
+/// (`{`, `}` of `{{#include}}`, `|` that ends a cell, `\` that escapes it) as entities.
+pub fn attribute(input: &str) -> String {
+    let mut out = String::with_capacity(input.len());
+    for c in crate::markup::xml_escape(input, true).chars() {
+        match c {
+            '{' => out.push_str("&#123;"),
+            '}' => out.push_str("&#125;"),
+            '|' => out.push_str("&#124;"),
+            '\\' => out.push_str("&#92;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
-    use super::escape;
+    use super::{attribute, escape};
+
+    #[test]
+    fn an_attribute_value_neither_closes_its_quotes_nor_a_table_cell() {
+        assert_eq!(
+            attribute("Cas d'usage \"x\" <b> | {{#include a}} \\"),
+            "Cas d&apos;usage &quot;x&quot; &lt;b&gt; &#124; &#123;&#123;#include a&#125;&#125; &#92;"
+        );
+        assert_eq!(attribute("Cross-department: No."), "Cross-department: No.");
+    }
 
     #[test]
     fn hostile_text_is_inert() {

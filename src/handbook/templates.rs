@@ -5,7 +5,7 @@
 //! template linked to `/etc/passwd` would publish it), only regular files are read, and each at
 //! most [`MAX_TEMPLATE_BYTES`].
 
-use super::escape::escape_markdown;
+use super::escape::{attribute, escape_markdown};
 use crate::source::{ReadError, describe_file_type, read_regular_file};
 use std::path::Path;
 
@@ -28,8 +28,24 @@ pub const EMBEDDED: &[(&str, &str)] = &[
     ("review.md", include_str!("../../templates/review.md")),
 ];
 
-/// Builds the Tera instance: Markdown autoescaping with [`escape_markdown`], and the embedded
-/// templates replaced by those found in `overrides`, which must be a folder (not a link to one).
+/// The filter `attr`: a text as a double-quoted HTML attribute value in a Markdown table row
+/// ([`attribute`]); its output is safe as it is, so no `safe` follows it.
+struct Attr;
+
+impl tera::Filter<String, String> for Attr {
+    fn call(&self, value: String, _: tera::Kwargs, _: &tera::State) -> String {
+        attribute(&value)
+    }
+
+    fn is_safe(&self) -> bool {
+        true
+    }
+}
+
+/// Builds the Tera instance: Markdown autoescaping with [`escape_markdown`], the filter `attr`
+/// ([`Attr`]: a text as a double-quoted attribute value in a table row),
+/// and the embedded templates replaced by those found in `overrides`, which must be a folder (not
+/// a link to one).
 pub fn load(overrides: Option<&Path>) -> Result<tera::Tera, String> {
     if let Some(dir) = overrides {
         match dir.symlink_metadata() {
@@ -47,6 +63,7 @@ pub fn load(overrides: Option<&Path>) -> Result<tera::Tera, String> {
     let mut tera = tera::Tera::new();
     tera.set_escape_fn(escape_markdown);
     tera.autoescape_on([".md"]);
+    tera.register_filter("attr", Attr);
     for (name, text) in EMBEDDED {
         let custom = match overrides.map(|dir| dir.join(name)) {
             Some(path) => match read_regular_file(&path, MAX_TEMPLATE_BYTES) {
@@ -76,6 +93,19 @@ pub fn load(overrides: Option<&Path>) -> Result<tera::Tera, String> {
 mod tests {
     use super::*;
     use crate::config::Language;
+
+    #[test]
+    fn the_attr_filter_escapes_once_for_an_attribute_and_not_for_markdown() {
+        let mut tera = load(None).unwrap();
+        tera.add_raw_template("probe.md", "<span data-label=\"{{ v | attr }}\"></span>{{ v }}")
+            .unwrap();
+        let mut context = tera::Context::new();
+        context.insert("v", "Cas d'usage: a-b | {x}");
+        assert_eq!(
+            tera.render("probe.md", &context).unwrap(),
+            "<span data-label=\"Cas d&apos;usage: a-b &#124; &#123;x&#125;\"></span>Cas d&#39;usage\\: a\\-b \\| &#123;x&#125;"
+        );
+    }
 
     #[test]
     fn every_label_a_template_uses_exists() {

@@ -362,7 +362,8 @@ fn html_texts(html: &str) -> Vec<String> {
                 {
                     skip = Some(s);
                 }
-                for attribute in ["alt=\"", "title=\""] {
+                // `data-label`: the label a table's cell shows on a phone (its cards).
+                for attribute in ["alt=\"", "title=\"", "data-label=\""] {
                     if let Some(at) = tag.find(attribute) {
                         let value = &tag[at + attribute.len()..];
                         texts.push(decode(&value[..value.find('"').unwrap_or(value.len())]));
@@ -477,6 +478,10 @@ fn the_word_finder_sees_words_and_not_parts_of_words() {
     assert_eq!(
         html_texts("<main><p>a &amp; b <code>draft</code></p><img alt=\"Légende\"><pre>if</pre></main>"),
         ["a & b ", "Légende"]
+    );
+    assert_eq!(
+        html_texts("<main><td><span data-label=\"Vient de\"></span>x</td></main>"),
+        ["Vient de", "x"]
     );
     assert_eq!(
         html_texts(

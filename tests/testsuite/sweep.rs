@@ -1,13 +1,15 @@
 //! The browser sweep: every kind of page of the sample catalogue's handbook, in headless Chromium
-//! (the harness of `e2e.rs`), at a desktop width (1,400 px) and a phone width (400 px). On each
-//! page:
+//! (the harness of `e2e.rs`), at a desktop width (1,400 px), the narrowest width where the staff
+//! tables are tables (720 px) and a phone width (400 px). On each page:
 //!
 //! - **no horizontal overflow**: no element of the page (menu bar and content; the sidebar is
 //!   mdBook's and slides out of view on purpose) reaches past the left or right edge of the
-//!   window, but the diagram viewer (`.casebook-viewer`) and what is inside it, the only element
-//!   allowed to be wider than the page. An element clipped by a scrolling box still counts: a
-//!   table that needs sideways scrolling on a phone is what this check is for. Only the outermost
-//!   overflowing element is reported, not each of its children;
+//!   window, but the diagram viewer (`.casebook-viewer`) and what is inside it, and what is inside
+//!   the heatmap's frame (`.casebook-heatmap-frame`, a picture that pans; the frame itself must
+//!   fit): the only things allowed to be wider than the page. An element clipped by a scrolling
+//!   box still counts: a table that needs sideways scrolling on a phone (in mdBook's
+//!   `table-wrapper`) is what this check is for. Only the outermost overflowing element is
+//!   reported, not each of its children;
 //! - **every chart's legend inside its chart**: each `.casebook-chart` (an `<img>` of an SVG, an
 //!   inline `<svg>`, or an element holding SVGs) is drawn at its own size and every `<text>` of
 //!   it (legend, axis labels) must lie inside the picture's box;
@@ -17,7 +19,8 @@
 //!   `console.error` and dialogs, and the server every request it could not answer.
 //!
 //! The pages (the contract between the handbook's helpers names them by the sample): the home
-//! page, a simple and a complex use case, a draft, a team, a channel, the glossary, analytics.
+//! page, a simple and a complex use case, a draft, a team, a channel, the glossary, analytics;
+//! and a department, a domain and the review page, whose tables must fit a phone too.
 
 use crate::e2e::{Site, chromium};
 use crate::support::copy_tree;
@@ -41,10 +44,16 @@ const PAGES: &[(&str, &str)] = &[
     ("channel", "channels/phone.html"),
     ("glossary", "glossary.html"),
     ("analytics", "analytics.html"),
+    // Its teams and its handoffs by department, in tables.
+    ("department", "departments/finance.html"),
+    // A table of its use cases with status, owner, handoffs and channels.
+    ("domain", "domains/invoicing-payment.html"),
+    ("review", "review.html"),
 ];
 
-/// The widths of the sweep, in pixels: a desktop and a phone.
-const WIDTHS: &[u32] = &[1400, 400];
+/// The widths of the sweep, in pixels: a desktop, the narrowest window where the staff tables are
+/// still tables (720; below it they are cards), and a phone.
+const WIDTHS: &[u32] = &[1400, 720, 400];
 
 /// The scenario for one width: every page of `pages`, the three checks on each.
 fn scenario(width: u32, pages: &[(&str, &str)]) -> String {
@@ -79,16 +88,11 @@ fn scenario(width: u32, pages: &[(&str, &str)]) -> String {
     const region = doc.getElementById('mdbook-page-wrapper') || doc.body;
     const over = new Set();
     const overflow = [];
-    // An element inside a frame that scrolls or clips it (a wide table in its scrolling frame)
-    // does not widen the page: the frame is checked instead.
-    const contained = (e) => {{
-      for (let p = e.parentElement; p && p !== region; p = p.parentElement) {{
-        if (page.win.getComputedStyle(p).overflowX !== 'visible') return true;
-      }}
-      return false;
-    }};
     for (const e of region.querySelectorAll('*')) {{
-      if (e.closest('.casebook-viewer') || contained(e)) continue;
+      // The diagram viewer and what it holds, and what the heatmap's frame holds (a picture
+      // that pans; the frame itself must fit), may be wider than the page. Nothing else: an
+      // element in a frame that scrolls sideways (a table in mdBook's table-wrapper) counts.
+      if (e.closest('.casebook-viewer') || (e.parentElement && e.parentElement.closest('.casebook-heatmap-frame'))) continue;
       const r = e.getBoundingClientRect();
       if (r.width === 0 && r.height === 0) continue;
       if (r.right > view + 1 || r.left < -1) {{
@@ -247,7 +251,7 @@ fn every_kind_of_page_fits_a_desktop_and_a_phone_with_whole_charts_and_working_l
     no_chromium,
     ignore = "no chromium on PATH or at /usr/bin/chromium: install Debian's chromium package"
 )]
-fn the_sweep_catches_a_wide_element_a_clipped_legend_and_broken_links() {
+fn the_sweep_catches_a_wide_element_a_wide_table_a_clipped_legend_and_broken_links() {
     let Some(chromium) = chromium() else { return };
     let catalogue = tempfile::tempdir().unwrap();
     for part in ["base", "handbook/ordinary"] {
@@ -266,6 +270,8 @@ fn the_sweep_catches_a_wide_element_a_clipped_legend_and_broken_links() {
 <body><div id="mdbook-page-wrapper"><main><p id="here">A page made to fail the sweep.</p>
 <div class="wide" style="width:2000px">wide</div>
 <div class="casebook-viewer" style="width:3000px"><div style="width:3000px">allowed</div></div>
+<div class="table-wrapper" style="overflow-x:auto"><table class="scrolled"><tr><td style="min-width:1500px">a table that scrolls sideways</td></tr></table></div>
+<div class="casebook-heatmap-frame" style="overflow:auto;max-width:100%"><table class="casebook-heatmap"><tr><td style="min-width:1500px">cell</td></tr></table></div>
 <img class="casebook-chart" src="__chart.svg" alt="chart">
 <a href="#here">fine</a> <a href="index.html">fine</a> <a href="missing.html">missing</a>
 <a href="index.html#no-such-anchor">anchor</a> <a href="https://example.com/">outside</a>
@@ -291,8 +297,12 @@ fn the_sweep_catches_a_wide_element_a_clipped_legend_and_broken_links() {
     };
     let (overflow, charts, links) = (list("overflow"), list("charts"), list("links"));
     assert!(overflow.contains("div.wide"), "{}", outcome.dump());
+    // A table in a frame that scrolls sideways still needs sideways scrolling: caught.
+    assert!(overflow.contains("table.scrolled"), "{}", outcome.dump());
     assert!(
-        !overflow.contains("allowed") && !overflow.contains("casebook-viewer"),
+        !overflow.contains("allowed")
+            && !overflow.contains("casebook-viewer")
+            && !overflow.contains("heatmap"),
         "{}",
         outcome.dump()
     );
@@ -317,6 +327,144 @@ fn the_sweep_catches_a_wide_element_a_clipped_legend_and_broken_links() {
         !links.contains("#here") && !links.contains("index.html:"),
         "{}",
         outcome.dump()
+    );
+}
+
+/// What a reader sees of the first table of steps of `path` at `width`: whether its header
+/// shows, how its rows are laid out, the label each cell of its first row shows before its
+/// value (the `::before` content of its `span[data-label]`, empty when the cell is hidden or has
+/// none), and the table's right edge against the page's width.
+fn cards_scenario(path: &str, width: u32) -> String {
+    format!(
+        r#"
+  const page = await open('{path}', {width});
+  await sleep(1000);
+  const doc = page.doc, win = page.win;
+  const table = [...doc.querySelectorAll('table')].find((t) => t.querySelector('th > span.casebook-cards') && t.querySelector('th > span.casebook-steps'));
+  if (!table) throw new Error('{path} has no table of steps with cards');
+  const row = table.querySelector('tbody tr');
+  const cells = [...row.children].map((td) => {{
+    const span = td.querySelector(':scope > span[data-label]');
+    const shown = win.getComputedStyle(td).display !== 'none';
+    const label = span && shown ? win.getComputedStyle(span, '::before').content.replace(/^"|"$/g, '') : '';
+    const r = td.getBoundingClientRect(), s = span ? span.getBoundingClientRect() : null;
+    return {{ label, shown, text: td.textContent.trim().slice(0, 60),
+              labelLeftOfValue: !!s && s.right <= r.left + parseFloat(win.getComputedStyle(td).paddingLeft) + 1 }};
+  }});
+  // Every label shown in the page's tables of steps, once each, in order of appearance.
+  const labels = [];
+  for (const span of doc.querySelectorAll('table:has(th > span.casebook-steps) td > span[data-label]')) {{
+    if (win.getComputedStyle(span.parentElement).display === 'none') continue;
+    const label = win.getComputedStyle(span, '::before').content.replace(/^"|"$/g, '');
+    if (!labels.includes(label)) labels.push(label);
+  }}
+  const result = {{
+    labels,
+    header: win.getComputedStyle(table.querySelector('thead')).display !== 'none',
+    row: win.getComputedStyle(row).display,
+    cells,
+    tableRight: Math.round(table.getBoundingClientRect().right),
+    view: doc.documentElement.clientWidth,
+  }};
+  page.frame.remove();
+  return result;
+"#
+    )
+}
+
+/// On a phone the tables of a French team page are cards labelled in French: each row a block,
+/// each cell a line after its column's label, from the French labels table; on a desktop the
+/// same table keeps its header row and its columns, with no label shown.
+#[test]
+#[cfg_attr(
+    no_chromium,
+    ignore = "no chromium on PATH or at /usr/bin/chromium: install Debian's chromium package"
+)]
+fn a_french_team_page_on_a_phone_shows_cards_with_french_labels() {
+    let Some(chromium) = chromium() else { return };
+    let catalogue = tempfile::tempdir().unwrap();
+    copy_tree(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("catalogue"),
+        catalogue.path(),
+    );
+    // The sample, in French.
+    let settings = catalogue.path().join("casebook.yaml");
+    let text = std::fs::read_to_string(&settings).unwrap();
+    assert!(text.contains("\nlanguage: en\n"), "the sample is in English");
+    std::fs::write(&settings, text.replace("\nlanguage: en\n", "\nlanguage: fr\n")).unwrap();
+    let site = Site::of(catalogue, "2026-11-30");
+
+    let phone = site.run_at(
+        &chromium,
+        "cards-400",
+        &cards_scenario("teams/billing.html", 400),
+        400,
+    );
+    assert!(phone.problems().is_empty(), "{:?}", phone.problems());
+    let cells = phone.get("cells").as_array().cloned().unwrap_or_default();
+    // The number, the title, the channel, what the step needs and gives, who hands the case in
+    // and where it goes next, each after its French label (labels.rs, table FR).
+    let labels: Vec<&str> = phone
+        .get("labels")
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|l| l.as_str())
+        .collect();
+    let mut sorted = labels.clone();
+    sorted.sort_unstable();
+    assert_eq!(
+        sorted,
+        [
+            "A besoin de",
+            "Canal",
+            "Ensuite",
+            "Fournit",
+            "N°",
+            "Vient de",
+            "Étape"
+        ],
+        "{}",
+        phone.dump()
+    );
+    assert!(
+        cells.iter().any(|c| c["shown"] == true && c["label"] == "Étape"),
+        "{}",
+        phone.dump()
+    );
+    assert!(
+        cells
+            .iter()
+            .filter(|c| c["shown"] == true)
+            .all(|c| c["labelLeftOfValue"] == true),
+        "each label stands left of its value: {}",
+        phone.dump()
+    );
+    assert_eq!(phone.get("header"), false, "{}", phone.dump());
+    assert_eq!(phone.get("row"), "block", "{}", phone.dump());
+    assert!(
+        phone.get("tableRight").as_u64() <= phone.get("view").as_u64(),
+        "the cards fit the page: {}",
+        phone.dump()
+    );
+
+    let desk = site.run_at(
+        &chromium,
+        "cards-1400",
+        &cards_scenario("teams/billing.html", 1400),
+        1400,
+    );
+    assert!(desk.problems().is_empty(), "{:?}", desk.problems());
+    assert_eq!(desk.get("header"), true, "{}", desk.dump());
+    assert_eq!(desk.get("row"), "table-row", "{}", desk.dump());
+    assert!(
+        desk.get("cells")
+            .as_array()
+            .into_iter()
+            .flatten()
+            .all(|c| c["label"] == "" || c["label"] == "none"),
+        "no label on a desktop: {}",
+        desk.dump()
     );
 }
 
