@@ -21,6 +21,16 @@
 //! - A fail point with a `recovery` gets an error boundary event on its task, from which a
 //!   sequence flow leads to the recovery step.
 //!
+//! - What casebook has and BPMN lacks travels as extension attributes in the namespace
+//!   [`super::NS`] (`casebook:channel`, `casebook:system`, `casebook:duration`,
+//!   `casebook:satisfaction`, `casebook:momentOfTruth`, `casebook:failPoint`, `casebook:carries`,
+//!   `casebook:allow`, `casebook:reason` on a step's node; `casebook:carries` on a flow; the use
+//!   case's `owner`, `status`, `reviewed`, `reviewEveryMonths`, `outcome`, `inputs`, `tags`,
+//!   `allow`, `reason` on its process), and the teams, channels, systems and items it names as
+//!   `casebook:team`, `casebook:channel`, `casebook:system`, `casebook:item` elements in the
+//!   process's `extensionElements`, so that `import` gives back the same findings and can make
+//!   them in a catalogue that lacks them.
+//!
 //! Element ids are NCNames made from the casebook ids: `Step_<step>`, `Flow_<step>_<k>` (the
 //! k-th `next` entry), `Split_<step>`, `Failure_<step>`, `Lane_<lane>_<team>`,
 //! `Data_<item>` and so on. Slugs have no `_`, so the parts never run together, and a byte a
@@ -35,7 +45,7 @@
 use crate::graph::{EdgeKind, FlowGraph};
 use crate::labels::{EN, FR, label};
 use crate::markup::xml_escape;
-use crate::model::{CUSTOMER, Catalogue, Join, Lane, UseCase};
+use crate::model::{Allow, CUSTOMER, Catalogue, Duration, Join, Lane, Ref, Step, UseCase};
 use crate::swimlane::{self, LaneLabels, Layout, Rect, RoutedEdge};
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -91,7 +101,7 @@ pub fn export(cat: &Catalogue, uc: &UseCase, flow: &FlowGraph) -> String {
     let words = Words::for_catalogue(cat);
     let layout = swimlane::layout_with(cat, uc, flow, words.lanes);
     let plan = Plan::new(cat, uc, flow, &layout, words);
-    plan.write(uc)
+    plan.write(uc, &definitions(cat, uc))
 }
 
 /// An id part for an NCName: a slug as it is; any other byte as `.HH`.
@@ -154,6 +164,8 @@ struct Node {
     /// Items read and written (data object reference ids), tasks only.
     needs: Vec<String>,
     gives: Vec<String>,
+    /// casebook's extension attributes (` casebook:name="value"`...), for a step's node.
+    ext: String,
 }
 
 /// A sequence flow.
@@ -166,6 +178,8 @@ struct Flow {
     condition: Option<String>,
     points: Vec<Point>,
     label: Option<Rect>,
+    /// casebook's extension attributes (`carries` of the `next` entry).
+    ext: String,
 }
 
 /// A lane and its child lanes.
@@ -308,6 +322,7 @@ impl Plan {
             default: None,
             needs: Vec::new(),
             gives: Vec::new(),
+            ext: String::new(),
         };
         let below = |r: &Rect| Rect {
             x: r.x + r.w / 2.0 - LABEL_W / 2.0,
@@ -346,11 +361,13 @@ impl Plan {
                         condition: None,
                         points: vec![(b.x + SMALL, cy), (x, cy)],
                         label: None,
+                        ext: String::new(),
                     });
                     entry = gw_id;
                 }
                 let mut end = node(step_id.clone(), Kind::End, bounds, b.sub_lane);
                 end.name = step.end.as_ref().map(|e| e.value.clone());
+                end.ext = step_ext(step);
                 end.label = Some(below(&bounds));
                 nodes.push(end);
                 places.push(StepPlace {
@@ -399,6 +416,7 @@ impl Plan {
                     condition: None,
                     points: vec![(gw.x + SMALL, cy), (task.x, cy)],
                     label: None,
+                    ext: String::new(),
                 });
                 entry = gw_id;
                 entry_point = Some((b.x, cy));
@@ -423,6 +441,7 @@ impl Plan {
                     condition: None,
                     points: vec![(bounds.x + SMALL, cy), (task.x, cy)],
                     label: None,
+                    ext: String::new(),
                 });
             }
             if start == Some(i) {
@@ -448,6 +467,7 @@ impl Plan {
                     condition: None,
                     points: vec![(bounds.x + SMALL, cy), (if join { b.x } else { task.x }, cy)],
                     label: None,
+                    ext: String::new(),
                 });
             }
             let nexts = next_of(i);
@@ -478,6 +498,7 @@ impl Plan {
                 }
                 ids
             };
+            t.ext = step_ext(step);
             t.needs = items(&step.needs);
             t.gives = items(&step.gives);
             nodes.push(t);
@@ -498,6 +519,7 @@ impl Plan {
                     condition: None,
                     points: vec![(task.x + task.w, cy), (bounds.x, cy)],
                     label: None,
+                    ext: String::new(),
                 });
             }
             if split {
@@ -522,6 +544,7 @@ impl Plan {
                     condition: None,
                     points: vec![(task.x + task.w, cy), (gw.x, cy)],
                     label: None,
+                    ext: String::new(),
                 });
                 exit = gw_id;
                 exit_point = Some((gw.x + SMALL, cy));
@@ -592,6 +615,7 @@ impl Plan {
                     name: when,
                     points,
                     label: route.and_then(|r| r.label.as_ref()).map(|l| l.rect()),
+                    ext: carries_ext(&entry.carries),
                 });
             }
             // Messages: message flows from the step's task to the target's, not control flow.
@@ -608,6 +632,7 @@ impl Plan {
                     condition: None,
                     points,
                     label: route.and_then(|r| r.label.as_ref()).map(|l| l.rect()),
+                    ext: carries_ext(&step.next[k].carries),
                 });
             }
             if let (Some((failure, from)), Some(j)) = (&places[i].failure, recovery_of(i)) {
@@ -623,6 +648,7 @@ impl Plan {
                     condition: None,
                     points,
                     label: None,
+                    ext: String::new(),
                 });
             }
         }
@@ -796,7 +822,7 @@ impl Plan {
     }
 
     /// The XML text.
-    fn write(&self, uc: &UseCase) -> String {
+    fn write(&self, uc: &UseCase, defs: &str) -> String {
         let k = &self.uc_key;
         let mut x = String::with_capacity(4096 + 1024 * self.nodes.len());
         x.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
@@ -807,8 +833,10 @@ impl Plan {
              xmlns:dc=\"http://www.omg.org/spec/DD/20100524/DC\" \
              xmlns:di=\"http://www.omg.org/spec/DD/20100524/DI\" \
              xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" \
+             xmlns:casebook=\"{}\" \
              id=\"Definitions_{k}\" targetNamespace=\"urn:casebook:use-case:{k}\" \
              exporter=\"casebook\" exporterVersion=\"{}\">",
+            super::NS,
             env!("CARGO_PKG_VERSION")
         );
         let _ = writeln!(x, "  <bpmn:collaboration id=\"Collaboration_{k}\">");
@@ -821,18 +849,25 @@ impl Plan {
             let name = name_attr(m.name.as_deref());
             let _ = writeln!(
                 x,
-                "    <bpmn:messageFlow id=\"{}\"{name} sourceRef=\"{}\" targetRef=\"{}\" />",
-                m.id, m.source, m.target
+                "    <bpmn:messageFlow id=\"{}\"{name} sourceRef=\"{}\" targetRef=\"{}\"{} />",
+                m.id, m.source, m.target, m.ext
             );
         }
         x.push_str("  </bpmn:collaboration>\n");
         let _ = writeln!(
             x,
-            "  <bpmn:process id=\"Process_{k}\" name=\"{}\" isExecutable=\"false\">",
-            attr(&self.title)
+            "  <bpmn:process id=\"Process_{k}\" name=\"{}\" isExecutable=\"false\"{}>",
+            attr(&self.title),
+            use_case_ext(uc)
         );
         if let Some(d) = uc.description.as_ref().filter(|d| !d.trim().is_empty()) {
             let _ = writeln!(x, "    <bpmn:documentation>{}</bpmn:documentation>", text(d));
+        }
+        if !defs.is_empty() {
+            let _ = write!(
+                x,
+                "    <bpmn:extensionElements>\n{defs}    </bpmn:extensionElements>\n"
+            );
         }
         let _ = writeln!(x, "    <bpmn:laneSet id=\"LaneSet_{k}\">");
         for lane in &self.lanes {
@@ -845,8 +880,8 @@ impl Plan {
         for f in &self.flows {
             let name = name_attr(f.name.as_deref());
             let head = format!(
-                "    <bpmn:sequenceFlow id=\"{}\"{name} sourceRef=\"{}\" targetRef=\"{}\"",
-                f.id, f.source, f.target
+                "    <bpmn:sequenceFlow id=\"{}\"{name} sourceRef=\"{}\" targetRef=\"{}\"{}",
+                f.id, f.source, f.target, f.ext
             );
             match &f.condition {
                 Some(c) => {
@@ -975,6 +1010,221 @@ fn end_at(points: &mut Vec<Point>, place: &StepPlace) {
     }
 }
 
+/// Appends ` casebook:NAME="VALUE"`.
+fn ext_attr(out: &mut String, name: &str, value: &str) {
+    let _ = write!(out, " casebook:{name}=\"{}\"", attr(value));
+}
+
+/// Ids separated by spaces (an XML list).
+fn id_list(list: &[Ref]) -> String {
+    list.iter()
+        .map(|r| r.value.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A duration in its largest whole unit (`480` minutes: `1d`), as the format writes it.
+fn duration_text(d: Duration) -> String {
+    let m = d.minutes;
+    for (unit, per) in [('w', 5 * 8 * 60), ('d', 8 * 60), ('h', 60)] {
+        if m > 0 && m.is_multiple_of(per) {
+            return format!("{}{unit}", m / per);
+        }
+    }
+    format!("{m}m")
+}
+
+/// `casebook:allow` and `casebook:reason`.
+fn allow_ext(out: &mut String, allow: &Allow) {
+    if !allow.rules.is_empty() {
+        ext_attr(out, "allow", &id_list(&allow.rules));
+    }
+    if let Some(r) = &allow.reason {
+        ext_attr(out, "reason", r);
+    }
+}
+
+/// The extension attributes of a step: what casebook has and BPMN lacks.
+fn step_ext(step: &Step) -> String {
+    let mut s = String::new();
+    if let Some(c) = &step.channel {
+        ext_attr(&mut s, "channel", &c.value);
+    }
+    if let Some(c) = &step.system {
+        ext_attr(&mut s, "system", &c.value);
+    }
+    if let Some(d) = &step.duration {
+        ext_attr(&mut s, "duration", &duration_text(d.value));
+    }
+    if let Some(sat) = &step.satisfaction {
+        let scores: Vec<String> = [
+            ("customer", sat.value.customer),
+            ("staff", sat.value.staff),
+            ("management", sat.value.management),
+        ]
+        .into_iter()
+        .filter_map(|(who, v)| v.map(|v| format!("{who}:{v}")))
+        .collect();
+        ext_attr(&mut s, "satisfaction", &scores.join(" "));
+    }
+    if step.moment_of_truth.is_some() {
+        ext_attr(&mut s, "momentOfTruth", "true");
+    }
+    if step.fail_point.is_some() {
+        ext_attr(&mut s, "failPoint", "true");
+    }
+    if !step.carries.is_empty() {
+        ext_attr(&mut s, "carries", &id_list(&step.carries));
+    }
+    allow_ext(&mut s, &step.allow);
+    s
+}
+
+/// `casebook:carries` of a `next` entry.
+fn carries_ext(carries: &[Ref]) -> String {
+    let mut s = String::new();
+    if !carries.is_empty() {
+        ext_attr(&mut s, "carries", &id_list(carries));
+    }
+    s
+}
+
+/// The extension attributes of a use case, on its (first) process.
+fn use_case_ext(uc: &UseCase) -> String {
+    let mut s = String::new();
+    if let Some(o) = &uc.owner {
+        ext_attr(&mut s, "owner", &o.value);
+    }
+    if let Some(st) = uc.status {
+        ext_attr(&mut s, "status", st.as_str());
+    }
+    if let Some(r) = &uc.reviewed {
+        ext_attr(&mut s, "reviewed", &r.value.to_string());
+    }
+    if let Some(m) = uc.review_every_months {
+        ext_attr(&mut s, "reviewEveryMonths", &m.to_string());
+    }
+    if let Some(o) = uc.outcome.as_ref().filter(|o| !o.trim().is_empty()) {
+        ext_attr(&mut s, "outcome", o);
+    }
+    if !uc.inputs.is_empty() {
+        ext_attr(&mut s, "inputs", &id_list(&uc.inputs));
+    }
+    if !uc.tags.is_empty() {
+        // Tags are free text: one per line.
+        ext_attr(&mut s, "tags", &uc.tags.join("\n"));
+    }
+    allow_ext(&mut s, &uc.allow);
+    s
+}
+
+/// The catalogue's definitions that the use case names (teams, channels, systems, items), as
+/// extension elements of its process: an import into a catalogue that lacks them makes them.
+fn definitions(cat: &Catalogue, uc: &UseCase) -> String {
+    let mut teams: Vec<&str> = Vec::new();
+    let mut channels: Vec<&str> = Vec::new();
+    let mut systems: Vec<&str> = Vec::new();
+    let mut items: Vec<&str> = Vec::new();
+    fn push<'a>(list: &mut Vec<&'a str>, id: &'a str) {
+        if !list.contains(&id) {
+            list.push(id);
+        }
+    }
+    if let Some(o) = &uc.owner {
+        push(&mut teams, &o.value);
+    }
+    for r in &uc.inputs {
+        push(&mut items, &r.value);
+    }
+    for st in &uc.steps {
+        if let Some(a) = &st.actor {
+            push(&mut teams, &a.value);
+        }
+        if let Some(c) = &st.channel {
+            push(&mut channels, &c.value);
+        }
+        if let Some(c) = &st.system {
+            push(&mut systems, &c.value);
+        }
+        for r in st
+            .needs
+            .iter()
+            .chain(&st.gives)
+            .chain(&st.carries)
+            .chain(st.next.iter().flat_map(|n| &n.carries))
+        {
+            push(&mut items, &r.value);
+        }
+    }
+    for i in &items {
+        if let Some(s) = cat.item(i).and_then(|it| it.stored_in.as_ref()) {
+            push(&mut systems, &s.value);
+        }
+    }
+    let mut x = String::new();
+    for t in &teams {
+        let Some(team) = cat.team(t) else { continue };
+        let Some(d) = cat.departments.get(team.department) else {
+            continue;
+        };
+        let _ = write!(
+            x,
+            "      <casebook:team id=\"{}\" name=\"{}\" lane=\"{}\" department=\"{}\" departmentName=\"{}\"",
+            attr(t),
+            attr(&team.name),
+            team.lane.as_str(),
+            attr(&d.id.value),
+            attr(&d.name)
+        );
+        if team.automated {
+            x.push_str(" automated=\"true\"");
+        }
+        x.push_str(" />\n");
+    }
+    for c in &channels {
+        let Some(ch) = cat.channel(c) else { continue };
+        let _ = writeln!(
+            x,
+            "      <casebook:channel id=\"{}\" name=\"{}\" kind=\"{}\" synchronous=\"{}\" />",
+            attr(c),
+            attr(&ch.name),
+            attr(&ch.kind),
+            ch.synchronous
+        );
+    }
+    for s in &systems {
+        let Some(sy) = cat.system(s) else { continue };
+        // Access for the teams of this use case: what its findings depend on.
+        let access: Vec<&str> = sy
+            .access
+            .iter()
+            .map(|r| r.value.as_str())
+            .filter(|t| teams.contains(t))
+            .collect();
+        let _ = writeln!(
+            x,
+            "      <casebook:system id=\"{}\" name=\"{}\" access=\"{}\" />",
+            attr(s),
+            attr(&sy.name),
+            attr(&access.join(" "))
+        );
+    }
+    for i in &items {
+        let Some(it) = cat.item(i) else { continue };
+        let _ = write!(
+            x,
+            "      <casebook:item id=\"{}\" name=\"{}\"",
+            attr(i),
+            attr(&it.name)
+        );
+        if let Some(s) = &it.stored_in {
+            let _ = write!(x, " storedIn=\"{}\"", attr(&s.value));
+        }
+        x.push_str(" />\n");
+    }
+    x
+}
+
 fn attr(s: &str) -> String {
     xml_escape(s, true)
 }
@@ -1032,7 +1282,7 @@ fn write_node(x: &mut String, nd: &Node) {
         let _ = write!(attrs, " default=\"{d}\"");
     }
     let name = name_attr(nd.name.as_deref());
-    let _ = writeln!(x, "    <bpmn:{tag} id=\"{}\"{name}{attrs}>", nd.id);
+    let _ = writeln!(x, "    <bpmn:{tag} id=\"{}\"{name}{attrs}{}>", nd.id, nd.ext);
     if let Some(d) = &nd.documentation {
         let _ = writeln!(x, "      <bpmn:documentation>{}</bpmn:documentation>", text(d));
     }
@@ -1156,6 +1406,17 @@ mod tests {
             (straight[0], straight[straight.len() - 1]),
             ((20.0, 30.0), (100.0, 10.0))
         );
+    }
+
+    #[test]
+    fn durations_are_written_in_their_largest_whole_unit() {
+        let d = |minutes| duration_text(Duration { minutes });
+        assert_eq!(d(30), "30m");
+        assert_eq!(d(120), "2h");
+        assert_eq!(d(480), "1d");
+        assert_eq!(d(2400), "1w");
+        assert_eq!(d(90), "90m");
+        assert_eq!(d(0), "0m");
     }
 
     #[test]

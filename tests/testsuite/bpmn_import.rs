@@ -583,42 +583,26 @@ fn flow_graph(uc: &Value) -> Value {
 }
 
 /// The rules whose inputs the BPMN export does not carry, so the round trip cannot keep
-/// their findings (the handbook chapter's export section lists what is not exported).
-const NOT_ROUND_TRIPPED: &[(&str, &str)] = &[
-    ("missing-channel", "channels are not exported"),
-    ("channel-switch", "channels are not exported"),
-    ("customer-transfer", "channels are not exported"),
-    ("handoff-without-duration", "durations are not exported"),
-    (
-        "silo-break",
-        "systems and `carries` are not exported: information reaches teams through them",
-    ),
-    ("satisfaction-gap", "satisfaction scores are not exported"),
-    ("moment-of-truth-handoff", "`moment_of_truth` is not exported"),
-    (
-        "fail-point-without-recovery",
-        "a fail point without recovery has no flow to export",
-    ),
-    (
-        "review-overdue",
-        "status and review dates are not exported: imports are drafts",
-    ),
-    (
-        "unused-definition",
-        "the channels and systems the steps no longer name",
-    ),
-    ("unused-allow", "`allow:` is not exported"),
-];
+/// their findings: none. casebook's extension attributes (namespace `urn:casebook:bpmn:1`)
+/// carry channels, systems, durations, scores, `moment_of_truth`, fail points without
+/// recovery, `carries`, `allow`, the status and review dates, outcome, inputs and tags.
+const NOT_ROUND_TRIPPED: &[(&str, &str)] = &[];
 
-/// The findings of a catalogue as (rule, use case, step) counts, for the rules a round trip keeps.
-fn kept_findings(root: &Path) -> BTreeMap<(String, String, String), usize> {
+/// The findings of a catalogue as (rule, use case, step, message) counts, for the rules a
+/// round trip keeps.
+fn kept_findings(root: &Path) -> BTreeMap<(String, String, String, String), usize> {
     let mut out = BTreeMap::new();
     for d in check(root)["diagnostics"].as_array().expect("diagnostics") {
         let rule = d["rule"].as_str().unwrap_or_default();
         if NOT_ROUND_TRIPPED.iter().any(|(r, _)| *r == rule) {
             continue;
         }
-        let key = (rule.to_owned(), d["use_case"].to_string(), d["step"].to_string());
+        let key = (
+            rule.to_owned(),
+            d["use_case"].to_string(),
+            d["step"].to_string(),
+            d["message"].to_string(),
+        );
         *out.entry(key).or_default() += 1;
     }
     out
@@ -687,12 +671,27 @@ fn exporting_the_whole_sample_and_importing_it_keeps_the_flow_graphs_and_the_fin
     assert_eq!(org(&root), org(&sample));
     assert_eq!(kept_findings(&root), kept_findings(&sample));
 
-    // Into a new, empty catalogue: the same flow graphs (the teams are made from the lanes).
+    // Into a new, empty catalogue: the same flow graphs, with the teams, departments,
+    // channels, systems and items made from casebook's extension elements.
     let (_fresh_dir, fresh, _) = import_new(&files, &[]);
     let again = use_cases(&fresh);
     for (id, uc) in &original {
         assert_eq!(flow_graph(uc), flow_graph(&again[id]), "{id}");
     }
+    let channels = std::fs::read_to_string(fresh.join("channels.yaml")).expect("channels");
+    assert!(
+        channels.contains("- id: phone") && channels.contains("kind: voice"),
+        "{channels}"
+    );
+    // The same findings too, once the catalogue's settings (rule options, which no use case
+    // holds) are the sample's; except the definitions no use case names, which no export has.
+    std::fs::copy(sample.join("casebook.yaml"), fresh.join("casebook.yaml")).expect("copy");
+    let without_unused = |root: &Path| {
+        let mut f = kept_findings(root);
+        f.retain(|(rule, ..), _| rule != "unused-definition");
+        f
+    };
+    assert_eq!(without_unused(&fresh), without_unused(&sample));
 }
 
 #[test]
