@@ -4,7 +4,14 @@
 //!
 //! The mapping (the handbook's chapter "Writing use cases", section "BPMN", says why):
 //!
-//! - The use case is one pool (participant and process, named by its title) holding a lane per
+//! - The use case is a pool (participant and process, named by its title) per part of its flow
+//!   (the nodes that sequence flows connect; a step only messages reach starts a part, as in
+//!   ARCHITECTURE.md "Graph semantics"), the start's first, stacked without overlap. Messages
+//!   between parts are message flows between pools. A message between two steps of one part has
+//!   no BPMN construct (message flows join pools): it is an association (a dotted arrow) with
+//!   `casebook:message="true"` and `casebook:when`, which the import reads back. Lanes and data
+//!   objects of the second pool and after get `_2`, `_3`... so that ids stay unique.
+//! - Each pool holds a lane per
 //!   lane of the service blueprint that it uses (customer, frontstage, backstage, support), each
 //!   with a child lane per team (the swimlane diagram's sub-lanes; the customer lane has one, for
 //!   the persona). Every ordinary `next` is control flow, and BPMN forbids sequence flows
@@ -198,6 +205,9 @@ struct Data {
     item: String,
     name: String,
     bounds: Rect,
+    /// Its pool (part of the flow), and the suffix of its ids there.
+    part: usize,
+    suffix: String,
 }
 
 /// A data association, drawn between a task and a data object.
@@ -205,6 +215,7 @@ struct Data {
 struct Association {
     id: String,
     points: Vec<Point>,
+    part: usize,
 }
 
 /// Everything the file holds, decided before a byte is written.
@@ -219,6 +230,12 @@ struct Plan {
     pool: Rect,
     data: Vec<Data>,
     associations: Vec<Association>,
+    /// The part (pool) of each node, parallel to `nodes`.
+    part_of: Vec<usize>,
+    /// Per part: its lanes (ids suffixed) and its pool's rectangle.
+    pools: Vec<(Vec<LaneOut>, Rect)>,
+    /// Messages between steps of one part: associations (see the module doc).
+    links: Vec<Flow>,
 }
 
 /// Where the flows of one step start and end, and what sits in its box besides the task.
@@ -693,6 +710,8 @@ impl Plan {
                 next_free = x + LABEL_W + 30.0;
                 data_x.insert(id, x);
                 data.push(Data {
+                    part: 0,
+                    suffix: String::new(),
                     item: r.value.clone(),
                     name: cat
                         .item(&r.value)
@@ -804,21 +823,203 @@ impl Plan {
                 } else {
                     format!("DataOut_{step}_{item}")
                 };
-                associations.push(Association { id, points });
+                associations.push(Association { id, points, part: 0 });
             }
         }
 
-        Plan {
+        let mut plan = Plan {
             uc_key,
             title: uc.title.clone(),
+            part_of: vec![0; nodes.len()],
             nodes,
             flows,
             messages,
+            pools: vec![(lanes.clone(), pool)],
             lanes,
             pool,
             data,
             associations,
+            links: Vec::new(),
+        };
+        plan.split_into_pools();
+        plan
+    }
+
+    /// A pool per part of the flow: the nodes that sequence flows connect (a step only messages
+    /// reach starts its own part) are one process, in a pool of their own, stacked below the
+    /// first; messages between parts are message flows between pools, and a message within a
+    /// part (BPMN has no construct for it) an association marked `casebook:message`.
+    fn split_into_pools(&mut self) {
+        let n = self.nodes.len();
+        let index: HashMap<String, usize> = self
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(k, nd)| (nd.id.clone(), k))
+            .collect();
+        // Union-find over sequence flows and boundary events.
+        let mut parent: Vec<usize> = (0..n).collect();
+        fn root(parent: &mut [usize], mut a: usize) -> usize {
+            while parent[a] != a {
+                parent[a] = parent[parent[a]];
+                a = parent[a];
+            }
+            a
         }
+        let mut join = |a: usize, b: usize| {
+            let (ra, rb) = (root(&mut parent, a), root(&mut parent, b));
+            if ra != rb {
+                parent[ra.max(rb)] = ra.min(rb);
+            }
+        };
+        for f in &self.flows {
+            join(index[f.source.as_str()], index[f.target.as_str()]);
+        }
+        for (k, nd) in self.nodes.iter().enumerate() {
+            if let Kind::Boundary(on) = &nd.kind {
+                join(k, index[on.as_str()]);
+            }
+        }
+        // Parts numbered in node order, the start's first.
+        let roots: Vec<usize> = (0..n).map(|k| root(&mut parent, k)).collect();
+        let mut order: Vec<usize> = Vec::new();
+        if let Some(&s) = index.get("Start") {
+            order.push(roots[s]);
+        }
+        for &r in &roots {
+            if !order.contains(&r) {
+                order.push(r);
+            }
+        }
+        if order.len() <= 1 {
+            return;
+        }
+        let part_of: Vec<usize> = roots
+            .iter()
+            .map(|r| order.iter().position(|o| o == r).expect("a part"))
+            .collect();
+        let suffix = |p: usize| {
+            if p == 0 {
+                String::new()
+            } else {
+                format!("_{}", p + 1)
+            }
+        };
+        let gap = 30.0;
+        let offset = |p: usize| p as f64 * (self.pool.h + gap);
+        let shift = |points: &mut Vec<Point>, dy: f64| {
+            for pt in points.iter_mut() {
+                pt.1 += dy;
+            }
+        };
+        let shift_rect = |r: &mut Rect, dy: f64| r.y += dy;
+        for (k, nd) in self.nodes.iter_mut().enumerate() {
+            let dy = offset(part_of[k]);
+            shift_rect(&mut nd.bounds, dy);
+            if let Some(l) = &mut nd.label {
+                shift_rect(l, dy);
+            }
+            if part_of[k] > 0 {
+                for d in nd.needs.iter_mut().chain(nd.gives.iter_mut()) {
+                    d.push_str(&suffix(part_of[k]));
+                }
+            }
+        }
+        for f in &mut self.flows {
+            let dy = offset(part_of[index[f.source.as_str()]]);
+            shift(&mut f.points, dy);
+            if let Some(l) = &mut f.label {
+                shift_rect(l, dy);
+            }
+        }
+        // Messages: between parts, message flows between the pools; within one, links.
+        let mut messages = Vec::new();
+        for mut m in std::mem::take(&mut self.messages) {
+            let (s, t) = (index[m.source.as_str()], index[m.target.as_str()]);
+            if part_of[s] == part_of[t] {
+                shift(&mut m.points, offset(part_of[s]));
+                if let Some(l) = &mut m.label {
+                    shift_rect(l, offset(part_of[s]));
+                }
+                self.links.push(m);
+                continue;
+            }
+            let (a, b) = (self.nodes[s].bounds, self.nodes[t].bounds);
+            let (sx, tx) = (a.x + a.w / 2.0, b.x + b.w / 2.0);
+            let (sy, ty) = if a.y < b.y {
+                (a.y + a.h, b.y)
+            } else {
+                (a.y, b.y + b.h)
+            };
+            let mid = (sy + ty) / 2.0;
+            m.points = vec![(sx, sy), (sx, mid), (tx, mid), (tx, ty)];
+            m.label = m.label.map(|l| Rect {
+                x: sx + 4.0,
+                y: mid + 2.0,
+                ..l
+            });
+            messages.push(m);
+        }
+        self.messages = messages;
+        // Lanes, data objects and associations per part.
+        fn lanes_for(lanes: &[LaneOut], keep: &dyn Fn(&str) -> bool, suffix: &str, dy: f64) -> Vec<LaneOut> {
+            lanes
+                .iter()
+                .map(|l| LaneOut {
+                    id: format!("{}{suffix}", l.id),
+                    name: l.name.clone(),
+                    bounds: Rect {
+                        y: l.bounds.y + dy,
+                        ..l.bounds
+                    },
+                    nodes: l.nodes.iter().filter(|id| keep(id)).cloned().collect(),
+                    children: lanes_for(&l.children, keep, suffix, dy),
+                })
+                .collect()
+        }
+        let parts = order.len();
+        self.pools = (0..parts)
+            .map(|p| {
+                let keep = |id: &str| part_of[index[id]] == p;
+                let lanes = lanes_for(&self.lanes, &keep, &suffix(p), offset(p));
+                (
+                    lanes,
+                    Rect {
+                        y: self.pool.y + offset(p),
+                        ..self.pool
+                    },
+                )
+            })
+            .collect();
+        let mut data = Vec::new();
+        for p in 0..parts {
+            let used = |d: &Data| {
+                let id = ncname("Data", &[&d.item]) + &suffix(p);
+                self.nodes
+                    .iter()
+                    .enumerate()
+                    .any(|(k, nd)| part_of[k] == p && (nd.needs.contains(&id) || nd.gives.contains(&id)))
+            };
+            for d in self.data.iter().filter(|d| used(d)) {
+                data.push(Data {
+                    part: p,
+                    suffix: suffix(p),
+                    bounds: Rect {
+                        y: d.bounds.y + offset(p),
+                        ..d.bounds
+                    },
+                    ..d.clone()
+                });
+            }
+        }
+        self.data = data;
+        for a in &mut self.associations {
+            let step = a.id.split('_').nth(1).unwrap_or_default();
+            let p = index.get(&format!("Step_{step}")).map_or(0, |&k| part_of[k]);
+            a.part = p;
+            shift(&mut a.points, offset(p));
+        }
+        self.part_of = part_of;
     }
 
     /// The XML text.
@@ -839,12 +1040,22 @@ impl Plan {
             super::NS,
             env!("CARGO_PKG_VERSION")
         );
+        let suffix = |p: usize| {
+            if p == 0 {
+                String::new()
+            } else {
+                format!("_{}", p + 1)
+            }
+        };
         let _ = writeln!(x, "  <bpmn:collaboration id=\"Collaboration_{k}\">");
-        let _ = writeln!(
-            x,
-            "    <bpmn:participant id=\"Participant_{k}\" name=\"{}\" processRef=\"Process_{k}\" />",
-            attr(&self.title)
-        );
+        for p in 0..self.pools.len() {
+            let sfx = suffix(p);
+            let _ = writeln!(
+                x,
+                "    <bpmn:participant id=\"Participant_{k}{sfx}\" name=\"{}\" processRef=\"Process_{k}{sfx}\" />",
+                attr(&self.title)
+            );
+        }
         for m in &self.messages {
             let name = name_attr(m.name.as_deref());
             let _ = writeln!(
@@ -854,62 +1065,90 @@ impl Plan {
             );
         }
         x.push_str("  </bpmn:collaboration>\n");
-        let _ = writeln!(
-            x,
-            "  <bpmn:process id=\"Process_{k}\" name=\"{}\" isExecutable=\"false\"{}>",
-            attr(&self.title),
-            use_case_ext(uc)
-        );
-        if let Some(d) = uc.description.as_ref().filter(|d| !d.trim().is_empty()) {
-            let _ = writeln!(x, "    <bpmn:documentation>{}</bpmn:documentation>", text(d));
-        }
-        if !defs.is_empty() {
-            let _ = write!(
+        let index: HashMap<&str, usize> = self
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(i, nd)| (nd.id.as_str(), i))
+            .collect();
+        let part = |id: &str| self.part_of[index[id]];
+        for (p, (lanes, _)) in self.pools.iter().enumerate() {
+            let sfx = suffix(p);
+            let _ = writeln!(
                 x,
-                "    <bpmn:extensionElements>\n{defs}    </bpmn:extensionElements>\n"
+                "  <bpmn:process id=\"Process_{k}{sfx}\" name=\"{}\" isExecutable=\"false\"{}>",
+                attr(&self.title),
+                if p == 0 { use_case_ext(uc) } else { String::new() }
             );
-        }
-        let _ = writeln!(x, "    <bpmn:laneSet id=\"LaneSet_{k}\">");
-        for lane in &self.lanes {
-            write_lane(&mut x, lane, 3);
-        }
-        x.push_str("    </bpmn:laneSet>\n");
-        for nd in &self.nodes {
-            write_node(&mut x, nd);
-        }
-        for f in &self.flows {
-            let name = name_attr(f.name.as_deref());
-            let head = format!(
-                "    <bpmn:sequenceFlow id=\"{}\"{name} sourceRef=\"{}\" targetRef=\"{}\"{}",
-                f.id, f.source, f.target, f.ext
-            );
-            match &f.condition {
-                Some(c) => {
-                    let _ = writeln!(
+            if p == 0 {
+                if let Some(d) = uc.description.as_ref().filter(|d| !d.trim().is_empty()) {
+                    let _ = writeln!(x, "    <bpmn:documentation>{}</bpmn:documentation>", text(d));
+                }
+                if !defs.is_empty() {
+                    let _ = write!(
                         x,
-                        "{head}>\n      <bpmn:conditionExpression xsi:type=\"bpmn:tFormalExpression\">{}</bpmn:conditionExpression>\n    </bpmn:sequenceFlow>",
-                        text(c)
+                        "    <bpmn:extensionElements>\n{defs}    </bpmn:extensionElements>\n"
                     );
                 }
-                None => {
-                    let _ = writeln!(x, "{head} />");
+            }
+            let _ = writeln!(x, "    <bpmn:laneSet id=\"LaneSet_{k}{sfx}\">");
+            for lane in lanes {
+                write_lane(&mut x, lane, 3);
+            }
+            x.push_str("    </bpmn:laneSet>\n");
+            for (i, nd) in self.nodes.iter().enumerate() {
+                if self.part_of[i] == p {
+                    write_node(&mut x, nd);
                 }
             }
+            for f in self.flows.iter().filter(|f| part(&f.source) == p) {
+                let name = name_attr(f.name.as_deref());
+                let head = format!(
+                    "    <bpmn:sequenceFlow id=\"{}\"{name} sourceRef=\"{}\" targetRef=\"{}\"{}",
+                    f.id, f.source, f.target, f.ext
+                );
+                match &f.condition {
+                    Some(c) => {
+                        let _ = writeln!(
+                            x,
+                            "{head}>\n      <bpmn:conditionExpression xsi:type=\"bpmn:tFormalExpression\">{}</bpmn:conditionExpression>\n    </bpmn:sequenceFlow>",
+                            text(c)
+                        );
+                    }
+                    None => {
+                        let _ = writeln!(x, "{head} />");
+                    }
+                }
+            }
+            for d in self.data.iter().filter(|d| d.part == p) {
+                let item = ncname("", &[&d.item]) + &d.suffix;
+                let _ = writeln!(
+                    x,
+                    "    <bpmn:dataObject id=\"DataObject{item}\" name=\"{}\" />",
+                    attr(&d.name)
+                );
+                let _ = writeln!(
+                    x,
+                    "    <bpmn:dataObjectReference id=\"Data{item}\" name=\"{}\" dataObjectRef=\"DataObject{item}\" />",
+                    attr(&d.name)
+                );
+            }
+            // A message within one part: an association (BPMN allows message flows only
+            // between pools), marked as casebook's message, its `when:` an attribute.
+            for l in self.links.iter().filter(|l| part(&l.source) == p) {
+                let mut ext = String::new();
+                ext_attr(&mut ext, "message", "true");
+                if let Some(w) = &l.name {
+                    ext_attr(&mut ext, "when", w);
+                }
+                let _ = writeln!(
+                    x,
+                    "    <bpmn:association id=\"{}\" associationDirection=\"One\" sourceRef=\"{}\" targetRef=\"{}\"{ext}{} />",
+                    l.id, l.source, l.target, l.ext
+                );
+            }
+            x.push_str("  </bpmn:process>\n");
         }
-        for d in &self.data {
-            let item = ncname("", &[&d.item]);
-            let _ = writeln!(
-                x,
-                "    <bpmn:dataObject id=\"DataObject{item}\" name=\"{}\" />",
-                attr(&d.name)
-            );
-            let _ = writeln!(
-                x,
-                "    <bpmn:dataObjectReference id=\"Data{item}\" name=\"{}\" dataObjectRef=\"DataObject{item}\" />",
-                attr(&d.name)
-            );
-        }
-        x.push_str("  </bpmn:process>\n");
 
         // The diagram.
         let _ = writeln!(x, "  <bpmndi:BPMNDiagram id=\"Diagram_{k}\">");
@@ -917,17 +1156,19 @@ impl Plan {
             x,
             "    <bpmndi:BPMNPlane id=\"Plane_{k}\" bpmnElement=\"Collaboration_{k}\">"
         );
-        shape(
-            &mut x,
-            &format!("Participant_{k}"),
-            self.pool,
-            " isHorizontal=\"true\"",
-            None,
-        );
-        for lane in &self.lanes {
-            shape(&mut x, &lane.id, lane.bounds, " isHorizontal=\"true\"", None);
-            for child in &lane.children {
-                shape(&mut x, &child.id, child.bounds, " isHorizontal=\"true\"", None);
+        for (p, (lanes, pool)) in self.pools.iter().enumerate() {
+            shape(
+                &mut x,
+                &format!("Participant_{k}{}", suffix(p)),
+                *pool,
+                " isHorizontal=\"true\"",
+                None,
+            );
+            for lane in lanes {
+                shape(&mut x, &lane.id, lane.bounds, " isHorizontal=\"true\"", None);
+                for child in &lane.children {
+                    shape(&mut x, &child.id, child.bounds, " isHorizontal=\"true\"", None);
+                }
             }
         }
         for nd in &self.nodes {
@@ -938,11 +1179,11 @@ impl Plan {
             };
             shape(&mut x, &nd.id, nd.bounds, extra, nd.label);
         }
-        for f in self.flows.iter().chain(&self.messages) {
+        for f in self.flows.iter().chain(&self.messages).chain(&self.links) {
             edge(&mut x, &f.id, &f.points, f.label);
         }
         for d in &self.data {
-            let id = ncname("Data", &[&d.item]);
+            let id = ncname("Data", &[&d.item]) + &d.suffix;
             let label = Rect {
                 x: d.bounds.x + SMALL / 2.0 - LABEL_W / 2.0,
                 y: d.bounds.y + d.bounds.h + 4.0,
@@ -1299,7 +1540,8 @@ fn write_node(x: &mut String, nd: &Node) {
             "      <bpmn:property id=\"Property_{step}\" name=\"__targetRef_placeholder\" />"
         );
         for d in &nd.needs {
-            let item = &d["Data_".len()..];
+            // The item's key, without the suffix of a pool after the first (`_2`).
+            let item = d["Data_".len()..].split('_').next().unwrap_or_default();
             let _ = writeln!(
                 x,
                 "      <bpmn:dataInputAssociation id=\"DataIn_{step}_{item}\">\n        <bpmn:sourceRef>{d}</bpmn:sourceRef>\n        <bpmn:targetRef>Property_{step}</bpmn:targetRef>\n      </bpmn:dataInputAssociation>"
@@ -1308,7 +1550,7 @@ fn write_node(x: &mut String, nd: &Node) {
     }
     for d in &nd.gives {
         let step = &nd.id["Step_".len()..];
-        let item = &d["Data_".len()..];
+        let item = d["Data_".len()..].split('_').next().unwrap_or_default();
         let _ = writeln!(
             x,
             "      <bpmn:dataOutputAssociation id=\"DataOut_{step}_{item}\">\n        <bpmn:targetRef>{d}</bpmn:targetRef>\n      </bpmn:dataOutputAssociation>"

@@ -303,8 +303,11 @@ impl<'a> Mapper<'a> {
     }
 
     /// The casebook id in a BPMN id of casebook's export (`Step_call` -> `call`).
+    /// A pool after the first has its lanes' and data objects' ids suffixed (`_2`), which is
+    /// not part of the casebook id.
     fn carried<'i>(&self, id: &'i str, prefix: &str) -> Option<&'i str> {
         id.strip_prefix(prefix)
+            .map(without_pool)
             .filter(|s| self.casebook() && crate::scaffold::is_slug(s))
     }
 
@@ -326,7 +329,7 @@ impl<'a> Mapper<'a> {
             .id
             .strip_prefix("Lane_")
             .filter(|_| self.casebook())?;
-        let (blueprint, team) = rest.split_once('_')?;
+        let (blueprint, team) = without_pool(rest).split_once('_')?;
         let blueprint = crate::model::Lane::parse(blueprint)?.as_str();
         crate::scaffold::is_slug(team).then(|| (blueprint, team.to_owned()))
     }
@@ -1629,6 +1632,14 @@ impl<'a> Mapper<'a> {
             ends.dedup();
             format!("It ends: {}.", ends.join("; "))
         };
+    }
+}
+
+/// An id of casebook's export without the suffix of a pool after the first (`_2`).
+fn without_pool(id: &str) -> &str {
+    match id.rsplit_once('_') {
+        Some((head, n)) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => head,
+        _ => id,
     }
 }
 

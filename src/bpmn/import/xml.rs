@@ -363,6 +363,9 @@ struct Pending {
     processes: Vec<(usize, String, u32)>,
     /// (message flow, source id, target id, messageRef).
     messages: Vec<(usize, String, String, Option<String>)>,
+    /// Message flows read from associations marked `casebook:message` (a message between two
+    /// steps of one pool in casebook's export), added to their pool's collaboration.
+    links: Vec<usize>,
 }
 
 struct Reader<'a, 'input> {
@@ -637,6 +640,28 @@ impl<'a, 'input> Reader<'a, 'input> {
             "textAnnotation" => {
                 let text = child_text(&child, "text").unwrap_or_default();
                 self.out.left_out.push((line, format!("text annotation \"{text}\"")));
+                return Ok(None);
+            }
+            "association" if ext_get(&ext_of(&child), "message") == Some("true") => {
+                let ext = ext_of(&child);
+                let id = self.id(&child)?;
+                let m = self.out.message_flows.len();
+                self.pending.messages.push((
+                    m,
+                    child.attribute("sourceRef").unwrap_or_default().trim().to_owned(),
+                    child.attribute("targetRef").unwrap_or_default().trim().to_owned(),
+                    None,
+                ));
+                self.pending.links.push(m);
+                self.out.message_flows.push(MessageFlow {
+                    id,
+                    name: ext_get(&ext, "when").and_then(clean),
+                    message: None,
+                    source: Endpoint::Pool(0),
+                    target: Endpoint::Pool(0),
+                    line,
+                    ext,
+                });
                 return Ok(None);
             }
             // What needs no mapping: documentation, extensions, the ids of in/out flows
@@ -945,6 +970,24 @@ impl<'a, 'input> Reader<'a, 'input> {
             flow.source = s;
             flow.target = t;
             flow.message = name.flatten();
+        }
+        for m in pending.links {
+            let Endpoint::Node(n) = self.out.message_flows[m].source else {
+                continue;
+            };
+            let process = self.out.nodes[n].container;
+            let collaboration = self.out.collaborations.iter().position(|c| {
+                c.participants
+                    .iter()
+                    .any(|&p| self.out.participants[p].process == Some(process))
+            });
+            match collaboration {
+                Some(c) => self.out.collaborations[c].message_flows.push(m),
+                None => self.out.left_out.push((
+                    self.out.message_flows[m].line,
+                    "a message (association) in a process without a pool".into(),
+                )),
+            }
         }
         Ok(())
     }
