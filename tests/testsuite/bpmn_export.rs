@@ -499,6 +499,8 @@ fn parallel_splits_joins_and_messages_become_parallel_gateways_and_message_flows
     };
     assert_eq!(process_of("Step_decide"), "Process_flows");
     assert_eq!(process_of("Step_letter"), "Process_flows_2");
+    // The second pool has its own data object for what its step needs.
+    assert_eq!(process_of("Data_invoice-number_2"), "Process_flows_2");
     assert_eq!(kinds["participant"], ["Participant_flows", "Participant_flows_2"]);
     let bounds = |id: &str| {
         let shape = doc
@@ -588,6 +590,7 @@ steps:
     title: Client reads the letter
     actor: customer
     channel: email
+    needs: [invoice-number]
     next: done
   - id: done
     end: told
@@ -597,13 +600,13 @@ steps:
 // The real tools: bpmn-moddle and bpmnlint
 
 /// The folder of the tools' package.json, check.mjs and node_modules.
-fn tools_dir() -> PathBuf {
+pub(crate) fn tools_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/bpmn-tools")
 }
 
 /// node and the installed tools, or `None` after saying why the test is skipped (a failure
 /// on CI, where .ci/run installs them).
-fn tools() -> Option<PathBuf> {
+pub(crate) fn tools() -> Option<PathBuf> {
     let node = std::env::var_os("PATH").and_then(|path| {
         std::env::split_paths(&path)
             .filter(|d| !d.as_os_str().is_empty())

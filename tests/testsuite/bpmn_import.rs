@@ -744,6 +744,85 @@ fn imported_models_exported_and_imported_again_keep_messages_parallel_branches_a
         assert_eq!(flow_graph(uc), flow_graph(&b[id]), "{id}");
     }
     assert_eq!(kept_findings(&first), kept_findings(&second));
+    // Every message flow joins two pools (BPMN allows no other), and bpmn-moddle reads every
+    // export, several pools and associations marked as messages included, without a warning.
+    let bpmn = "http://www.omg.org/spec/BPMN/20100524/MODEL";
+    let mut flows = 0;
+    for file in &again {
+        let text = std::fs::read_to_string(file).expect("read");
+        let doc = roxmltree::Document::parse(&text).expect("XML");
+        let process_of = |id: &str| {
+            doc.descendants()
+                .find(|n| n.attribute("id") == Some(id) && !n.has_tag_name((bpmn, "messageFlow")))
+                .and_then(|n| n.ancestors().find(|a| a.has_tag_name((bpmn, "process"))))
+                .and_then(|p| p.attribute("id"))
+                .map(str::to_owned)
+        };
+        // Pools are stacked without overlap, and each holds its process's shapes.
+        let bounds = |id: &str| {
+            let shape = doc
+                .descendants()
+                .find(|n| n.attribute("bpmnElement") == Some(id) && n.tag_name().name() == "BPMNShape")?;
+            let b = shape.children().find(|c| c.tag_name().name() == "Bounds")?;
+            let v = |a: &str| b.attribute(a).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+            Some((v("y"), v("y") + v("height")))
+        };
+        let mut pools: Vec<(f64, f64)> = Vec::new();
+        for participant in doc
+            .descendants()
+            .filter(|n| n.has_tag_name((bpmn, "participant")))
+        {
+            let pool = bounds(participant.attribute("id").unwrap()).expect("a pool shape");
+            let process = participant.attribute("processRef").unwrap();
+            let process = doc
+                .descendants()
+                .find(|n| n.has_tag_name((bpmn, "process")) && n.attribute("id") == Some(process))
+                .expect("its process");
+            for node in process.children().filter(|n| n.attribute("id").is_some()) {
+                if let Some((top, bottom)) = bounds(node.attribute("id").unwrap()) {
+                    assert!(
+                        top >= pool.0 - 0.1 && bottom <= pool.1 + 20.0,
+                        "{}: {:?} outside its pool {pool:?}",
+                        file.display(),
+                        node.attribute("id")
+                    );
+                }
+            }
+            for other in &pools {
+                assert!(
+                    pool.0 >= other.1 || pool.1 <= other.0,
+                    "{}: pools overlap",
+                    file.display()
+                );
+            }
+            pools.push(pool);
+        }
+        for m in doc
+            .descendants()
+            .filter(|n| n.has_tag_name((bpmn, "messageFlow")))
+        {
+            let (s, t) = (
+                m.attribute("sourceRef").unwrap(),
+                m.attribute("targetRef").unwrap(),
+            );
+            assert_ne!(process_of(s), process_of(t), "{}: {s} -> {t}", file.display());
+            flows += 1;
+        }
+    }
+    assert!(flows > 0, "message flows are exercised");
+    if let Some(node) = crate::bpmn_export::tools() {
+        let out = std::process::Command::new(node)
+            .arg(crate::bpmn_export::tools_dir().join("check.mjs"))
+            .args(&again)
+            .output()
+            .expect("node runs");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(text.lines().count(), again.len(), "{text}");
+        for line in text.lines() {
+            let v: Value = serde_json::from_str(line).expect("JSON");
+            assert_eq!(v["warnings"], serde_json::json!([]), "{line}");
+        }
+    }
 }
 
 #[test]
