@@ -4,7 +4,14 @@
 //!
 //! The mapping (the handbook's chapter "Writing use cases", section "BPMN", says why):
 //!
-//! - The use case is one pool (participant and process, named by its title) holding a lane per
+//! - The use case is a pool (participant and process, named by its title) per part of its flow
+//!   (the nodes that sequence flows connect; a step only messages reach starts a part, as in
+//!   ARCHITECTURE.md "Graph semantics"), the start's first, stacked without overlap. Messages
+//!   between parts are message flows between pools. A message between two steps of one part has
+//!   no BPMN construct (message flows join pools): it is an association (a dotted arrow) with
+//!   `casebook:message="true"` and `casebook:when`, which the import reads back. Lanes and data
+//!   objects of the second pool and after get `_2`, `_3`... so that ids stay unique.
+//! - Each pool holds a lane per
 //!   lane of the service blueprint that it uses (customer, frontstage, backstage, support), each
 //!   with a child lane per team (the swimlane diagram's sub-lanes; the customer lane has one, for
 //!   the persona). Every ordinary `next` is control flow, and BPMN forbids sequence flows
@@ -21,6 +28,16 @@
 //! - A fail point with a `recovery` gets an error boundary event on its task, from which a
 //!   sequence flow leads to the recovery step.
 //!
+//! - What casebook has and BPMN lacks travels as extension attributes in the namespace
+//!   [`super::NS`] (`casebook:channel`, `casebook:system`, `casebook:duration`,
+//!   `casebook:satisfaction`, `casebook:momentOfTruth`, `casebook:failPoint`, `casebook:carries`,
+//!   `casebook:allow`, `casebook:reason` on a step's node; `casebook:carries` on a flow; the use
+//!   case's `owner`, `status`, `reviewed`, `reviewEveryMonths`, `outcome`, `inputs`, `tags`,
+//!   `allow`, `reason` on its process), and the teams, channels, systems and items it names as
+//!   `casebook:team`, `casebook:channel`, `casebook:system`, `casebook:item` elements in the
+//!   process's `extensionElements`, so that `import` gives back the same findings and can make
+//!   them in a catalogue that lacks them.
+//!
 //! Element ids are NCNames made from the casebook ids: `Step_<step>`, `Flow_<step>_<k>` (the
 //! k-th `next` entry), `Split_<step>`, `Failure_<step>`, `Lane_<lane>_<team>`,
 //! `Data_<item>` and so on. Slugs have no `_`, so the parts never run together, and a byte a
@@ -35,7 +52,7 @@
 use crate::graph::{EdgeKind, FlowGraph};
 use crate::labels::{EN, FR, label};
 use crate::markup::xml_escape;
-use crate::model::{CUSTOMER, Catalogue, Join, Lane, UseCase};
+use crate::model::{Allow, CUSTOMER, Catalogue, Duration, Join, Lane, Ref, Step, UseCase};
 use crate::swimlane::{self, LaneLabels, Layout, Rect, RoutedEdge};
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -91,7 +108,7 @@ pub fn export(cat: &Catalogue, uc: &UseCase, flow: &FlowGraph) -> String {
     let words = Words::for_catalogue(cat);
     let layout = swimlane::layout_with(cat, uc, flow, words.lanes);
     let plan = Plan::new(cat, uc, flow, &layout, words);
-    plan.write(uc)
+    plan.write(uc, &definitions(cat, uc))
 }
 
 /// An id part for an NCName: a slug as it is; any other byte as `.HH`.
@@ -154,6 +171,8 @@ struct Node {
     /// Items read and written (data object reference ids), tasks only.
     needs: Vec<String>,
     gives: Vec<String>,
+    /// casebook's extension attributes (` casebook:name="value"`...), for a step's node.
+    ext: String,
 }
 
 /// A sequence flow.
@@ -166,6 +185,8 @@ struct Flow {
     condition: Option<String>,
     points: Vec<Point>,
     label: Option<Rect>,
+    /// casebook's extension attributes (`carries` of the `next` entry).
+    ext: String,
 }
 
 /// A lane and its child lanes.
@@ -184,6 +205,9 @@ struct Data {
     item: String,
     name: String,
     bounds: Rect,
+    /// Its pool (part of the flow), and the suffix of its ids there.
+    part: usize,
+    suffix: String,
 }
 
 /// A data association, drawn between a task and a data object.
@@ -191,6 +215,7 @@ struct Data {
 struct Association {
     id: String,
     points: Vec<Point>,
+    part: usize,
 }
 
 /// Everything the file holds, decided before a byte is written.
@@ -205,6 +230,12 @@ struct Plan {
     pool: Rect,
     data: Vec<Data>,
     associations: Vec<Association>,
+    /// The part (pool) of each node, parallel to `nodes`.
+    part_of: Vec<usize>,
+    /// Per part: its lanes (ids suffixed) and its pool's rectangle.
+    pools: Vec<(Vec<LaneOut>, Rect)>,
+    /// Messages between steps of one part: associations (see the module doc).
+    links: Vec<Flow>,
 }
 
 /// Where the flows of one step start and end, and what sits in its box besides the task.
@@ -308,6 +339,7 @@ impl Plan {
             default: None,
             needs: Vec::new(),
             gives: Vec::new(),
+            ext: String::new(),
         };
         let below = |r: &Rect| Rect {
             x: r.x + r.w / 2.0 - LABEL_W / 2.0,
@@ -346,11 +378,13 @@ impl Plan {
                         condition: None,
                         points: vec![(b.x + SMALL, cy), (x, cy)],
                         label: None,
+                        ext: String::new(),
                     });
                     entry = gw_id;
                 }
                 let mut end = node(step_id.clone(), Kind::End, bounds, b.sub_lane);
                 end.name = step.end.as_ref().map(|e| e.value.clone());
+                end.ext = step_ext(step);
                 end.label = Some(below(&bounds));
                 nodes.push(end);
                 places.push(StepPlace {
@@ -399,6 +433,7 @@ impl Plan {
                     condition: None,
                     points: vec![(gw.x + SMALL, cy), (task.x, cy)],
                     label: None,
+                    ext: String::new(),
                 });
                 entry = gw_id;
                 entry_point = Some((b.x, cy));
@@ -423,6 +458,7 @@ impl Plan {
                     condition: None,
                     points: vec![(bounds.x + SMALL, cy), (task.x, cy)],
                     label: None,
+                    ext: String::new(),
                 });
             }
             if start == Some(i) {
@@ -448,6 +484,7 @@ impl Plan {
                     condition: None,
                     points: vec![(bounds.x + SMALL, cy), (if join { b.x } else { task.x }, cy)],
                     label: None,
+                    ext: String::new(),
                 });
             }
             let nexts = next_of(i);
@@ -478,6 +515,7 @@ impl Plan {
                 }
                 ids
             };
+            t.ext = step_ext(step);
             t.needs = items(&step.needs);
             t.gives = items(&step.gives);
             nodes.push(t);
@@ -498,6 +536,7 @@ impl Plan {
                     condition: None,
                     points: vec![(task.x + task.w, cy), (bounds.x, cy)],
                     label: None,
+                    ext: String::new(),
                 });
             }
             if split {
@@ -522,6 +561,7 @@ impl Plan {
                     condition: None,
                     points: vec![(task.x + task.w, cy), (gw.x, cy)],
                     label: None,
+                    ext: String::new(),
                 });
                 exit = gw_id;
                 exit_point = Some((gw.x + SMALL, cy));
@@ -592,6 +632,7 @@ impl Plan {
                     name: when,
                     points,
                     label: route.and_then(|r| r.label.as_ref()).map(|l| l.rect()),
+                    ext: carries_ext(&entry.carries),
                 });
             }
             // Messages: message flows from the step's task to the target's, not control flow.
@@ -608,6 +649,7 @@ impl Plan {
                     condition: None,
                     points,
                     label: route.and_then(|r| r.label.as_ref()).map(|l| l.rect()),
+                    ext: carries_ext(&step.next[k].carries),
                 });
             }
             if let (Some((failure, from)), Some(j)) = (&places[i].failure, recovery_of(i)) {
@@ -623,6 +665,7 @@ impl Plan {
                     condition: None,
                     points,
                     label: None,
+                    ext: String::new(),
                 });
             }
         }
@@ -667,6 +710,8 @@ impl Plan {
                 next_free = x + LABEL_W + 30.0;
                 data_x.insert(id, x);
                 data.push(Data {
+                    part: 0,
+                    suffix: String::new(),
                     item: r.value.clone(),
                     name: cat
                         .item(&r.value)
@@ -778,25 +823,207 @@ impl Plan {
                 } else {
                     format!("DataOut_{step}_{item}")
                 };
-                associations.push(Association { id, points });
+                associations.push(Association { id, points, part: 0 });
             }
         }
 
-        Plan {
+        let mut plan = Plan {
             uc_key,
             title: uc.title.clone(),
+            part_of: vec![0; nodes.len()],
             nodes,
             flows,
             messages,
+            pools: vec![(lanes.clone(), pool)],
             lanes,
             pool,
             data,
             associations,
+            links: Vec::new(),
+        };
+        plan.split_into_pools();
+        plan
+    }
+
+    /// A pool per part of the flow: the nodes that sequence flows connect (a step only messages
+    /// reach starts its own part) are one process, in a pool of their own, stacked below the
+    /// first; messages between parts are message flows between pools, and a message within a
+    /// part (BPMN has no construct for it) an association marked `casebook:message`.
+    fn split_into_pools(&mut self) {
+        let n = self.nodes.len();
+        let index: HashMap<String, usize> = self
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(k, nd)| (nd.id.clone(), k))
+            .collect();
+        // Union-find over sequence flows and boundary events.
+        let mut parent: Vec<usize> = (0..n).collect();
+        fn root(parent: &mut [usize], mut a: usize) -> usize {
+            while parent[a] != a {
+                parent[a] = parent[parent[a]];
+                a = parent[a];
+            }
+            a
         }
+        let mut join = |a: usize, b: usize| {
+            let (ra, rb) = (root(&mut parent, a), root(&mut parent, b));
+            if ra != rb {
+                parent[ra.max(rb)] = ra.min(rb);
+            }
+        };
+        for f in &self.flows {
+            join(index[f.source.as_str()], index[f.target.as_str()]);
+        }
+        for (k, nd) in self.nodes.iter().enumerate() {
+            if let Kind::Boundary(on) = &nd.kind {
+                join(k, index[on.as_str()]);
+            }
+        }
+        // Parts numbered in node order, the start's first.
+        let roots: Vec<usize> = (0..n).map(|k| root(&mut parent, k)).collect();
+        let mut order: Vec<usize> = Vec::new();
+        if let Some(&s) = index.get("Start") {
+            order.push(roots[s]);
+        }
+        for &r in &roots {
+            if !order.contains(&r) {
+                order.push(r);
+            }
+        }
+        if order.len() <= 1 {
+            return;
+        }
+        let part_of: Vec<usize> = roots
+            .iter()
+            .map(|r| order.iter().position(|o| o == r).expect("a part"))
+            .collect();
+        let suffix = |p: usize| {
+            if p == 0 {
+                String::new()
+            } else {
+                format!("_{}", p + 1)
+            }
+        };
+        let gap = 30.0;
+        let offset = |p: usize| p as f64 * (self.pool.h + gap);
+        let shift = |points: &mut Vec<Point>, dy: f64| {
+            for pt in points.iter_mut() {
+                pt.1 += dy;
+            }
+        };
+        let shift_rect = |r: &mut Rect, dy: f64| r.y += dy;
+        for (k, nd) in self.nodes.iter_mut().enumerate() {
+            let dy = offset(part_of[k]);
+            shift_rect(&mut nd.bounds, dy);
+            if let Some(l) = &mut nd.label {
+                shift_rect(l, dy);
+            }
+            if part_of[k] > 0 {
+                for d in nd.needs.iter_mut().chain(nd.gives.iter_mut()) {
+                    d.push_str(&suffix(part_of[k]));
+                }
+            }
+        }
+        for f in &mut self.flows {
+            let dy = offset(part_of[index[f.source.as_str()]]);
+            shift(&mut f.points, dy);
+            if let Some(l) = &mut f.label {
+                shift_rect(l, dy);
+            }
+        }
+        // Messages: between parts, message flows between the pools; within one, links.
+        let mut messages = Vec::new();
+        for mut m in std::mem::take(&mut self.messages) {
+            let (s, t) = (index[m.source.as_str()], index[m.target.as_str()]);
+            if part_of[s] == part_of[t] {
+                shift(&mut m.points, offset(part_of[s]));
+                if let Some(l) = &mut m.label {
+                    shift_rect(l, offset(part_of[s]));
+                }
+                self.links.push(m);
+                continue;
+            }
+            let (a, b) = (self.nodes[s].bounds, self.nodes[t].bounds);
+            let (sx, tx) = (a.x + a.w / 2.0, b.x + b.w / 2.0);
+            let (sy, ty) = if a.y < b.y {
+                (a.y + a.h, b.y)
+            } else {
+                (a.y, b.y + b.h)
+            };
+            let mid = (sy + ty) / 2.0;
+            m.points = vec![(sx, sy), (sx, mid), (tx, mid), (tx, ty)];
+            m.label = m.label.map(|l| Rect {
+                x: sx + 4.0,
+                y: mid + 2.0,
+                ..l
+            });
+            messages.push(m);
+        }
+        self.messages = messages;
+        // Lanes, data objects and associations per part.
+        fn lanes_for(lanes: &[LaneOut], keep: &dyn Fn(&str) -> bool, suffix: &str, dy: f64) -> Vec<LaneOut> {
+            lanes
+                .iter()
+                .map(|l| LaneOut {
+                    id: format!("{}{suffix}", l.id),
+                    name: l.name.clone(),
+                    bounds: Rect {
+                        y: l.bounds.y + dy,
+                        ..l.bounds
+                    },
+                    nodes: l.nodes.iter().filter(|id| keep(id)).cloned().collect(),
+                    children: lanes_for(&l.children, keep, suffix, dy),
+                })
+                .collect()
+        }
+        let parts = order.len();
+        self.pools = (0..parts)
+            .map(|p| {
+                let keep = |id: &str| part_of[index[id]] == p;
+                let lanes = lanes_for(&self.lanes, &keep, &suffix(p), offset(p));
+                (
+                    lanes,
+                    Rect {
+                        y: self.pool.y + offset(p),
+                        ..self.pool
+                    },
+                )
+            })
+            .collect();
+        let mut data = Vec::new();
+        for p in 0..parts {
+            let used = |d: &Data| {
+                let id = ncname("Data", &[&d.item]) + &suffix(p);
+                self.nodes
+                    .iter()
+                    .enumerate()
+                    .any(|(k, nd)| part_of[k] == p && (nd.needs.contains(&id) || nd.gives.contains(&id)))
+            };
+            for d in self.data.iter().filter(|d| used(d)) {
+                data.push(Data {
+                    part: p,
+                    suffix: suffix(p),
+                    bounds: Rect {
+                        y: d.bounds.y + offset(p),
+                        ..d.bounds
+                    },
+                    ..d.clone()
+                });
+            }
+        }
+        self.data = data;
+        for a in &mut self.associations {
+            let step = a.id.split('_').nth(1).unwrap_or_default();
+            let p = index.get(&format!("Step_{step}")).map_or(0, |&k| part_of[k]);
+            a.part = p;
+            shift(&mut a.points, offset(p));
+        }
+        self.part_of = part_of;
     }
 
     /// The XML text.
-    fn write(&self, uc: &UseCase) -> String {
+    fn write(&self, uc: &UseCase, defs: &str) -> String {
         let k = &self.uc_key;
         let mut x = String::with_capacity(4096 + 1024 * self.nodes.len());
         x.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
@@ -807,74 +1034,121 @@ impl Plan {
              xmlns:dc=\"http://www.omg.org/spec/DD/20100524/DC\" \
              xmlns:di=\"http://www.omg.org/spec/DD/20100524/DI\" \
              xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" \
+             xmlns:casebook=\"{}\" \
              id=\"Definitions_{k}\" targetNamespace=\"urn:casebook:use-case:{k}\" \
              exporter=\"casebook\" exporterVersion=\"{}\">",
+            super::NS,
             env!("CARGO_PKG_VERSION")
         );
+        let suffix = |p: usize| {
+            if p == 0 {
+                String::new()
+            } else {
+                format!("_{}", p + 1)
+            }
+        };
         let _ = writeln!(x, "  <bpmn:collaboration id=\"Collaboration_{k}\">");
-        let _ = writeln!(
-            x,
-            "    <bpmn:participant id=\"Participant_{k}\" name=\"{}\" processRef=\"Process_{k}\" />",
-            attr(&self.title)
-        );
+        for p in 0..self.pools.len() {
+            let sfx = suffix(p);
+            let _ = writeln!(
+                x,
+                "    <bpmn:participant id=\"Participant_{k}{sfx}\" name=\"{}\" processRef=\"Process_{k}{sfx}\" />",
+                attr(&self.title)
+            );
+        }
         for m in &self.messages {
             let name = name_attr(m.name.as_deref());
             let _ = writeln!(
                 x,
-                "    <bpmn:messageFlow id=\"{}\"{name} sourceRef=\"{}\" targetRef=\"{}\" />",
-                m.id, m.source, m.target
+                "    <bpmn:messageFlow id=\"{}\"{name} sourceRef=\"{}\" targetRef=\"{}\"{} />",
+                m.id, m.source, m.target, m.ext
             );
         }
         x.push_str("  </bpmn:collaboration>\n");
-        let _ = writeln!(
-            x,
-            "  <bpmn:process id=\"Process_{k}\" name=\"{}\" isExecutable=\"false\">",
-            attr(&self.title)
-        );
-        if let Some(d) = uc.description.as_ref().filter(|d| !d.trim().is_empty()) {
-            let _ = writeln!(x, "    <bpmn:documentation>{}</bpmn:documentation>", text(d));
-        }
-        let _ = writeln!(x, "    <bpmn:laneSet id=\"LaneSet_{k}\">");
-        for lane in &self.lanes {
-            write_lane(&mut x, lane, 3);
-        }
-        x.push_str("    </bpmn:laneSet>\n");
-        for nd in &self.nodes {
-            write_node(&mut x, nd);
-        }
-        for f in &self.flows {
-            let name = name_attr(f.name.as_deref());
-            let head = format!(
-                "    <bpmn:sequenceFlow id=\"{}\"{name} sourceRef=\"{}\" targetRef=\"{}\"",
-                f.id, f.source, f.target
+        let index: HashMap<&str, usize> = self
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(i, nd)| (nd.id.as_str(), i))
+            .collect();
+        let part = |id: &str| self.part_of[index[id]];
+        for (p, (lanes, _)) in self.pools.iter().enumerate() {
+            let sfx = suffix(p);
+            let _ = writeln!(
+                x,
+                "  <bpmn:process id=\"Process_{k}{sfx}\" name=\"{}\" isExecutable=\"false\"{}>",
+                attr(&self.title),
+                if p == 0 { use_case_ext(uc) } else { String::new() }
             );
-            match &f.condition {
-                Some(c) => {
-                    let _ = writeln!(
+            if p == 0 {
+                if let Some(d) = uc.description.as_ref().filter(|d| !d.trim().is_empty()) {
+                    let _ = writeln!(x, "    <bpmn:documentation>{}</bpmn:documentation>", text(d));
+                }
+                if !defs.is_empty() {
+                    let _ = write!(
                         x,
-                        "{head}>\n      <bpmn:conditionExpression xsi:type=\"bpmn:tFormalExpression\">{}</bpmn:conditionExpression>\n    </bpmn:sequenceFlow>",
-                        text(c)
+                        "    <bpmn:extensionElements>\n{defs}    </bpmn:extensionElements>\n"
                     );
                 }
-                None => {
-                    let _ = writeln!(x, "{head} />");
+            }
+            let _ = writeln!(x, "    <bpmn:laneSet id=\"LaneSet_{k}{sfx}\">");
+            for lane in lanes {
+                write_lane(&mut x, lane, 3);
+            }
+            x.push_str("    </bpmn:laneSet>\n");
+            for (i, nd) in self.nodes.iter().enumerate() {
+                if self.part_of[i] == p {
+                    write_node(&mut x, nd);
                 }
             }
+            for f in self.flows.iter().filter(|f| part(&f.source) == p) {
+                let name = name_attr(f.name.as_deref());
+                let head = format!(
+                    "    <bpmn:sequenceFlow id=\"{}\"{name} sourceRef=\"{}\" targetRef=\"{}\"{}",
+                    f.id, f.source, f.target, f.ext
+                );
+                match &f.condition {
+                    Some(c) => {
+                        let _ = writeln!(
+                            x,
+                            "{head}>\n      <bpmn:conditionExpression xsi:type=\"bpmn:tFormalExpression\">{}</bpmn:conditionExpression>\n    </bpmn:sequenceFlow>",
+                            text(c)
+                        );
+                    }
+                    None => {
+                        let _ = writeln!(x, "{head} />");
+                    }
+                }
+            }
+            for d in self.data.iter().filter(|d| d.part == p) {
+                let item = ncname("", &[&d.item]) + &d.suffix;
+                let _ = writeln!(
+                    x,
+                    "    <bpmn:dataObject id=\"DataObject{item}\" name=\"{}\" />",
+                    attr(&d.name)
+                );
+                let _ = writeln!(
+                    x,
+                    "    <bpmn:dataObjectReference id=\"Data{item}\" name=\"{}\" dataObjectRef=\"DataObject{item}\" />",
+                    attr(&d.name)
+                );
+            }
+            // A message within one part: an association (BPMN allows message flows only
+            // between pools), marked as casebook's message, its `when:` an attribute.
+            for l in self.links.iter().filter(|l| part(&l.source) == p) {
+                let mut ext = String::new();
+                ext_attr(&mut ext, "message", "true");
+                if let Some(w) = &l.name {
+                    ext_attr(&mut ext, "when", w);
+                }
+                let _ = writeln!(
+                    x,
+                    "    <bpmn:association id=\"{}\" associationDirection=\"One\" sourceRef=\"{}\" targetRef=\"{}\"{ext}{} />",
+                    l.id, l.source, l.target, l.ext
+                );
+            }
+            x.push_str("  </bpmn:process>\n");
         }
-        for d in &self.data {
-            let item = ncname("", &[&d.item]);
-            let _ = writeln!(
-                x,
-                "    <bpmn:dataObject id=\"DataObject{item}\" name=\"{}\" />",
-                attr(&d.name)
-            );
-            let _ = writeln!(
-                x,
-                "    <bpmn:dataObjectReference id=\"Data{item}\" name=\"{}\" dataObjectRef=\"DataObject{item}\" />",
-                attr(&d.name)
-            );
-        }
-        x.push_str("  </bpmn:process>\n");
 
         // The diagram.
         let _ = writeln!(x, "  <bpmndi:BPMNDiagram id=\"Diagram_{k}\">");
@@ -882,17 +1156,19 @@ impl Plan {
             x,
             "    <bpmndi:BPMNPlane id=\"Plane_{k}\" bpmnElement=\"Collaboration_{k}\">"
         );
-        shape(
-            &mut x,
-            &format!("Participant_{k}"),
-            self.pool,
-            " isHorizontal=\"true\"",
-            None,
-        );
-        for lane in &self.lanes {
-            shape(&mut x, &lane.id, lane.bounds, " isHorizontal=\"true\"", None);
-            for child in &lane.children {
-                shape(&mut x, &child.id, child.bounds, " isHorizontal=\"true\"", None);
+        for (p, (lanes, pool)) in self.pools.iter().enumerate() {
+            shape(
+                &mut x,
+                &format!("Participant_{k}{}", suffix(p)),
+                *pool,
+                " isHorizontal=\"true\"",
+                None,
+            );
+            for lane in lanes {
+                shape(&mut x, &lane.id, lane.bounds, " isHorizontal=\"true\"", None);
+                for child in &lane.children {
+                    shape(&mut x, &child.id, child.bounds, " isHorizontal=\"true\"", None);
+                }
             }
         }
         for nd in &self.nodes {
@@ -903,11 +1179,11 @@ impl Plan {
             };
             shape(&mut x, &nd.id, nd.bounds, extra, nd.label);
         }
-        for f in self.flows.iter().chain(&self.messages) {
+        for f in self.flows.iter().chain(&self.messages).chain(&self.links) {
             edge(&mut x, &f.id, &f.points, f.label);
         }
         for d in &self.data {
-            let id = ncname("Data", &[&d.item]);
+            let id = ncname("Data", &[&d.item]) + &d.suffix;
             let label = Rect {
                 x: d.bounds.x + SMALL / 2.0 - LABEL_W / 2.0,
                 y: d.bounds.y + d.bounds.h + 4.0,
@@ -975,6 +1251,221 @@ fn end_at(points: &mut Vec<Point>, place: &StepPlace) {
     }
 }
 
+/// Appends ` casebook:NAME="VALUE"`.
+fn ext_attr(out: &mut String, name: &str, value: &str) {
+    let _ = write!(out, " casebook:{name}=\"{}\"", attr(value));
+}
+
+/// Ids separated by spaces (an XML list).
+fn id_list(list: &[Ref]) -> String {
+    list.iter()
+        .map(|r| r.value.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A duration in its largest whole unit (`480` minutes: `1d`), as the format writes it.
+fn duration_text(d: Duration) -> String {
+    let m = d.minutes;
+    for (unit, per) in [('w', 5 * 8 * 60), ('d', 8 * 60), ('h', 60)] {
+        if m > 0 && m.is_multiple_of(per) {
+            return format!("{}{unit}", m / per);
+        }
+    }
+    format!("{m}m")
+}
+
+/// `casebook:allow` and `casebook:reason`.
+fn allow_ext(out: &mut String, allow: &Allow) {
+    if !allow.rules.is_empty() {
+        ext_attr(out, "allow", &id_list(&allow.rules));
+    }
+    if let Some(r) = &allow.reason {
+        ext_attr(out, "reason", r);
+    }
+}
+
+/// The extension attributes of a step: what casebook has and BPMN lacks.
+fn step_ext(step: &Step) -> String {
+    let mut s = String::new();
+    if let Some(c) = &step.channel {
+        ext_attr(&mut s, "channel", &c.value);
+    }
+    if let Some(c) = &step.system {
+        ext_attr(&mut s, "system", &c.value);
+    }
+    if let Some(d) = &step.duration {
+        ext_attr(&mut s, "duration", &duration_text(d.value));
+    }
+    if let Some(sat) = &step.satisfaction {
+        let scores: Vec<String> = [
+            ("customer", sat.value.customer),
+            ("staff", sat.value.staff),
+            ("management", sat.value.management),
+        ]
+        .into_iter()
+        .filter_map(|(who, v)| v.map(|v| format!("{who}:{v}")))
+        .collect();
+        ext_attr(&mut s, "satisfaction", &scores.join(" "));
+    }
+    if step.moment_of_truth.is_some() {
+        ext_attr(&mut s, "momentOfTruth", "true");
+    }
+    if step.fail_point.is_some() {
+        ext_attr(&mut s, "failPoint", "true");
+    }
+    if !step.carries.is_empty() {
+        ext_attr(&mut s, "carries", &id_list(&step.carries));
+    }
+    allow_ext(&mut s, &step.allow);
+    s
+}
+
+/// `casebook:carries` of a `next` entry.
+fn carries_ext(carries: &[Ref]) -> String {
+    let mut s = String::new();
+    if !carries.is_empty() {
+        ext_attr(&mut s, "carries", &id_list(carries));
+    }
+    s
+}
+
+/// The extension attributes of a use case, on its (first) process.
+fn use_case_ext(uc: &UseCase) -> String {
+    let mut s = String::new();
+    if let Some(o) = &uc.owner {
+        ext_attr(&mut s, "owner", &o.value);
+    }
+    if let Some(st) = uc.status {
+        ext_attr(&mut s, "status", st.as_str());
+    }
+    if let Some(r) = &uc.reviewed {
+        ext_attr(&mut s, "reviewed", &r.value.to_string());
+    }
+    if let Some(m) = uc.review_every_months {
+        ext_attr(&mut s, "reviewEveryMonths", &m.to_string());
+    }
+    if let Some(o) = uc.outcome.as_ref().filter(|o| !o.trim().is_empty()) {
+        ext_attr(&mut s, "outcome", o);
+    }
+    if !uc.inputs.is_empty() {
+        ext_attr(&mut s, "inputs", &id_list(&uc.inputs));
+    }
+    if !uc.tags.is_empty() {
+        // Tags are free text: one per line.
+        ext_attr(&mut s, "tags", &uc.tags.join("\n"));
+    }
+    allow_ext(&mut s, &uc.allow);
+    s
+}
+
+/// The catalogue's definitions that the use case names (teams, channels, systems, items), as
+/// extension elements of its process: an import into a catalogue that lacks them makes them.
+fn definitions(cat: &Catalogue, uc: &UseCase) -> String {
+    let mut teams: Vec<&str> = Vec::new();
+    let mut channels: Vec<&str> = Vec::new();
+    let mut systems: Vec<&str> = Vec::new();
+    let mut items: Vec<&str> = Vec::new();
+    fn push<'a>(list: &mut Vec<&'a str>, id: &'a str) {
+        if !list.contains(&id) {
+            list.push(id);
+        }
+    }
+    if let Some(o) = &uc.owner {
+        push(&mut teams, &o.value);
+    }
+    for r in &uc.inputs {
+        push(&mut items, &r.value);
+    }
+    for st in &uc.steps {
+        if let Some(a) = &st.actor {
+            push(&mut teams, &a.value);
+        }
+        if let Some(c) = &st.channel {
+            push(&mut channels, &c.value);
+        }
+        if let Some(c) = &st.system {
+            push(&mut systems, &c.value);
+        }
+        for r in st
+            .needs
+            .iter()
+            .chain(&st.gives)
+            .chain(&st.carries)
+            .chain(st.next.iter().flat_map(|n| &n.carries))
+        {
+            push(&mut items, &r.value);
+        }
+    }
+    for i in &items {
+        if let Some(s) = cat.item(i).and_then(|it| it.stored_in.as_ref()) {
+            push(&mut systems, &s.value);
+        }
+    }
+    let mut x = String::new();
+    for t in &teams {
+        let Some(team) = cat.team(t) else { continue };
+        let Some(d) = cat.departments.get(team.department) else {
+            continue;
+        };
+        let _ = write!(
+            x,
+            "      <casebook:team id=\"{}\" name=\"{}\" lane=\"{}\" department=\"{}\" departmentName=\"{}\"",
+            attr(t),
+            attr(&team.name),
+            team.lane.as_str(),
+            attr(&d.id.value),
+            attr(&d.name)
+        );
+        if team.automated {
+            x.push_str(" automated=\"true\"");
+        }
+        x.push_str(" />\n");
+    }
+    for c in &channels {
+        let Some(ch) = cat.channel(c) else { continue };
+        let _ = writeln!(
+            x,
+            "      <casebook:channel id=\"{}\" name=\"{}\" kind=\"{}\" synchronous=\"{}\" />",
+            attr(c),
+            attr(&ch.name),
+            attr(&ch.kind),
+            ch.synchronous
+        );
+    }
+    for s in &systems {
+        let Some(sy) = cat.system(s) else { continue };
+        // Access for the teams of this use case: what its findings depend on.
+        let access: Vec<&str> = sy
+            .access
+            .iter()
+            .map(|r| r.value.as_str())
+            .filter(|t| teams.contains(t))
+            .collect();
+        let _ = writeln!(
+            x,
+            "      <casebook:system id=\"{}\" name=\"{}\" access=\"{}\" />",
+            attr(s),
+            attr(&sy.name),
+            attr(&access.join(" "))
+        );
+    }
+    for i in &items {
+        let Some(it) = cat.item(i) else { continue };
+        let _ = write!(
+            x,
+            "      <casebook:item id=\"{}\" name=\"{}\"",
+            attr(i),
+            attr(&it.name)
+        );
+        if let Some(s) = &it.stored_in {
+            let _ = write!(x, " storedIn=\"{}\"", attr(&s.value));
+        }
+        x.push_str(" />\n");
+    }
+    x
+}
+
 fn attr(s: &str) -> String {
     xml_escape(s, true)
 }
@@ -1032,7 +1523,7 @@ fn write_node(x: &mut String, nd: &Node) {
         let _ = write!(attrs, " default=\"{d}\"");
     }
     let name = name_attr(nd.name.as_deref());
-    let _ = writeln!(x, "    <bpmn:{tag} id=\"{}\"{name}{attrs}>", nd.id);
+    let _ = writeln!(x, "    <bpmn:{tag} id=\"{}\"{name}{attrs}{}>", nd.id, nd.ext);
     if let Some(d) = &nd.documentation {
         let _ = writeln!(x, "      <bpmn:documentation>{}</bpmn:documentation>", text(d));
     }
@@ -1049,7 +1540,8 @@ fn write_node(x: &mut String, nd: &Node) {
             "      <bpmn:property id=\"Property_{step}\" name=\"__targetRef_placeholder\" />"
         );
         for d in &nd.needs {
-            let item = &d["Data_".len()..];
+            // The item's key, without the suffix of a pool after the first (`_2`).
+            let item = d["Data_".len()..].split('_').next().unwrap_or_default();
             let _ = writeln!(
                 x,
                 "      <bpmn:dataInputAssociation id=\"DataIn_{step}_{item}\">\n        <bpmn:sourceRef>{d}</bpmn:sourceRef>\n        <bpmn:targetRef>Property_{step}</bpmn:targetRef>\n      </bpmn:dataInputAssociation>"
@@ -1058,7 +1550,7 @@ fn write_node(x: &mut String, nd: &Node) {
     }
     for d in &nd.gives {
         let step = &nd.id["Step_".len()..];
-        let item = &d["Data_".len()..];
+        let item = d["Data_".len()..].split('_').next().unwrap_or_default();
         let _ = writeln!(
             x,
             "      <bpmn:dataOutputAssociation id=\"DataOut_{step}_{item}\">\n        <bpmn:targetRef>{d}</bpmn:targetRef>\n      </bpmn:dataOutputAssociation>"
@@ -1156,6 +1648,17 @@ mod tests {
             (straight[0], straight[straight.len() - 1]),
             ((20.0, 30.0), (100.0, 10.0))
         );
+    }
+
+    #[test]
+    fn durations_are_written_in_their_largest_whole_unit() {
+        let d = |minutes| duration_text(Duration { minutes });
+        assert_eq!(d(30), "30m");
+        assert_eq!(d(120), "2h");
+        assert_eq!(d(480), "1d");
+        assert_eq!(d(2400), "1w");
+        assert_eq!(d(90), "90m");
+        assert_eq!(d(0), "0m");
     }
 
     #[test]

@@ -483,6 +483,58 @@ fn parallel_splits_joins_and_messages_become_parallel_gateways_and_message_flows
     assert!(text.contains(
         r#"<bpmn:messageFlow id="Message_decide_0" sourceRef="Step_decide" targetRef="Step_letter" />"#
     ));
+    // A pool per part of the flow: `letter`, reached only by a message, is the second, so the
+    // message flow joins two pools; the pools are stacked without overlap.
+    let doc = roxmltree::Document::parse(&text).unwrap();
+    let process_of = |id: &str| {
+        doc.descendants()
+            .find(|n| n.attribute("id") == Some(id))
+            .and_then(|n| {
+                n.ancestors()
+                    .find(|a| a.has_tag_name(("http://www.omg.org/spec/BPMN/20100524/MODEL", "process")))
+            })
+            .and_then(|p| p.attribute("id"))
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(process_of("Step_decide"), "Process_flows");
+    assert_eq!(process_of("Step_letter"), "Process_flows_2");
+    // The second pool has its own data object for what its step needs.
+    assert_eq!(process_of("Data_invoice-number_2"), "Process_flows_2");
+    assert_eq!(kinds["participant"], ["Participant_flows", "Participant_flows_2"]);
+    let bounds = |id: &str| {
+        let shape = doc
+            .descendants()
+            .find(|n| n.attribute("bpmnElement") == Some(id))
+            .unwrap();
+        let b = shape.children().find(|c| c.has_tag_name("Bounds")).unwrap();
+        let v = |a: &str| b.attribute(a).unwrap().parse::<f64>().unwrap();
+        (v("y"), v("y") + v("height"))
+    };
+    let (first, second) = (bounds("Participant_flows"), bounds("Participant_flows_2"));
+    assert!(first.1 <= second.0, "{first:?} {second:?}");
+    // A message within one part has no BPMN construct: an association marked as casebook's
+    // message, which the import reads back.
+    assert!(text.contains(
+        r#"<bpmn:association id="Message_check_1" associationDirection="One" sourceRef="Step_check" targetRef="Step_visit" casebook:message="true" casebook:when="the invoice needs a visit" casebook:carries="invoice-number" />"#
+    ), "{text}");
+    let back = dir.path().join("back");
+    casebook()
+        .args(["import", "bpmn"])
+        .arg(&path)
+        .arg("--into")
+        .arg(&back)
+        .assert()
+        .success();
+    let yaml = std::fs::read_to_string(back.join("use-cases/imported/flows.yaml")).unwrap();
+    assert!(
+        yaml.contains("      - to: visit\n        when: the invoice needs a visit\n        message: true\n        carries: [invoice-number]\n"),
+        "{yaml}"
+    );
+    assert!(
+        yaml.contains("      - to: letter\n        message: true\n"),
+        "{yaml}"
+    );
     assert!(
         !text.contains("conditionExpression"),
         "a parallel split's flows have no condition"
@@ -521,7 +573,9 @@ steps:
   - id: check
     title: Billing checks
     actor: billing
-    next: decide
+    next:
+      - { to: decide }
+      - { to: visit, message: true, when: the invoice needs a visit, carries: [invoice-number] }
   - id: visit
     title: Technician visits
     actor: field-service
@@ -536,6 +590,7 @@ steps:
     title: Client reads the letter
     actor: customer
     channel: email
+    needs: [invoice-number]
     next: done
   - id: done
     end: told
@@ -545,13 +600,13 @@ steps:
 // The real tools: bpmn-moddle and bpmnlint
 
 /// The folder of the tools' package.json, check.mjs and node_modules.
-fn tools_dir() -> PathBuf {
+pub(crate) fn tools_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/bpmn-tools")
 }
 
 /// node and the installed tools, or `None` after saying why the test is skipped (a failure
 /// on CI, where .ci/run installs them).
-fn tools() -> Option<PathBuf> {
+pub(crate) fn tools() -> Option<PathBuf> {
     let node = std::env::var_os("PATH").and_then(|path| {
         std::env::split_paths(&path)
             .filter(|d| !d.as_os_str().is_empty())

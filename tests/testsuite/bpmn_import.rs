@@ -583,42 +583,26 @@ fn flow_graph(uc: &Value) -> Value {
 }
 
 /// The rules whose inputs the BPMN export does not carry, so the round trip cannot keep
-/// their findings (the handbook chapter's export section lists what is not exported).
-const NOT_ROUND_TRIPPED: &[(&str, &str)] = &[
-    ("missing-channel", "channels are not exported"),
-    ("channel-switch", "channels are not exported"),
-    ("customer-transfer", "channels are not exported"),
-    ("handoff-without-duration", "durations are not exported"),
-    (
-        "silo-break",
-        "systems and `carries` are not exported: information reaches teams through them",
-    ),
-    ("satisfaction-gap", "satisfaction scores are not exported"),
-    ("moment-of-truth-handoff", "`moment_of_truth` is not exported"),
-    (
-        "fail-point-without-recovery",
-        "a fail point without recovery has no flow to export",
-    ),
-    (
-        "review-overdue",
-        "status and review dates are not exported: imports are drafts",
-    ),
-    (
-        "unused-definition",
-        "the channels and systems the steps no longer name",
-    ),
-    ("unused-allow", "`allow:` is not exported"),
-];
+/// their findings: none. casebook's extension attributes (namespace `urn:casebook:bpmn:1`)
+/// carry channels, systems, durations, scores, `moment_of_truth`, fail points without
+/// recovery, `carries`, `allow`, the status and review dates, outcome, inputs and tags.
+const NOT_ROUND_TRIPPED: &[(&str, &str)] = &[];
 
-/// The findings of a catalogue as (rule, use case, step) counts, for the rules a round trip keeps.
-fn kept_findings(root: &Path) -> BTreeMap<(String, String, String), usize> {
+/// The findings of a catalogue as (rule, use case, step, message) counts, for the rules a
+/// round trip keeps.
+fn kept_findings(root: &Path) -> BTreeMap<(String, String, String, String), usize> {
     let mut out = BTreeMap::new();
     for d in check(root)["diagnostics"].as_array().expect("diagnostics") {
         let rule = d["rule"].as_str().unwrap_or_default();
         if NOT_ROUND_TRIPPED.iter().any(|(r, _)| *r == rule) {
             continue;
         }
-        let key = (rule.to_owned(), d["use_case"].to_string(), d["step"].to_string());
+        let key = (
+            rule.to_owned(),
+            d["use_case"].to_string(),
+            d["step"].to_string(),
+            d["message"].to_string(),
+        );
         *out.entry(key).or_default() += 1;
     }
     out
@@ -687,12 +671,27 @@ fn exporting_the_whole_sample_and_importing_it_keeps_the_flow_graphs_and_the_fin
     assert_eq!(org(&root), org(&sample));
     assert_eq!(kept_findings(&root), kept_findings(&sample));
 
-    // Into a new, empty catalogue: the same flow graphs (the teams are made from the lanes).
+    // Into a new, empty catalogue: the same flow graphs, with the teams, departments,
+    // channels, systems and items made from casebook's extension elements.
     let (_fresh_dir, fresh, _) = import_new(&files, &[]);
     let again = use_cases(&fresh);
     for (id, uc) in &original {
         assert_eq!(flow_graph(uc), flow_graph(&again[id]), "{id}");
     }
+    let channels = std::fs::read_to_string(fresh.join("channels.yaml")).expect("channels");
+    assert!(
+        channels.contains("- id: phone") && channels.contains("kind: voice"),
+        "{channels}"
+    );
+    // The same findings too, once the catalogue's settings (rule options, which no use case
+    // holds) are the sample's; except the definitions no use case names, which no export has.
+    std::fs::copy(sample.join("casebook.yaml"), fresh.join("casebook.yaml")).expect("copy");
+    let without_unused = |root: &Path| {
+        let mut f = kept_findings(root);
+        f.retain(|(rule, ..), _| rule != "unused-definition");
+        f
+    };
+    assert_eq!(without_unused(&fresh), without_unused(&sample));
 }
 
 #[test]
@@ -745,6 +744,85 @@ fn imported_models_exported_and_imported_again_keep_messages_parallel_branches_a
         assert_eq!(flow_graph(uc), flow_graph(&b[id]), "{id}");
     }
     assert_eq!(kept_findings(&first), kept_findings(&second));
+    // Every message flow joins two pools (BPMN allows no other), and bpmn-moddle reads every
+    // export, several pools and associations marked as messages included, without a warning.
+    let bpmn = "http://www.omg.org/spec/BPMN/20100524/MODEL";
+    let mut flows = 0;
+    for file in &again {
+        let text = std::fs::read_to_string(file).expect("read");
+        let doc = roxmltree::Document::parse(&text).expect("XML");
+        let process_of = |id: &str| {
+            doc.descendants()
+                .find(|n| n.attribute("id") == Some(id) && !n.has_tag_name((bpmn, "messageFlow")))
+                .and_then(|n| n.ancestors().find(|a| a.has_tag_name((bpmn, "process"))))
+                .and_then(|p| p.attribute("id"))
+                .map(str::to_owned)
+        };
+        // Pools are stacked without overlap, and each holds its process's shapes.
+        let bounds = |id: &str| {
+            let shape = doc
+                .descendants()
+                .find(|n| n.attribute("bpmnElement") == Some(id) && n.tag_name().name() == "BPMNShape")?;
+            let b = shape.children().find(|c| c.tag_name().name() == "Bounds")?;
+            let v = |a: &str| b.attribute(a).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+            Some((v("y"), v("y") + v("height")))
+        };
+        let mut pools: Vec<(f64, f64)> = Vec::new();
+        for participant in doc
+            .descendants()
+            .filter(|n| n.has_tag_name((bpmn, "participant")))
+        {
+            let pool = bounds(participant.attribute("id").unwrap()).expect("a pool shape");
+            let process = participant.attribute("processRef").unwrap();
+            let process = doc
+                .descendants()
+                .find(|n| n.has_tag_name((bpmn, "process")) && n.attribute("id") == Some(process))
+                .expect("its process");
+            for node in process.children().filter(|n| n.attribute("id").is_some()) {
+                if let Some((top, bottom)) = bounds(node.attribute("id").unwrap()) {
+                    assert!(
+                        top >= pool.0 - 0.1 && bottom <= pool.1 + 20.0,
+                        "{}: {:?} outside its pool {pool:?}",
+                        file.display(),
+                        node.attribute("id")
+                    );
+                }
+            }
+            for other in &pools {
+                assert!(
+                    pool.0 >= other.1 || pool.1 <= other.0,
+                    "{}: pools overlap",
+                    file.display()
+                );
+            }
+            pools.push(pool);
+        }
+        for m in doc
+            .descendants()
+            .filter(|n| n.has_tag_name((bpmn, "messageFlow")))
+        {
+            let (s, t) = (
+                m.attribute("sourceRef").unwrap(),
+                m.attribute("targetRef").unwrap(),
+            );
+            assert_ne!(process_of(s), process_of(t), "{}: {s} -> {t}", file.display());
+            flows += 1;
+        }
+    }
+    assert!(flows > 0, "message flows are exercised");
+    if let Some(node) = crate::bpmn_export::tools() {
+        let out = std::process::Command::new(node)
+            .arg(crate::bpmn_export::tools_dir().join("check.mjs"))
+            .args(&again)
+            .output()
+            .expect("node runs");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(text.lines().count(), again.len(), "{text}");
+        for line in text.lines() {
+            let v: Value = serde_json::from_str(line).expect("JSON");
+            assert_eq!(v["warnings"], serde_json::json!([]), "{line}");
+        }
+    }
 }
 
 #[test]

@@ -2,7 +2,7 @@
 //! departments, items and systems they need. Every decision is documented in the handbook's
 //! chapter "Writing use cases", section "Importing BPMN".
 
-use super::xml::{Bpmn, Endpoint, Gateway, Kind};
+use super::xml::{Bpmn, Endpoint, Ext, Gateway, Kind, ext_get};
 use super::{Draft, NextDraft, Registry, StepDraft, TeamRef};
 use std::collections::{HashMap, HashSet};
 
@@ -221,6 +221,39 @@ pub struct Mapper<'a> {
     pool_of: HashMap<usize, usize>,
     /// Processes without a pool that a collaboration's message flows reach.
     extra: HashMap<usize, Vec<usize>>,
+    /// casebook's extension elements of every process: `(element, id)` -> attributes.
+    defs: HashMap<(String, String), &'a Ext>,
+}
+
+/// The ids in a space-separated list that are slugs; the others are reported in `bad`.
+fn id_list(text: &str, bad: &mut Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for id in text.split_whitespace() {
+        if !crate::scaffold::is_slug(id) {
+            bad.push(id.to_owned());
+        } else if !out.iter().any(|o| o == id) {
+            out.push(id.to_owned());
+        }
+    }
+    out
+}
+
+/// `customer:3 staff:2` -> `{ customer: 3, staff: 2 }`, or `None` when any part is not a
+/// rater and a score of 1 to 5.
+fn satisfaction(text: &str) -> Option<String> {
+    let mut parts = Vec::new();
+    for part in text.split_whitespace() {
+        let (who, score) = part.split_once(':')?;
+        let score: i64 = score.parse().ok()?;
+        if !matches!(who, "customer" | "staff" | "management")
+            || !crate::model::Satisfaction::SCORES.contains(&score)
+            || parts.iter().any(|p: &String| p.starts_with(&format!("{who}:")))
+        {
+            return None;
+        }
+        parts.push(format!("{who}: {score}"));
+    }
+    (!parts.is_empty()).then(|| format!("{{ {} }}", parts.join(", ")))
 }
 
 /// Where a step of a node lives: its use case's draft index and its step id.
@@ -251,6 +284,15 @@ impl<'a> Mapper<'a> {
             container_uc: HashMap::new(),
             pool_of,
             extra: HashMap::new(),
+            defs: bpmn
+                .containers
+                .iter()
+                .flat_map(|c| &c.definitions)
+                .filter_map(|(element, attrs)| {
+                    let id = ext_get(attrs, "id")?;
+                    Some(((element.clone(), id.to_owned()), attrs))
+                })
+                .collect(),
         }
     }
 
@@ -261,8 +303,11 @@ impl<'a> Mapper<'a> {
     }
 
     /// The casebook id in a BPMN id of casebook's export (`Step_call` -> `call`).
+    /// A pool after the first has its lanes' and data objects' ids suffixed (`_2`), which is
+    /// not part of the casebook id.
     fn carried<'i>(&self, id: &'i str, prefix: &str) -> Option<&'i str> {
         id.strip_prefix(prefix)
+            .map(without_pool)
             .filter(|s| self.casebook() && crate::scaffold::is_slug(s))
     }
 
@@ -284,7 +329,7 @@ impl<'a> Mapper<'a> {
             .id
             .strip_prefix("Lane_")
             .filter(|_| self.casebook())?;
-        let (blueprint, team) = rest.split_once('_')?;
+        let (blueprint, team) = without_pool(rest).split_once('_')?;
         let blueprint = crate::model::Lane::parse(blueprint)?.as_str();
         crate::scaffold::is_slug(team).then(|| (blueprint, team.to_owned()))
     }
@@ -441,9 +486,198 @@ impl<'a> Mapper<'a> {
             let name = lane
                 .and_then(|l| b.lanes[l].name.clone())
                 .unwrap_or_else(|| team.clone());
+            if let Some(t) = self.team_def(&team) {
+                return t;
+            }
             return self.registry.team_by_id(&team, &name, &department, blueprint);
         }
         self.team_for(process, pool, lane)
+    }
+
+    /// The team `id` as casebook's extension elements define it (its name, lane, department),
+    /// when they do.
+    fn team_def(&mut self, id: &str) -> Option<TeamRef> {
+        let def = *self.defs.get(&("team".to_owned(), id.to_owned()))?;
+        let name = ext_get(def, "name").unwrap_or(id);
+        let lane = crate::model::Lane::parse(ext_get(def, "lane").unwrap_or_default())
+            .filter(|l| *l != crate::model::Lane::Customer)
+            .map_or("backstage", |l| l.as_str());
+        let department_id = ext_get(def, "department").filter(|d| crate::scaffold::is_slug(d));
+        let department_name = ext_get(def, "departmentName").or(department_id).unwrap_or(id);
+        let automated = ext_get(def, "automated") == Some("true");
+        Some(
+            self.registry
+                .team_by_id_in(id, name, (department_id, department_name), lane, automated),
+        )
+    }
+
+    /// The system `id`, made from its definition when the catalogue lacks it.
+    fn system_def(&mut self, id: &str) -> String {
+        let def = self.defs.get(&("system".to_owned(), id.to_owned())).copied();
+        let name = def.and_then(|d| ext_get(d, "name")).unwrap_or(id).to_owned();
+        let mut bad = Vec::new();
+        let access = def
+            .and_then(|d| ext_get(d, "access"))
+            .map(|a| id_list(a, &mut bad))
+            .unwrap_or_default();
+        self.registry.system_with_id(id, &name, &access)
+    }
+
+    /// The item `id`, made from its definition (name, `stored_in`) when the catalogue lacks it.
+    fn item_def(&mut self, id: &str, fallback_name: &str) -> String {
+        let def = self.defs.get(&("item".to_owned(), id.to_owned())).copied();
+        let name = def
+            .and_then(|d| ext_get(d, "name"))
+            .unwrap_or(fallback_name)
+            .to_owned();
+        let item = self.registry.item_with_id(id, &name);
+        if let Some(system) = def
+            .and_then(|d| ext_get(d, "storedIn"))
+            .filter(|s| crate::scaffold::is_slug(s))
+        {
+            let system = self.system_def(system);
+            self.registry.store_item(&item, &system);
+        }
+        item
+    }
+
+    /// Item ids of an extension attribute (`carries`, `inputs`), each made when missing.
+    fn items_of(&mut self, ext: &Ext, name: &str, what: &str) -> Vec<String> {
+        let Some(text) = ext_get(ext, name) else {
+            return Vec::new();
+        };
+        let mut bad = Vec::new();
+        let ids = id_list(text, &mut bad);
+        for b in bad {
+            self.out.left_out.push(format!(
+                "{what}: `casebook:{name}` names `{b}`, not an id: left out"
+            ));
+        }
+        ids.into_iter().map(|i| self.item_def(&i, &i)).collect()
+    }
+
+    /// A step's fields from casebook's extension attributes (`node`'s).
+    fn step_ext(&mut self, n: usize, step: &mut StepDraft) {
+        let b = self.bpmn;
+        let ext = &b.nodes[n].ext;
+        if ext.is_empty() {
+            return;
+        }
+        let what = format!("line {}: step `{}`", b.nodes[n].line, step.id);
+        let bad = |this: &mut Self, attr: &str, value: &str| {
+            this.out.left_out.push(format!(
+                "{what}: `casebook:{attr}=\"{value}\"` is not valid: left out"
+            ));
+        };
+        let slug = |v: &str| crate::scaffold::is_slug(v);
+        if let Some(c) = ext_get(ext, "channel") {
+            if slug(c) {
+                let def = self.defs.get(&("channel".to_owned(), c.to_owned())).map(|d| {
+                    (
+                        ext_get(d, "name").unwrap_or(c),
+                        ext_get(d, "kind").unwrap_or("web"),
+                        ext_get(d, "synchronous") == Some("true"),
+                    )
+                });
+                step.channel = Some(self.registry.channel(c, def));
+            } else {
+                bad(self, "channel", c);
+            }
+        }
+        if let Some(sys) = ext_get(ext, "system") {
+            if slug(sys) {
+                let id = self.system_def(sys);
+                step.system = Some(id);
+            } else {
+                bad(self, "system", sys);
+            }
+        }
+        if let Some(d) = ext_get(ext, "duration") {
+            if crate::model::Duration::parse(d).is_some() {
+                step.duration = Some(d.to_owned());
+            } else {
+                bad(self, "duration", d);
+            }
+        }
+        if let Some(sat) = ext_get(ext, "satisfaction") {
+            match satisfaction(sat) {
+                Some(s) => step.satisfaction = Some(s),
+                None => bad(self, "satisfaction", sat),
+            }
+        }
+        step.moment_of_truth |= ext_get(ext, "momentOfTruth") == Some("true");
+        step.fail_point |= ext_get(ext, "failPoint") == Some("true");
+        step.carries = self.items_of(ext, "carries", &what);
+        if let Some(a) = ext_get(ext, "allow") {
+            let mut wrong = Vec::new();
+            step.allow = id_list(a, &mut wrong);
+            for w in wrong {
+                bad(self, "allow", &w);
+            }
+        }
+        step.reason = ext_get(ext, "reason").map(str::to_owned);
+    }
+
+    /// A use case's fields from casebook's extension attributes (its first process's).
+    fn use_case_ext(&mut self, draft: &mut Draft, ext: &Ext) {
+        if ext.is_empty() {
+            return;
+        }
+        let what = format!("use case `{}`", draft.id);
+        let bad = |this: &mut Self, attr: &str, value: &str| {
+            this.out.left_out.push(format!(
+                "{what}: `casebook:{attr}=\"{value}\"` is not valid: left out"
+            ));
+        };
+        if let Some(o) = ext_get(ext, "owner") {
+            if crate::scaffold::is_slug(o) && o != crate::model::CUSTOMER {
+                if self.registry.has_team(o) || self.team_def(o).is_some() {
+                    draft.owner = Some(o.to_owned());
+                }
+            } else {
+                bad(self, "owner", o);
+            }
+        }
+        if let Some(st) = ext_get(ext, "status") {
+            match crate::model::Status::parse(st) {
+                Some(s) => draft.status = Some(s.as_str().to_owned()),
+                None => bad(self, "status", st),
+            }
+        }
+        if let Some(r) = ext_get(ext, "reviewed") {
+            match crate::model::Date::parse(r) {
+                Some(_) => draft.reviewed = Some(r.to_owned()),
+                None => bad(self, "reviewed", r),
+            }
+        }
+        if let Some(m) = ext_get(ext, "reviewEveryMonths") {
+            match m.parse::<u32>() {
+                Ok(m) if m >= 1 => draft.review_every_months = Some(m),
+                _ => bad(self, "reviewEveryMonths", m),
+            }
+        }
+        if let Some(o) = ext_get(ext, "outcome").filter(|o| !o.trim().is_empty()) {
+            draft.outcome = o.to_owned();
+        }
+        if ext_get(ext, "inputs").is_some() {
+            draft.inputs = self.items_of(ext, "inputs", &what);
+        }
+        if let Some(t) = ext_get(ext, "tags") {
+            draft.tags = t
+                .lines()
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_owned)
+                .collect();
+        }
+        if let Some(a) = ext_get(ext, "allow") {
+            let mut wrong = Vec::new();
+            draft.allow = id_list(a, &mut wrong);
+            for w in wrong {
+                bad(self, "allow", &w);
+            }
+        }
+        draft.reason = ext_get(ext, "reason").map(str::to_owned);
     }
 
     /// The department of a pool or lone process: its name.
@@ -662,16 +896,24 @@ impl<'a> Mapper<'a> {
                     continue;
                 }
             };
-            let carries = flow
-                .message
-                .clone()
-                .or_else(|| flow.name.clone())
-                .map(|name| vec![self.registry.item(&name)])
-                .unwrap_or_default();
+            // casebook's export names a message by its `when:` and says what it carries in
+            // `casebook:carries`; another tool's message carries the item it names.
+            let own = self.casebook() || ext_get(&flow.ext, "carries").is_some();
+            let carries = if own {
+                let what = format!("line {}: message flow `{label}`", flow.line);
+                self.items_of(&flow.ext, "carries", &what)
+            } else {
+                flow.message
+                    .clone()
+                    .or_else(|| flow.name.clone())
+                    .map(|name| vec![self.registry.item(&name)])
+                    .unwrap_or_default()
+            };
             let entry = NextDraft {
                 to,
                 message: true,
                 carries,
+                when: flow.name.clone().filter(|_| self.casebook()),
                 ..NextDraft::default()
             };
             let i = step_index[&from];
@@ -720,6 +962,11 @@ impl<'a> Mapper<'a> {
             draft.steps[i].next.push(entry);
         }
         self.finish(&mut draft, &nodes, &step_of, &pool_step);
+        if let Some(&first) = containers.first()
+            && b.containers[first].parent.is_none()
+        {
+            self.use_case_ext(&mut draft, &b.containers[first].ext);
+        }
         self.out.drafts.push(draft);
     }
 
@@ -858,7 +1105,7 @@ impl<'a> Mapper<'a> {
                 }
             } else {
                 let item = match self.carried(&data.id, "Data_") {
-                    Some(id) => self.registry.item_with_id(id, &name),
+                    Some(id) => self.item_def(id, &name),
                     None => self.registry.item(&name),
                 };
                 if !step.needs.contains(&item) {
@@ -880,7 +1127,7 @@ impl<'a> Mapper<'a> {
                 }
             } else {
                 let item = match self.carried(&data.id, "Data_") {
-                    Some(id) => self.registry.item_with_id(id, &name),
+                    Some(id) => self.item_def(id, &name),
                     None => self.registry.item(&name),
                 };
                 if !step.gives.contains(&item) {
@@ -888,6 +1135,7 @@ impl<'a> Mapper<'a> {
                 }
             }
         }
+        self.step_ext(n, &mut step);
         if node.kind != Kind::End {
             self.branches(n, &mut step, step_of, &mut notes);
         }
@@ -919,6 +1167,7 @@ impl<'a> Mapper<'a> {
             default: bool,
             splits: Vec<Gateway>,
             join_all: bool,
+            carries: Vec<String>,
         }
         let node = &b.nodes[n];
         // Several unconditional flows out of an activity all run (BPMN's implicit parallel
@@ -937,7 +1186,15 @@ impl<'a> Mapper<'a> {
         let mut paths: Vec<Path> = Vec::new();
         // (flow, labels so far, default, gateway splits passed, through a parallel join,
         // gateways visited).
-        type Walk = (usize, Vec<String>, bool, Vec<Gateway>, bool, Vec<usize>);
+        type Walk = (
+            usize,
+            Vec<String>,
+            bool,
+            Vec<Gateway>,
+            bool,
+            Vec<usize>,
+            Vec<String>,
+        );
         let mut work: Vec<Walk> = node
             .outgoing
             .iter()
@@ -950,12 +1207,15 @@ impl<'a> Mapper<'a> {
                     implicit.into_iter().collect(),
                     false,
                     Vec::new(),
+                    Vec::new(),
                 )
             })
             .collect();
         let mut budget = PATH_BUDGET;
         let mut kinds_seen: HashSet<&'static str> = HashSet::new();
-        while let Some((f, mut parts, mut default, mut splits, mut join_all, mut visited)) = work.pop() {
+        while let Some((f, mut parts, mut default, mut splits, mut join_all, mut visited, mut carries)) =
+            work.pop()
+        {
             if budget == 0 {
                 notes.push(format!(
                     "BPMN: the gateways after this step make more than {PATH_BUDGET} paths; the rest are left out"
@@ -964,6 +1224,14 @@ impl<'a> Mapper<'a> {
             }
             budget -= 1;
             let flow = &b.flows[f];
+            if let Some(text) = ext_get(&flow.ext, "carries") {
+                let mut bad = Vec::new();
+                for item in id_list(text, &mut bad) {
+                    if !carries.contains(&item) {
+                        carries.push(item);
+                    }
+                }
+            }
             let source = &b.nodes[flow.source];
             let is_default = source.default_flow == Some(f);
             if let Some(label) = flow.name.clone().or_else(|| flow.condition.clone()) {
@@ -1013,7 +1281,15 @@ impl<'a> Mapper<'a> {
                             if b.flows[out].name.is_none() {
                                 parts.push(event.name.clone().unwrap_or_else(|| "the event happens".into()));
                             }
-                            work.push((out, parts, default, splits.clone(), join_all, visited.clone()));
+                            work.push((
+                                out,
+                                parts,
+                                default,
+                                splits.clone(),
+                                join_all,
+                                visited.clone(),
+                                carries.clone(),
+                            ));
                         }
                     } else {
                         for &out in gateway.outgoing.iter().rev() {
@@ -1024,6 +1300,7 @@ impl<'a> Mapper<'a> {
                                 splits.clone(),
                                 join_all,
                                 visited.clone(),
+                                carries.clone(),
                             ));
                         }
                     }
@@ -1037,6 +1314,7 @@ impl<'a> Mapper<'a> {
                     default,
                     splits,
                     join_all,
+                    carries,
                 }),
             }
         }
@@ -1083,6 +1361,7 @@ impl<'a> Mapper<'a> {
                 when,
                 default: path.default && !all_parallel,
                 join_all: path.join_all,
+                carries: path.carries.iter().map(|i| self.item_def(i, i)).collect(),
                 ..NextDraft::default()
             };
             // Two paths to one step are one branch whose condition is either path's.
@@ -1114,6 +1393,11 @@ impl<'a> Mapper<'a> {
                     };
                     e.default |= entry.default;
                     e.join_all |= entry.join_all;
+                    for c in entry.carries {
+                        if !e.carries.contains(&c) {
+                            e.carries.push(c);
+                        }
+                    }
                 }
                 None => step.next.push(entry),
             }
@@ -1351,6 +1635,14 @@ impl<'a> Mapper<'a> {
     }
 }
 
+/// An id of casebook's export without the suffix of a pool after the first (`_2`).
+fn without_pool(id: &str) -> &str {
+    match id.rsplit_once('_') {
+        Some((head, n)) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => head,
+        _ => id,
+    }
+}
+
 /// `userTask` -> `User task`.
 fn words(element: &str) -> String {
     let mut out = String::new();
@@ -1404,6 +1696,21 @@ mod tests {
         assert_eq!(duration("timeDuration P1DT2H"), None);
         assert_eq!(duration("timeDate 2026-01-01"), None);
         assert_eq!(duration("timeDuration PT0H"), None);
+    }
+
+    #[test]
+    fn satisfaction_scores_from_the_extension_attribute() {
+        assert_eq!(
+            satisfaction("customer:3 management:4").as_deref(),
+            Some("{ customer: 3, management: 4 }")
+        );
+        assert_eq!(satisfaction("customer:7"), None);
+        assert_eq!(satisfaction("boss:3"), None);
+        assert_eq!(satisfaction("staff:2 staff:3"), None);
+        assert_eq!(satisfaction(""), None);
+        let mut bad = Vec::new();
+        assert_eq!(id_list("crm a_b crm web", &mut bad), ["crm", "web"]);
+        assert_eq!(bad, ["a_b"]);
     }
 
     #[test]

@@ -92,6 +92,18 @@ pub struct StepDraft {
     pub duration: Option<String>,
     /// What BPMN said that casebook cannot: written as comments above the step.
     pub notes: Vec<String>,
+    /// `channel:` (casebook's extension attributes, as all the fields below).
+    pub channel: Option<String>,
+    /// `satisfaction:`, as written (`{ customer: 3 }`).
+    pub satisfaction: Option<String>,
+    /// `moment_of_truth: true`.
+    pub moment_of_truth: bool,
+    /// `carries:`.
+    pub carries: Vec<String>,
+    /// `allow:`.
+    pub allow: Vec<String>,
+    /// `reason:`.
+    pub reason: Option<String>,
 }
 
 /// A use case to write.
@@ -119,6 +131,18 @@ pub struct Draft {
     pub start: Option<String>,
     /// The steps.
     pub steps: Vec<StepDraft>,
+    /// `status:` (casebook's extension attributes, as the fields below; else `draft`).
+    pub status: Option<String>,
+    /// `reviewed:`.
+    pub reviewed: Option<String>,
+    /// `review_every_months:`.
+    pub review_every_months: Option<u32>,
+    /// `tags:`.
+    pub tags: Vec<String>,
+    /// `allow:`.
+    pub allow: Vec<String>,
+    /// `reason:`.
+    pub reason: Option<String>,
 }
 
 /// A department to add.
@@ -145,6 +169,8 @@ pub struct NewTeam {
     pub description: Option<String>,
     /// The lane came from casebook's own export: not guessed.
     pub lane_known: bool,
+    /// `automated: true`.
+    pub automated: bool,
 }
 
 /// An information item or a system to add.
@@ -156,6 +182,21 @@ pub struct NewEntry {
     pub name: String,
     /// For a system: the teams that read it.
     pub access: Vec<String>,
+    /// For an item: `stored_in`.
+    pub stored_in: Option<String>,
+}
+
+/// A channel to add (named by casebook's extension attributes).
+#[derive(Clone, Debug)]
+pub struct NewChannel {
+    /// Its id.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// Its kind.
+    pub kind: String,
+    /// `synchronous:`.
+    pub synchronous: bool,
 }
 
 /// What happened to a team, department, item or system, for the report.
@@ -178,6 +219,9 @@ pub struct Registry {
     existing_departments: HashSet<String>,
     existing_systems: HashSet<String>,
     existing_items: HashSet<String>,
+    existing_channels: HashSet<String>,
+    /// New channels.
+    pub channels: Vec<NewChannel>,
     /// Every use case id, the catalogue's and the new ones.
     pub use_case_ids: HashSet<String>,
     /// New departments.
@@ -195,6 +239,7 @@ pub struct Registry {
     pub systems: Vec<NewEntry>,
     system_ids: HashMap<String, String>,
     guessed_customers: HashSet<String>,
+    channel_seen: HashSet<String>,
     /// What happened since the last drain, for the current file's report.
     pub log: Vec<(Event, String)>,
 }
@@ -219,6 +264,7 @@ impl Registry {
             r.existing_departments = cat.departments.iter().map(|d| d.id.value.clone()).collect();
             r.existing_systems = cat.systems.iter().map(|s| s.id.value.clone()).collect();
             r.existing_items = cat.items.iter().map(|i| i.id.value.clone()).collect();
+            r.existing_channels = cat.channels.iter().map(|c| c.id.value.clone()).collect();
             r.use_case_ids = cat.use_cases.iter().map(|u| u.id.value.clone()).collect();
         }
         r.taken_teams = r.existing_teams.keys().cloned().collect();
@@ -293,6 +339,109 @@ impl Registry {
         id
     }
 
+    /// The department with this id (casebook's extension elements name it): the catalogue's,
+    /// one made by this import, or a new one.
+    fn department_with_id(&mut self, id: &str, name: &str) -> String {
+        if let Some(id) = self.department_ids.get(id) {
+            return id.clone();
+        }
+        let made = if self.existing_departments.contains(id) {
+            self.log.push((Event::Reused, format!("department `{id}`")));
+            id.to_owned()
+        } else {
+            let made = map::unique(id, &mut self.taken_departments);
+            self.log
+                .push((Event::Created, format!("department `{made}` ({name})")));
+            self.departments.push(NewDepartment {
+                id: made.clone(),
+                name: name.to_owned(),
+            });
+            made
+        };
+        self.department_ids.insert(id.to_owned(), made.clone());
+        made
+    }
+
+    /// The channel `id`: the catalogue's, or a new one (`def`: its name, kind and
+    /// `synchronous` as the exporting catalogue had them; else a guess).
+    pub fn channel(&mut self, id: &str, def: Option<(&str, &str, bool)>) -> String {
+        if self.existing_channels.contains(id) {
+            if self.channel_seen.insert(id.to_owned()) {
+                self.log.push((Event::Reused, format!("channel `{id}`")));
+            }
+            return id.to_owned();
+        }
+        if self.channels.iter().any(|c| c.id == id) {
+            return id.to_owned();
+        }
+        let (name, kind, synchronous) = match def {
+            Some(d) => {
+                self.log
+                    .push((Event::Created, format!("channel `{id}` ({})", d.0)));
+                d
+            }
+            None => {
+                self.log.push((
+                    Event::Guessed,
+                    format!("channel `{id}` is defined nowhere: made as a web channel named `{id}`"),
+                ));
+                (id, "web", false)
+            }
+        };
+        self.channels.push(NewChannel {
+            id: id.to_owned(),
+            name: name.to_owned(),
+            kind: kind.to_owned(),
+            synchronous,
+        });
+        id.to_owned()
+    }
+
+    /// The system `id` (casebook's extension attributes name it), made with `name` and
+    /// `access` when the catalogue lacks it.
+    pub fn system_with_id(&mut self, id: &str, name: &str, access: &[String]) -> String {
+        let id = self.entry_with(name, true, Some(id));
+        if let Some(s) = self.systems.iter_mut().find(|s| s.id == id) {
+            for t in access {
+                if !s.access.contains(t) {
+                    s.access.push(t.clone());
+                }
+            }
+        }
+        id
+    }
+
+    /// Sets `stored_in` of an item this import creates.
+    pub fn store_item(&mut self, item: &str, system: &str) {
+        if let Some(i) = self.items.iter_mut().find(|i| i.id == item) {
+            i.stored_in.get_or_insert_with(|| system.to_owned());
+        }
+    }
+
+    /// Keeps in the access lists of new systems only the teams that exist (the catalogue's or
+    /// this import's): an exported definition may name teams of its own catalogue.
+    pub fn prune_access(&mut self) {
+        let known: HashSet<String> = self
+            .existing_teams
+            .keys()
+            .chain(self.teams.iter().map(|t| &t.id))
+            .cloned()
+            .collect();
+        for s in &mut self.systems {
+            s.access.retain(|t| known.contains(t));
+        }
+    }
+
+    /// Whether `id` names a team of the catalogue or of this import.
+    pub fn has_team(&self, id: &str) -> bool {
+        self.existing_teams.contains_key(id) || self.teams.iter().any(|t| t.id == id)
+    }
+
+    /// Whether `id` names a system of the catalogue or of this import.
+    pub fn has_system(&self, id: &str) -> bool {
+        self.existing_systems.contains(id) || self.systems.iter().any(|s| s.id == id)
+    }
+
     /// The team for lane `name` of the department (pool) `department`: an existing team of
     /// the same id, a team already made by this import, or a new one.
     pub fn team(&mut self, department: &str, name: &str, description: Option<String>) -> TeamRef {
@@ -326,6 +475,7 @@ impl Registry {
                 lane: "backstage",
                 description,
                 lane_known: false,
+                automated: false,
             });
             id
         };
@@ -336,6 +486,19 @@ impl Registry {
     /// A team by the id casebook's own export carries: the catalogue's, or a new one in the
     /// department `department` with the default lane `lane`.
     pub fn team_by_id(&mut self, id: &str, name: &str, department: &str, lane: &'static str) -> TeamRef {
+        self.team_by_id_in(id, name, (None, department), lane, false)
+    }
+
+    /// A team by id, as [`Registry::team_by_id`], in the department `(id, name)` (by its id
+    /// when casebook's extension elements name it, else by its name).
+    pub fn team_by_id_in(
+        &mut self,
+        id: &str,
+        name: &str,
+        department: (Option<&str>, &str),
+        lane: &'static str,
+        automated: bool,
+    ) -> TeamRef {
         if self.existing_teams.contains_key(id) || self.teams.iter().any(|t| t.id == id) {
             if self.existing_teams.contains_key(id)
                 && self
@@ -347,7 +510,10 @@ impl Registry {
             }
             return TeamRef::Team(id.to_owned());
         }
-        let department = self.department(department);
+        let department = match department {
+            (Some(d), name) => self.department_with_id(d, name),
+            (None, name) => self.department(name),
+        };
         self.taken_teams.insert(id.to_owned());
         self.log
             .push((Event::Created, format!("team `{id}` ({name}) in `{department}`")));
@@ -358,6 +524,7 @@ impl Registry {
             lane,
             description: None,
             lane_known: true,
+            automated,
         });
         TeamRef::Team(id.to_owned())
     }
@@ -402,6 +569,7 @@ impl Registry {
                 id: key.clone(),
                 name: name.to_owned(),
                 access: Vec::new(),
+                stored_in: None,
             };
             if system {
                 self.systems.push(entry)

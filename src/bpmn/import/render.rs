@@ -3,7 +3,7 @@
 //! cannot mean anything else in YAML, and a JSON string (a valid YAML double-quoted scalar)
 //! otherwise.
 
-use super::{Draft, NewDepartment, NewEntry, NewTeam, TeamRef};
+use super::{Draft, NewChannel, NewDepartment, NewEntry, NewTeam, TeamRef};
 use std::fmt::Write as _;
 
 /// A YAML scalar for `text`.
@@ -53,7 +53,13 @@ pub fn use_case(d: &Draft, domain: &str, schema_line: Option<&str>) -> String {
     let _ = writeln!(out, "title: {}", scalar(&d.title));
     let _ = writeln!(out, "domain: {domain}");
     let _ = writeln!(out, "owner: {}", d.owner.as_deref().unwrap_or("customer"));
-    out.push_str("status: draft\n");
+    let _ = writeln!(out, "status: {}", d.status.as_deref().unwrap_or("draft"));
+    if let Some(r) = &d.reviewed {
+        let _ = writeln!(out, "reviewed: {r}");
+    }
+    if let Some(m) = d.review_every_months {
+        let _ = writeln!(out, "review_every_months: {m}");
+    }
     if let Some(p) = &d.persona {
         let _ = writeln!(out, "persona: {}", scalar(p));
     }
@@ -62,6 +68,15 @@ pub fn use_case(d: &Draft, domain: &str, schema_line: Option<&str>) -> String {
     if !d.inputs.is_empty() {
         let _ = writeln!(out, "inputs: {}", list(&d.inputs));
     }
+    if !d.tags.is_empty() {
+        let tags: Vec<String> = d
+            .tags
+            .iter()
+            .map(|t| serde_json::to_string(t).expect("a string"))
+            .collect();
+        let _ = writeln!(out, "tags: [{}]", tags.join(", "));
+    }
+    allow(&mut out, &d.allow, d.reason.as_deref(), "");
     if let Some(s) = &d.start {
         let _ = writeln!(out, "start: {s}");
     }
@@ -73,6 +88,7 @@ pub fn use_case(d: &Draft, domain: &str, schema_line: Option<&str>) -> String {
         let _ = writeln!(out, "  - id: {}", s.id);
         if let Some(end) = &s.end {
             let _ = writeln!(out, "    end: {}", scalar(end));
+            allow(&mut out, &s.allow, s.reason.as_deref(), "    ");
             continue;
         }
         let _ = writeln!(out, "    title: {}", scalar(&s.title));
@@ -87,6 +103,9 @@ pub fn use_case(d: &Draft, domain: &str, schema_line: Option<&str>) -> String {
         if let Some(lane) = &s.lane {
             let _ = writeln!(out, "    lane: {lane}");
         }
+        if let Some(channel) = &s.channel {
+            let _ = writeln!(out, "    channel: {channel}");
+        }
         if let Some(system) = &s.system {
             let _ = writeln!(out, "    system: {system}");
         }
@@ -96,9 +115,19 @@ pub fn use_case(d: &Draft, domain: &str, schema_line: Option<&str>) -> String {
         if !s.gives.is_empty() {
             let _ = writeln!(out, "    gives: {}", list(&s.gives));
         }
+        if !s.carries.is_empty() {
+            let _ = writeln!(out, "    carries: {}", list(&s.carries));
+        }
         if let Some(duration) = &s.duration {
             let _ = writeln!(out, "    duration: {duration}");
         }
+        if s.moment_of_truth {
+            out.push_str("    moment_of_truth: true\n");
+        }
+        if let Some(score) = &s.satisfaction {
+            let _ = writeln!(out, "    satisfaction: {score}");
+        }
+        allow(&mut out, &s.allow, s.reason.as_deref(), "    ");
         if let Some(calls) = &s.calls {
             let _ = writeln!(out, "    calls: {calls}");
         }
@@ -142,6 +171,28 @@ pub fn use_case(d: &Draft, domain: &str, schema_line: Option<&str>) -> String {
     out
 }
 
+/// `allow:` and `reason:`, indented by `indent`.
+fn allow(out: &mut String, rules: &[String], reason: Option<&str>, indent: &str) {
+    if !rules.is_empty() {
+        let _ = writeln!(out, "{indent}allow: {}", list(rules));
+    }
+    if let Some(r) = reason {
+        let _ = writeln!(
+            out,
+            "{indent}reason: {}",
+            serde_json::to_string(r).expect("a string")
+        );
+    }
+}
+
+/// A channel entry, indented by `indent`.
+pub fn channel(c: &NewChannel, indent: &str) -> String {
+    let mut out = format!("{indent}- id: {}\n{indent}  name: {}\n", c.id, scalar(&c.name));
+    let _ = writeln!(out, "{indent}  kind: {}", scalar(&c.kind));
+    let _ = writeln!(out, "{indent}  synchronous: {}", c.synchronous);
+    out
+}
+
 /// A department entry (with its new teams), indented by `indent`.
 pub fn department(d: &NewDepartment, teams: &[&NewTeam], indent: &str) -> String {
     let mut out = format!("{indent}- id: {}\n{indent}  name: {}\n", d.id, scalar(&d.name));
@@ -160,6 +211,9 @@ pub fn team(t: &NewTeam, indent: &str) -> String {
         let _ = writeln!(out, "{indent}  description: {}", scalar(d));
     }
     let _ = writeln!(out, "{indent}  lane: {}", t.lane);
+    if t.automated {
+        let _ = writeln!(out, "{indent}  automated: true");
+    }
     out
 }
 
@@ -175,11 +229,15 @@ pub fn system(s: &NewEntry, indent: &str) -> String {
 
 /// An information item entry, indented by `indent`.
 pub fn item(i: &NewEntry, indent: &str) -> String {
-    format!(
+    let mut out = format!(
         "{indent}- id: {}\n{indent}  name: {}\n{indent}  description: Imported from BPMN (a data object or message).\n",
         i.id,
         scalar(&i.name)
-    )
+    );
+    if let Some(s) = &i.stored_in {
+        let _ = writeln!(out, "{indent}  stored_in: {s}");
+    }
+    out
 }
 
 #[cfg(test)]

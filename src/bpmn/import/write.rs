@@ -206,6 +206,35 @@ fn extend_information(text: Option<&str>, reg: &Registry) -> Result<Option<Strin
     Ok(Some(insert_all(text, vec![(at, entries)])))
 }
 
+/// The new channels.yaml text (or a new file's), with the channels casebook's extension
+/// attributes name and the catalogue lacks.
+fn extend_channels(text: Option<&str>, reg: &Registry) -> Result<Option<String>, String> {
+    if reg.channels.is_empty() {
+        return Ok(None);
+    }
+    let entries: String = reg.channels.iter().map(|c| render::channel(c, "  ")).collect();
+    let Some(text) = text else {
+        return Ok(Some(format!("# Contact channels.\nchannels:\n{entries}")));
+    };
+    let root =
+        yaml::parse(text).map_err(|e| format!("cannot be read as YAML ({}): fix it first", e.message))?;
+    let list = root.get("channels").ok_or("it has no `channels:` list")?;
+    if list.as_seq().is_some_and(<[yaml::Node]>::is_empty) {
+        let (start, end) = (list.start as usize, list.end as usize);
+        if text.get(start..end).map(str::trim) == Some("[]") {
+            return Ok(Some(format!(
+                "{}\n{entries}{}",
+                &text[..start].trim_end_matches(' '),
+                &text[end..]
+            )));
+        }
+        return Err("`channels:` is empty but not written `[]`".into());
+    }
+    let (indent, at) = append_point(text, list, "channels")?;
+    let entries: String = reg.channels.iter().map(|c| render::channel(c, &indent)).collect();
+    Ok(Some(insert_all(text, vec![(at, entries)])))
+}
+
 /// The texts of a new catalogue's own files.
 fn fresh_files(root: &Path, reg: &Registry) -> Vec<(String, String)> {
     let name = root
@@ -223,8 +252,13 @@ fn fresh_files(root: &Path, reg: &Registry) -> Vec<(String, String)> {
         ),
         (
             "channels.yaml".to_owned(),
-            "# BPMN names no contact channel: add the ones customer-facing steps use.\nchannels: []\n"
-                .to_owned(),
+            match extend_channels(None, reg) {
+                Ok(Some(text)) => text,
+                _ => {
+                    "# BPMN names no contact channel: add the ones customer-facing steps use.\nchannels: []\n"
+                        .to_owned()
+                }
+            },
         ),
     ];
     let mut org =
@@ -294,6 +328,7 @@ pub fn plan(options: &Options, paths: &[PathBuf]) -> Result<Plan, ImportError> {
     }
     let (drafts, mut reports) = super::map_files(&files, &mut registry);
     drop(files);
+    registry.prune_access();
     let guessed = registry.settle_lanes(&drafts);
     if drafts.is_empty() {
         return Err(general(
@@ -333,6 +368,15 @@ pub fn plan(options: &Options, paths: &[PathBuf]) -> Result<Plan, ImportError> {
             let new = extend_organisation(&text, &registry)
                 .map_err(|m| fail("organisation.yaml", format!("cannot add the new teams: {m}")))?;
             changed.push(("organisation.yaml".to_owned(), text, new));
+        }
+        let channels = read_config(&root, "channels.yaml")?;
+        if let Some(new) = extend_channels(channels.as_deref(), &registry)
+            .map_err(|m| fail("channels.yaml", format!("cannot add the new channels: {m}")))?
+        {
+            match channels {
+                Some(text) => changed.push(("channels.yaml".to_owned(), text, new)),
+                None => new_files.push(("channels.yaml".to_owned(), new)),
+            }
         }
         let info = read_config(&root, "information.yaml")?;
         if let Some(new) = extend_information(info.as_deref(), &registry)

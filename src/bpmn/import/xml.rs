@@ -43,6 +43,23 @@ pub struct Bpmn {
     pub left_out: Vec<(u32, String)>,
 }
 
+/// casebook's extension attributes of an element (namespace [`crate::bpmn::NS`]), by local
+/// name, in document order: what casebook's export carries that BPMN lacks.
+pub type Ext = Vec<(String, String)>;
+
+/// The value of the extension attribute `name`.
+pub fn ext_get<'e>(ext: &'e Ext, name: &str) -> Option<&'e str> {
+    ext.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+}
+
+/// The extension attributes of `node`.
+fn ext_of(node: &roxmltree::Node) -> Ext {
+    node.attributes()
+        .filter(|a| a.namespace() == Some(crate::bpmn::NS))
+        .map(|a| (a.name().to_owned(), a.value().to_owned()))
+        .collect()
+}
+
 /// A process or an expanded sub-process: a set of flow nodes.
 #[derive(Debug)]
 pub struct Container {
@@ -58,6 +75,11 @@ pub struct Container {
     pub triggered_by_event: bool,
     /// Its line.
     pub line: u32,
+    /// casebook's extension attributes (the use case's fields).
+    pub ext: Ext,
+    /// casebook's extension elements (`(element, attributes)`: the teams, channels, systems
+    /// and items the use case names, as the exporting catalogue defines them).
+    pub definitions: Vec<(String, Ext)>,
 }
 
 /// The kinds of gateway.
@@ -141,6 +163,8 @@ pub struct FlowNode {
     pub child: Option<usize>,
     /// Its line.
     pub line: u32,
+    /// casebook's extension attributes (the step's fields).
+    pub ext: Ext,
 }
 
 /// A sequence flow.
@@ -156,6 +180,8 @@ pub struct SeqFlow {
     pub source: usize,
     /// Target node.
     pub target: usize,
+    /// casebook's extension attributes (the `next` entry's `carries`).
+    pub ext: Ext,
 }
 
 /// A pool.
@@ -208,6 +234,8 @@ pub struct MessageFlow {
     pub target: Endpoint,
     /// Its line.
     pub line: u32,
+    /// casebook's extension attributes (the `next` entry's `carries`).
+    pub ext: Ext,
 }
 
 /// A lane.
@@ -335,6 +363,9 @@ struct Pending {
     processes: Vec<(usize, String, u32)>,
     /// (message flow, source id, target id, messageRef).
     messages: Vec<(usize, String, String, Option<String>)>,
+    /// Message flows read from associations marked `casebook:message` (a message between two
+    /// steps of one pool in casebook's export), added to their pool's collaboration.
+    links: Vec<usize>,
 }
 
 struct Reader<'a, 'input> {
@@ -508,6 +539,21 @@ impl<'a, 'input> Reader<'a, 'input> {
                 nodes: Vec::new(),
                 triggered_by_event: element.attribute("triggeredByEvent") == Some("true"),
                 line: self.line(&element),
+                ext: ext_of(&element),
+                definitions: element
+                    .children()
+                    .filter(|e| is_bpmn(e) && e.tag_name().name() == "extensionElements")
+                    .flat_map(|e| e.children())
+                    .filter(|d| d.tag_name().namespace() == Some(crate::bpmn::NS))
+                    .map(|d| {
+                        let attrs = d
+                            .attributes()
+                            .filter(|a| a.namespace().is_none())
+                            .map(|a| (a.name().to_owned(), a.value().to_owned()))
+                            .collect();
+                        (d.tag_name().name().to_owned(), attrs)
+                    })
+                    .collect(),
             });
             if let Some(node) = parent {
                 self.out.nodes[node].child = Some(c);
@@ -559,6 +605,7 @@ impl<'a, 'input> Reader<'a, 'input> {
                     condition: child_text(&child, "conditionExpression"),
                     source: 0,
                     target: 0,
+                    ext: ext_of(&child),
                 });
                 return Ok(None);
             }
@@ -593,6 +640,28 @@ impl<'a, 'input> Reader<'a, 'input> {
             "textAnnotation" => {
                 let text = child_text(&child, "text").unwrap_or_default();
                 self.out.left_out.push((line, format!("text annotation \"{text}\"")));
+                return Ok(None);
+            }
+            "association" if ext_get(&ext_of(&child), "message") == Some("true") => {
+                let ext = ext_of(&child);
+                let id = self.id(&child)?;
+                let m = self.out.message_flows.len();
+                self.pending.messages.push((
+                    m,
+                    child.attribute("sourceRef").unwrap_or_default().trim().to_owned(),
+                    child.attribute("targetRef").unwrap_or_default().trim().to_owned(),
+                    None,
+                ));
+                self.pending.links.push(m);
+                self.out.message_flows.push(MessageFlow {
+                    id,
+                    name: ext_get(&ext, "when").and_then(clean),
+                    message: None,
+                    source: Endpoint::Pool(0),
+                    target: Endpoint::Pool(0),
+                    line,
+                    ext,
+                });
                 return Ok(None);
             }
             // What needs no mapping: documentation, extensions, the ids of in/out flows
@@ -635,6 +704,7 @@ impl<'a, 'input> Reader<'a, 'input> {
             writes: Vec::new(),
             child: None,
             line,
+            ext: ext_of(&child),
         };
         if let Some(target) = child.attribute("attachedToRef") {
             self.pending.attached.push((n, target.trim().to_owned(), line));
@@ -785,6 +855,7 @@ impl<'a, 'input> Reader<'a, 'input> {
                         source: Endpoint::Pool(0),
                         target: Endpoint::Pool(0),
                         line,
+                        ext: ext_of(&child),
                     });
                     collaboration.message_flows.push(m);
                 }
@@ -899,6 +970,24 @@ impl<'a, 'input> Reader<'a, 'input> {
             flow.source = s;
             flow.target = t;
             flow.message = name.flatten();
+        }
+        for m in pending.links {
+            let Endpoint::Node(n) = self.out.message_flows[m].source else {
+                continue;
+            };
+            let process = self.out.nodes[n].container;
+            let collaboration = self.out.collaborations.iter().position(|c| {
+                c.participants
+                    .iter()
+                    .any(|&p| self.out.participants[p].process == Some(process))
+            });
+            match collaboration {
+                Some(c) => self.out.collaborations[c].message_flows.push(m),
+                None => self.out.left_out.push((
+                    self.out.message_flows[m].line,
+                    "a message (association) in a process without a pool".into(),
+                )),
+            }
         }
         Ok(())
     }
