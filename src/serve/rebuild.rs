@@ -9,13 +9,23 @@
 //! - `site/`: what the server serves. Files there are replaced whole (written in `tmp/`, then
 //!   renamed), and only when their bytes change.
 //!
-//! A rebuild has two passes. The quick pass applies when the table of contents (SUMMARY.md) and
-//! the book's settings are unchanged: each changed chapter is rendered by mdBook in a book made of
-//! it and its two neighbours (so its previous/next links are those of the whole book), and only
-//! its HTML page, with the pictures that changed, is copied into `site/`; the server announces
-//! the new pages at once. The full pass then renders the whole book as `casebook build` does and
-//! copies whatever else changed (the search index, the print page), removing pages that are
-//! gone. It is skipped when another change is already waiting: the next rebuild does it.
+//! A rebuild has two passes. The quick pass applies when the book's settings and style sheet
+//! are unchanged and no file was removed. A page's bytes depend on its chapter and on the
+//! chapters before and after it (its previous/next links); the sidebar (mdBook 0.5 writes it
+//! once per book, in `toc.js`, and `toc.html` for readers without JavaScript; pages only load
+//! it) on the list of chapters alone. When the table of contents (SUMMARY.md) is unchanged, each
+//! changed chapter is rendered by mdBook in a book made of it and its two neighbours. When it
+//! changed (a use case's title, id or domain), mdBook renders the whole list of chapters with
+//! every other chapter's text emptied: the sidebar is then the whole book's, and so are the
+//! pages that changed or whose neighbours, name or number changed, which are the ones copied,
+//! with `toc.js` and `toc.html`. Either way only those pages, with the pictures that changed,
+//! go into `site/`, and the server announces them at once. The full pass then renders the whole
+//! book as `casebook build` does and copies whatever else changed (the search index, the print
+//! page), removing pages that are gone; a test holds that it rewrites none of the quick pass's
+//! pages. It is skipped when another change is already waiting: the next rebuild does it.
+//!
+//! In the large form (more than [`handbook::LARGE_ABOVE`] use cases) the use case pages are not
+//! in the book source but rendered in batches by the full render, so every save waits for it.
 
 use crate::engine::{self, CheckOptions, Checked};
 use crate::handbook::{self, BuildError, BuildOptions};
