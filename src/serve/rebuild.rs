@@ -127,6 +127,8 @@ pub struct Rebuilder {
     source: BTreeMap<String, Vec<u8>>,
     /// The main book's chapters in that build, in the order of the sidebar.
     chapters: Vec<ChapterKey>,
+    /// What the sidebar showed in that build ([`toc_items`]).
+    toc: Vec<String>,
     /// True once `site/` holds a whole handbook.
     built: bool,
     /// True when the last quick pass was not followed by a full pass.
@@ -144,6 +146,7 @@ impl Rebuilder {
             cache: LoadCache::new(),
             source: BTreeMap::new(),
             chapters: Vec::new(),
+            toc: Vec::new(),
             built: false,
             full_pending: false,
         }
@@ -235,9 +238,10 @@ impl Rebuilder {
             })
             .map_err(|e| failed(language, build_line(e)))?;
         let chapters = chapter_keys(&book.book);
+        let toc = toc_items(&book.book);
         if !large && self.built && self.quick_applies(&source) {
             outcome.quick = self
-                .quick_pass(book, &chapters, &source)
+                .quick_pass(book, &chapters, &toc, &source)
                 .map_err(|e| failed(language, build_line(e)))?;
             publish.publish(&outcome.quick, None);
             outcome.first_published = start.elapsed();
@@ -245,6 +249,7 @@ impl Rebuilder {
             phase(outcome, "quick");
             self.source = source;
             self.chapters = chapters;
+            self.toc = toc;
             if pending() {
                 outcome.full_skipped = true;
                 self.full_pending = true;
@@ -253,6 +258,7 @@ impl Rebuilder {
         } else {
             self.source = source;
             self.chapters = chapters;
+            self.toc = toc;
         }
         let html = full_render(&checked, &next, &options).map_err(|e| failed(language, build_line(e)))?;
         outcome.full = self
@@ -292,6 +298,7 @@ impl Rebuilder {
         &self,
         mut book: mdbook_driver::MDBook,
         chapters: &[ChapterKey],
+        toc: &[String],
         source: &BTreeMap<String, Vec<u8>>,
     ) -> Result<Vec<String>, BuildError> {
         let changed: Vec<&String> = source
@@ -299,7 +306,7 @@ impl Rebuilder {
             .filter(|(k, v)| self.source.get(*k) != Some(*v))
             .map(|(k, _)| k)
             .collect();
-        let same_list = chapters == self.chapters.as_slice();
+        let same_list = toc == self.toc.as_slice();
         let wanted = pages_to_render(&self.chapters, chapters, &changed);
         let mut pages: Vec<String> = Vec::new();
         for &i in &wanted {
@@ -443,6 +450,26 @@ fn chapter_keys(book: &mdbook_driver::book::Book) -> Vec<ChapterKey> {
                 name: ch.name.clone(),
                 number: ch.number.as_ref().map(|n| n.to_string()),
             })
+        })
+        .collect()
+}
+
+/// Everything of a book that its sidebar shows, item by item: parts, separators, and each
+/// chapter's number, name, path and whether it has sub-chapters (what mdBook's `toc.js` and
+/// `toc.html` are made of). Two books with the same items have the same sidebar.
+fn toc_items(book: &mdbook_driver::book::Book) -> Vec<String> {
+    use mdbook_driver::book::BookItem;
+    book.iter()
+        .map(|item| match item {
+            BookItem::Chapter(ch) => format!(
+                "chapter\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}",
+                ch.number.as_ref().map(|n| n.to_string()).unwrap_or_default(),
+                ch.name,
+                ch.path.as_deref().map(chapter_path).unwrap_or_default(),
+                ch.sub_items.is_empty()
+            ),
+            BookItem::PartTitle(title) => format!("part\u{1f}{title}"),
+            BookItem::Separator => "separator".to_owned(),
         })
         .collect()
 }
