@@ -9,12 +9,14 @@
 //! in each of two ways:
 //!
 //! - **step**: a step's title changes (the table of contents does not): the quick pass;
-//! - **title**: the use case's title changes, so the table of contents and every page that lists
-//!   it change: the full pass.
+//! - **title**: the use case's title changes, so the table of contents (the sidebar, `toc.js`)
+//!   and every page that lists it change: the quick pass renders the list of chapters with the
+//!   unchanged ones emptied.
 //!
 //! For each save it measures, from the write of the file: *announced*, when the page's version
 //! changes (`/__casebook/version`: what the reload script of an open page waits for), and
-//! *served*, when a GET of the page returns the new text. Between saves it waits for the search
+//! *served*, when a GET of the page returns the new text (for a title, and of the sidebar's
+//! `toc.js` too). Between saves it waits for the search
 //! index to have the new text (the full pass is over), so saves do not overlap. Prints the
 //! median, minimum and maximum of each, in milliseconds. With `SERVE_LOG=1` the server's own
 //! lines (the time of each phase of each rebuild) are shown too.
@@ -122,14 +124,21 @@ fn main() {
             let start = Instant::now();
             std::fs::write(&yaml, new_text).unwrap();
             let mut announced_at = None;
+            let mut page_at = None;
             loop {
                 if announced_at.is_none()
                     && get(port, &format!("/__casebook/version?page={page}")).1 != version
                 {
                     announced_at = Some(start.elapsed());
                 }
-                if get(port, &path).1.contains(&marker) {
-                    served.push(start.elapsed());
+                if page_at.is_none() && get(port, &path).1.contains(&marker) {
+                    page_at = Some(start.elapsed());
+                }
+                // A title is also in the sidebar: the page is served when both are.
+                if let Some(at) = page_at
+                    && (kind != "title" || get(port, "/toc.js").1.contains(&marker))
+                {
+                    served.push(if kind == "title" { start.elapsed() } else { at });
                     announced.push(announced_at.unwrap_or_else(|| start.elapsed()));
                     break;
                 }

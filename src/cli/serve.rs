@@ -37,6 +37,7 @@ pub fn run(root: &std::path::Path, args: ServeArgs) -> anyhow::Result<std::proce
             .collect();
         parts.join(", ")
     };
+    let log_passes = std::env::var_os("SERVE_LOG").is_some_and(|v| !v.is_empty());
     let say = move |event: Event| match event {
         Event::Listening(url) => {
             // The address alone on standard output, for scripts; the rest on standard error.
@@ -72,6 +73,23 @@ pub fn run(root: &std::path::Path, args: ServeArgs) -> anyhow::Result<std::proce
                 ),
             }
         }
+        // With SERVE_LOG set, each pass as it is announced (benchmarks and tests read it).
+        Event::Pass {
+            pass,
+            written,
+            elapsed,
+        } if log_passes => {
+            let files = if written.len() <= 40 {
+                written.join(" ")
+            } else {
+                format!("{} files", written.len())
+            };
+            eprintln!(
+                "casebook: {pass} pass published at {} ms: {files}",
+                elapsed.as_millis()
+            );
+        }
+        Event::Pass { .. } => {}
         Event::WatchError(e) => eprintln!("casebook: watching the catalogue: {e}"),
     };
     serve::run(options, stopped, std::sync::Arc::new(say))?;

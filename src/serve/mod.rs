@@ -39,6 +39,16 @@ pub struct ServeOptions {
 pub enum Event {
     /// Listening: the address to open.
     Listening(String),
+    /// A pass of a rebuild announced its files (`quick` or `full`), with the time since the
+    /// rebuild started: what `SERVE_LOG=1 casebook serve` shows as it happens.
+    Pass {
+        /// `quick` or `full`.
+        pass: &'static str,
+        /// The files of the served folder written or removed, `/`-separated.
+        written: Vec<String>,
+        /// Since the start of the rebuild.
+        elapsed: Duration,
+    },
     /// A rebuild finished (the first is the initial build).
     Rebuilt(Outcome),
     /// The watcher reported a problem.
@@ -137,7 +147,11 @@ fn serve_in(
                         }
                     }
                     dirty.store(false, Ordering::SeqCst);
-                    let outcome = rebuilder.rebuild(&*shared, &|| {
+                    let announce = Announce {
+                        shared: &shared,
+                        say: &*say,
+                    };
+                    let outcome = rebuilder.rebuild(&announce, &|| {
                         dirty.load(Ordering::SeqCst) || stopping.load(Ordering::SeqCst)
                     });
                     say(Event::Rebuilt(outcome));
@@ -161,4 +175,28 @@ fn serve_in(
     let _ = rebuilds.join();
     let _ = accept.join();
     Ok(())
+}
+
+/// The server's state, which also tells the caller when each pass is over.
+struct Announce<'a> {
+    shared: &'a Shared,
+    say: &'a (dyn Fn(Event) + Send + Sync),
+}
+
+impl rebuild::Publish for Announce<'_> {
+    fn publish(&self, changed: &[String], errors: Option<&rebuild::Errors>) {
+        self.shared.publish(changed, errors);
+    }
+
+    fn language(&self, language: crate::config::Language) {
+        self.shared.language(language);
+    }
+
+    fn pass_done(&self, pass: &'static str, written: &[String], elapsed: Duration) {
+        (self.say)(Event::Pass {
+            pass,
+            written: written.to_vec(),
+            elapsed,
+        });
+    }
 }

@@ -9,13 +9,23 @@
 //! - `site/`: what the server serves. Files there are replaced whole (written in `tmp/`, then
 //!   renamed), and only when their bytes change.
 //!
-//! A rebuild has two passes. The quick pass applies when the table of contents (SUMMARY.md) and
-//! the book's settings are unchanged: each changed chapter is rendered by mdBook in a book made of
-//! it and its two neighbours (so its previous/next links are those of the whole book), and only
-//! its HTML page, with the pictures that changed, is copied into `site/`; the server announces
-//! the new pages at once. The full pass then renders the whole book as `casebook build` does and
-//! copies whatever else changed (the search index, the print page), removing pages that are
-//! gone. It is skipped when another change is already waiting: the next rebuild does it.
+//! A rebuild has two passes. The quick pass applies when the book's settings and style sheet
+//! are unchanged and no file was removed. A page's bytes depend on its chapter and on the
+//! chapters before and after it (its previous/next links); the sidebar (mdBook 0.5 writes it
+//! once per book, in `toc.js`, and `toc.html` for readers without JavaScript; pages only load
+//! it) on the list of chapters alone. When the table of contents (SUMMARY.md) is unchanged, each
+//! changed chapter is rendered by mdBook in a book made of it and its two neighbours. When it
+//! changed (a use case's title, id or domain), mdBook renders the whole list of chapters with
+//! every other chapter's text emptied: the sidebar is then the whole book's, and so are the
+//! pages that changed or whose neighbours, name or number changed, which are the ones copied,
+//! with `toc.js` and `toc.html`. Either way only those pages, with the pictures that changed,
+//! go into `site/`, and the server announces them at once. The full pass then renders the whole
+//! book as `casebook build` does and copies whatever else changed (the search index, the print
+//! page), removing pages that are gone; a test holds that it rewrites none of the quick pass's
+//! pages. It is skipped when another change is already waiting: the next rebuild does it.
+//!
+//! In the large form (more than [`handbook::LARGE_ABOVE`] use cases) the use case pages are not
+//! in the book source but rendered in batches by the full render, so every save waits for it.
 
 use crate::engine::{self, CheckOptions, Checked};
 use crate::handbook::{self, BuildError, BuildOptions};
@@ -101,6 +111,10 @@ pub trait Publish {
 
     /// The catalogue's language, known once it is loaded.
     fn language(&self, _language: crate::config::Language) {}
+
+    /// A pass is over and what it wrote is announced: `pass` is `quick` or `full`, `written`
+    /// the files of `site/` it wrote or removed, `elapsed` the time since the rebuild started.
+    fn pass_done(&self, _pass: &'static str, _written: &[String], _elapsed: Duration) {}
 }
 
 /// Rebuilds the handbook of one catalogue into a [`Workspace`].
@@ -111,6 +125,10 @@ pub struct Rebuilder {
     cache: LoadCache,
     /// The book source of the last build that reached `site/` (relative to `next/`).
     source: BTreeMap<String, Vec<u8>>,
+    /// The main book's chapters in that build, in the order of the sidebar.
+    chapters: Vec<ChapterKey>,
+    /// What the sidebar showed in that build ([`toc_items`]).
+    toc: Vec<String>,
     /// True once `site/` holds a whole handbook.
     built: bool,
     /// True when the last quick pass was not followed by a full pass.
@@ -127,6 +145,8 @@ impl Rebuilder {
             work: workspace.path().to_owned(),
             cache: LoadCache::new(),
             source: BTreeMap::new(),
+            chapters: Vec::new(),
+            toc: Vec::new(),
             built: false,
             full_pending: false,
         }
@@ -210,14 +230,26 @@ impl Rebuilder {
             outcome.first_published = start.elapsed();
             return Ok(());
         }
+        // The main book as mdBook loads it (without rendering): its chapters in order.
+        let book = serve_config(&checked)
+            .and_then(|config| {
+                mdbook_driver::MDBook::load_with_config(&next, config)
+                    .map_err(|e| BuildError::MdBook(format!("{e:#}")))
+            })
+            .map_err(|e| failed(language, build_line(e)))?;
+        let chapters = chapter_keys(&book.book);
+        let toc = toc_items(&book.book);
         if !large && self.built && self.quick_applies(&source) {
             outcome.quick = self
-                .quick_pass(&checked, &next, &source)
+                .quick_pass(book, &chapters, &toc, &source)
                 .map_err(|e| failed(language, build_line(e)))?;
             publish.publish(&outcome.quick, None);
             outcome.first_published = start.elapsed();
+            publish.pass_done("quick", &outcome.quick, outcome.first_published);
             phase(outcome, "quick");
             self.source = source;
+            self.chapters = chapters;
+            self.toc = toc;
             if pending() {
                 outcome.full_skipped = true;
                 self.full_pending = true;
@@ -225,6 +257,8 @@ impl Rebuilder {
             }
         } else {
             self.source = source;
+            self.chapters = chapters;
+            self.toc = toc;
         }
         let html = full_render(&checked, &next, &options).map_err(|e| failed(language, build_line(e)))?;
         outcome.full = self
@@ -234,28 +268,37 @@ impl Rebuilder {
         self.built = true;
         self.full_pending = false;
         publish.publish(&outcome.full, None);
+        publish.pass_done("full", &outcome.full, start.elapsed());
         if outcome.quick.is_empty() {
             outcome.first_published = start.elapsed();
         }
         Ok(())
     }
 
-    /// The quick pass applies when only chapters and pictures changed: the same table of
-    /// contents, settings, style sheet and hand-written chapters, and no file removed.
+    /// The quick pass applies when chapters, pictures and the table of contents changed: the
+    /// same settings, style sheet and scripts, and no file removed.
     fn quick_applies(&self, source: &BTreeMap<String, Vec<u8>>) -> bool {
         let same = |rel: &str| source.get(rel) == self.source.get(rel);
-        same("src/SUMMARY.md")
-            && same("book.toml")
+        same("book.toml")
             && handbook::ASSETS.iter().all(|(name, _)| same(name))
             && self.source.keys().all(|k| source.contains_key(k))
     }
 
-    /// Renders the changed chapters, each in a book of itself and its neighbours, and copies
-    /// their pages and the changed pictures into `site/`; returns what it wrote.
+    /// Renders the pages that changed and copies them, the changed pictures and, when the table
+    /// of contents changed, the sidebar (`toc.js`, `toc.html`) into `site/`; returns what it
+    /// wrote.
+    ///
+    /// A page's bytes depend on its chapter (content, name, number) and on the chapters before
+    /// and after it (its previous/next links); the sidebar on the list of chapters alone. When
+    /// that list is the previous build's, each changed chapter is rendered in a book of itself
+    /// and its two neighbours. When it changed, mdBook renders the whole list with every other
+    /// chapter emptied: its sidebar is the whole book's, and the pages that changed or whose
+    /// neighbours changed are rendered in full, for a fraction of the full render's time.
     fn quick_pass(
         &self,
-        checked: &Checked,
-        next: &Path,
+        mut book: mdbook_driver::MDBook,
+        chapters: &[ChapterKey],
+        toc: &[String],
         source: &BTreeMap<String, Vec<u8>>,
     ) -> Result<Vec<String>, BuildError> {
         let changed: Vec<&String> = source
@@ -263,40 +306,41 @@ impl Rebuilder {
             .filter(|(k, v)| self.source.get(*k) != Some(*v))
             .map(|(k, _)| k)
             .collect();
-        let mut book = mdbook_driver::MDBook::load_with_config(next, serve_config(checked)?)
-            .map_err(|e| BuildError::MdBook(format!("{e:#}")))?;
-        let chapters: Vec<&mdbook_driver::book::Chapter> = book.book.chapters().collect();
-        let wanted: Vec<usize> = chapters
-            .iter()
-            .enumerate()
-            .filter(|(_, ch)| {
-                ch.path
-                    .as_ref()
-                    .and_then(|p| p.to_str())
-                    .is_some_and(|p| changed.iter().any(|c| c.strip_prefix("src/") == Some(p)))
-            })
-            .map(|(i, _)| i)
-            .collect();
+        let same_list = toc == self.toc.as_slice();
+        let wanted = pages_to_render(&self.chapters, chapters, &changed);
         let mut pages: Vec<String> = Vec::new();
-        if !wanted.is_empty() {
+        for &i in &wanted {
+            pages.push(html_path(Path::new(&chapters[i].path)));
+            if i == 0 {
+                pages.push("index.html".to_owned());
+            }
+        }
+        if same_list && !wanted.is_empty() {
+            let all: Vec<&mdbook_driver::book::Chapter> = book.book.chapters().collect();
             let mut keep = std::collections::BTreeSet::new();
             for &i in &wanted {
-                keep.extend(i.saturating_sub(1)..=(i + 1).min(chapters.len() - 1));
+                keep.extend(i.saturating_sub(1)..=(i + 1).min(all.len() - 1));
             }
             let mut mini = mdbook_driver::book::Book::new();
             for &i in &keep {
-                let mut ch = chapters[i].clone();
+                let mut ch = all[i].clone();
                 ch.sub_items.clear();
                 mini.push_item(ch);
             }
-            for &i in &wanted {
-                let path = chapters[i].path.as_ref().expect("chapters() has paths");
-                pages.push(html_path(path));
-                if i == 0 {
-                    pages.push("index.html".to_owned());
-                }
-            }
             book.book = mini;
+        } else if !same_list {
+            let render: std::collections::BTreeSet<&str> =
+                wanted.iter().map(|&i| chapters[i].path.as_str()).collect();
+            book.book.for_each_chapter_mut(|ch| {
+                let path = ch.path.as_deref().map(chapter_path).unwrap_or_default();
+                if !render.contains(path.as_str()) {
+                    ch.content.clear();
+                }
+            });
+            pages.push("toc.js".to_owned());
+            pages.push("toc.html".to_owned());
+        }
+        if !same_list || !wanted.is_empty() {
             book.root = self.work.join("mini");
             book.build().map_err(|e| BuildError::MdBook(format!("{e:#}")))?;
         }
@@ -388,13 +432,87 @@ fn full_render(checked: &Checked, dir: &Path, options: &BuildOptions) -> Result<
     handbook::render_html_in(checked, dir, options, large, serve_config(checked)?)
 }
 
-/// The HTML page of a chapter's Markdown path.
-fn html_path(md: &Path) -> String {
-    md.with_extension("html")
-        .components()
+/// What a chapter gives its own page and its neighbours' pages: its path (`/`-separated, as in
+/// SUMMARY.md), its name and its section number.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct ChapterKey {
+    path: String,
+    name: String,
+    number: Option<String>,
+}
+
+/// The chapters of a book in the order mdBook renders them (depth first, without drafts).
+fn chapter_keys(book: &mdbook_driver::book::Book) -> Vec<ChapterKey> {
+    book.chapters()
+        .filter_map(|ch| {
+            Some(ChapterKey {
+                path: chapter_path(ch.path.as_deref()?),
+                name: ch.name.clone(),
+                number: ch.number.as_ref().map(|n| n.to_string()),
+            })
+        })
+        .collect()
+}
+
+/// Everything of a book that its sidebar shows, item by item: parts, separators, and each
+/// chapter's number, name, path and whether it has sub-chapters (what mdBook's `toc.js` and
+/// `toc.html` are made of). Two books with the same items have the same sidebar.
+fn toc_items(book: &mdbook_driver::book::Book) -> Vec<String> {
+    use mdbook_driver::book::BookItem;
+    book.iter()
+        .map(|item| match item {
+            BookItem::Chapter(ch) => format!(
+                "chapter\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}",
+                ch.number.as_ref().map(|n| n.to_string()).unwrap_or_default(),
+                ch.name,
+                ch.path.as_deref().map(chapter_path).unwrap_or_default(),
+                ch.sub_items.is_empty()
+            ),
+            BookItem::PartTitle(title) => format!("part\u{1f}{title}"),
+            BookItem::Separator => "separator".to_owned(),
+        })
+        .collect()
+}
+
+/// A chapter's path, `/`-separated.
+fn chapter_path(path: &Path) -> String {
+    path.components()
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect::<Vec<_>>()
         .join("/")
+}
+
+/// The indexes in `new` of the chapters whose page may differ from the one built from `old`:
+/// those whose source changed (`changed`, paths relative to the book's folder), and those that
+/// are new, renamed, renumbered, or have another chapter before or after them.
+fn pages_to_render(old: &[ChapterKey], new: &[ChapterKey], changed: &[&String]) -> Vec<usize> {
+    let changed: std::collections::BTreeSet<&str> =
+        changed.iter().filter_map(|c| c.strip_prefix("src/")).collect();
+    let around = |list: &[ChapterKey], i: usize| {
+        (
+            i.checked_sub(1).map(|p| list[p].clone()),
+            list[i].clone(),
+            list.get(i + 1).cloned(),
+        )
+    };
+    let before: std::collections::HashMap<&str, usize> = old
+        .iter()
+        .enumerate()
+        .map(|(i, k)| (k.path.as_str(), i))
+        .collect();
+    (0..new.len())
+        .filter(|&i| {
+            changed.contains(new[i].path.as_str())
+                || before
+                    .get(new[i].path.as_str())
+                    .is_none_or(|&j| around(old, j) != around(new, i))
+        })
+        .collect()
+}
+
+/// The HTML page of a chapter's Markdown path.
+fn html_path(md: &Path) -> String {
+    chapter_path(&md.with_extension("html"))
 }
 
 /// The format errors of a check (what stops a build), located, one line each.

@@ -33,16 +33,43 @@ impl Served {
     }
 
     fn start_in(cat: tempfile::TempDir) -> Served {
+        Served::spawn(cat, None)
+    }
+
+    /// [`Served::start`] with `SERVE_LOG=1`: the lines of its standard error come through the
+    /// channel returned.
+    fn start_logged() -> (Served, std::sync::mpsc::Receiver<String>) {
+        let cat = tempfile::tempdir().unwrap();
+        copy_tree(&fixtures().join("base"), cat.path());
+        copy_tree(&fixtures().join("handbook/hostile"), cat.path());
+        let (send, lines) = std::sync::mpsc::channel();
+        (Served::spawn(cat, Some(send)), lines)
+    }
+
+    fn spawn(cat: tempfile::TempDir, log: Option<std::sync::mpsc::Sender<String>>) -> Served {
         let tmp = tempfile::tempdir().unwrap();
         let mut child = Command::new(assert_cmd::cargo::cargo_bin("casebook"))
             .args(["serve", "--port", "0", "--today", "2026-11-22", "--catalogue"])
             .arg(cat.path())
             .env("TMPDIR", tmp.path())
+            .env("SERVE_LOG", if log.is_some() { "1" } else { "" })
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(if log.is_some() {
+                Stdio::piped()
+            } else {
+                Stdio::null()
+            })
             .spawn()
             .unwrap();
+        if let Some(log) = log {
+            let stderr = BufReader::new(child.stderr.take().unwrap());
+            std::thread::spawn(move || {
+                for line in stderr.lines().map_while(Result::ok) {
+                    let _ = log.send(line);
+                }
+            });
+        }
         let mut line = String::new();
         BufReader::new(child.stdout.take().unwrap())
             .read_line(&mut line)
@@ -220,6 +247,68 @@ fn serve_rebuilds_after_a_save_and_shows_errors_until_they_are_fixed() {
     assert!(left.is_empty(), "nothing left behind: {left:?}");
 }
 
+/// The next line of `SERVE_LOG` that announces a pass (`casebook: PASS pass published at N ms:
+/// FILES`): the pass and its files.
+fn next_pass(lines: &std::sync::mpsc::Receiver<String>) -> (String, Vec<String>) {
+    loop {
+        let line = lines
+            .recv_timeout(PATIENCE)
+            .expect("a pass announced on standard error");
+        if let Some(rest) = line.strip_prefix("casebook: ")
+            && let Some((pass, rest)) = rest.split_once(" pass published at ")
+        {
+            let files = rest.split_once(": ").map(|(_, f)| f).unwrap_or_default();
+            return (pass.to_owned(), files.split(' ').map(str::to_owned).collect());
+        }
+    }
+}
+
+/// A title edit changes the table of contents (SUMMARY.md), and with it the sidebar of every
+/// page (mdBook's `toc.js`, and `toc.html` without JavaScript). The quick pass serves the page
+/// and the sidebar with the new title: the server announces them, and when the announcement is
+/// read they are served with the new title; the full pass that follows rewrites neither (the
+/// quick pass's bytes were the whole build's), only what the quick pass leaves (search index,
+/// print page).
+#[test]
+fn a_title_edit_is_served_with_the_new_sidebar_before_the_full_pass() {
+    let (served, lines) = Served::start_logged();
+    let (pass, _) = next_pass(&lines);
+    assert_eq!(pass, "full", "the first build is a full pass");
+    let page = served.until(PAGE, "the use case page", |s, _| s == 200);
+    assert!(!page.contains("Quartz lantern"));
+    let (_, _, toc) = served.get("/toc.js");
+    assert!(
+        toc.contains("hostile.html") && !toc.contains("Quartz lantern"),
+        "{toc}"
+    );
+
+    edit(
+        &served.yaml(),
+        "title: \"<script>",
+        "title: \"Quartz lantern <script>",
+    );
+    let (pass, quick) = next_pass(&lines);
+    assert_eq!(pass, "quick", "a title edit takes the quick pass first");
+    for file in ["use-cases/hostile.html", "toc.js", "toc.html"] {
+        assert!(quick.iter().any(|f| f == file), "{file} in {quick:?}");
+    }
+    for target in [PAGE, "/toc.js", "/toc.html"] {
+        let (status, _, body) = served.get(target);
+        assert!(
+            status == 200 && body.contains("Quartz lantern"),
+            "{target} has the new title once the quick pass announced it: {status}\n{body}"
+        );
+    }
+    let (pass, full) = next_pass(&lines);
+    assert_eq!(pass, "full");
+    assert!(full.iter().any(|f| f == "searchindex.js"), "{full:?}");
+    for file in &quick {
+        assert!(!full.contains(file), "the full pass rewrote {file}: {full:?}");
+    }
+    let (_, _, search) = served.get("/searchindex.js");
+    assert!(search.contains("Quartz lantern"));
+}
+
 #[test]
 fn serve_sends_only_files_of_the_handbook() {
     let mut served = Served::start();
@@ -375,8 +464,9 @@ fn from_scratch(cat: &Path, today: casebook::model::Date) -> std::collections::B
     files
 }
 
-/// The quick pass (the changed page rendered in a book of itself and its neighbours) gives the
-/// bytes of a whole build, the full pass then rewrites none of its pages, and the served folder
+/// The quick pass (the changed page rendered in a book of itself and its neighbours, or, when
+/// the table of contents changed, in the whole list of chapters with the others emptied) gives
+/// the bytes of a whole build, the full pass then rewrites none of its pages, and the served folder
 /// is byte for byte what a build from scratch serves. The reload script is not in the files.
 #[test]
 fn the_quick_pass_writes_the_bytes_of_a_whole_build() {
@@ -442,5 +532,36 @@ fn the_quick_pass_writes_the_bytes_of_a_whole_build() {
     let fifth = rebuilder.rebuild(&recorder, &|| false);
     assert!(fifth.quick.is_empty() && fifth.full.is_empty());
     assert_eq!(recorder.0.lock().unwrap().len(), announced);
+
+    // A title edit changes the table of contents, and moves the page in it (use cases are
+    // listed by title): the quick pass writes the page, the pages whose previous or next
+    // chapter changed, the others that list the title, and the sidebar; the full pass rewrites
+    // none of them, and the served folder is again a build from scratch.
+    edit(
+        &yaml,
+        "title: An account manager moves on",
+        "title: Zoe, an account manager, moves on",
+    );
+    let sixth = rebuilder.rebuild(&recorder, &|| false);
+    assert!(sixth.errors.is_none(), "{:?}", sixth.errors);
+    for file in [page.as_str(), "toc.js", "toc.html"] {
+        assert!(
+            sixth.quick.iter().any(|f| f == file),
+            "{file} in {:?}",
+            sixth.quick
+        );
+    }
+    let site = workspace.site();
+    for file in [page.as_str(), "toc.js", "toc.html"] {
+        let text = std::fs::read_to_string(site.join(file)).unwrap();
+        assert!(text.contains("Zoe, an account manager"), "{file}");
+    }
+    let pages_again: Vec<_> = sixth
+        .full
+        .iter()
+        .filter(|f| (f.ends_with(".html") && *f != "print.html") || f.starts_with("toc"))
+        .collect();
+    assert!(pages_again.is_empty(), "the full pass rewrote {pages_again:?}");
+    assert_eq!(files(&site), from_scratch(cat.path(), today));
     workspace.remove().unwrap();
 }
