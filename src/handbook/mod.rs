@@ -198,6 +198,25 @@ pub fn write_source_with(
     options: &BuildOptions,
     large: bool,
 ) -> Result<usize, BuildError> {
+    let source = source_files(checked, options, large)?;
+    write_files(dir, &source.files)?;
+    Ok(source.pages)
+}
+
+/// The book source of a handbook, in memory: what [`write_source`] writes.
+pub struct Source {
+    /// Every file, by its path relative to the book's folder (`/`-separated: `book.toml`,
+    /// `casebook.css`, `src/teams/billing.md`), in a fixed order.
+    pub files: Vec<(String, Vec<u8>)>,
+    /// How many of them are casebook's pages (the rest: chapters shipped with casebook, the
+    /// style sheet and scripts, `book.toml`).
+    pub pages: usize,
+}
+
+/// Renders the book source of a handbook (pages, pictures, the chapters shipped with casebook,
+/// the style sheet and scripts, `book.toml`) without writing it: `casebook serve` compares it
+/// with the previous build's and writes only what changed.
+pub fn source_files(checked: &Checked, options: &BuildOptions, large: bool) -> Result<Source, BuildError> {
     let cat = &checked.catalogue;
     let tera = templates::load(options.templates.as_deref()).map_err(BuildError::Template)?;
     let t = labels::table(cat.settings.language);
@@ -226,18 +245,38 @@ pub fn write_source_with(
     } else {
         pages
     };
-    let src = dir.join("src");
-    // Written on rayon's pool too (thousands of small files: the time is in system calls). The
-    // folders first, serially, so that no two threads race to make one; the first error in
-    // the pages' order is the one reported.
-    let files: Vec<(&str, &str)> = pages
-        .iter()
-        .map(|p| (p.path.as_str(), p.content.as_str()))
-        .chain(chapters(cat.settings.language).iter().copied())
+    let count = pages.len();
+    let mut files: Vec<(String, Vec<u8>)> = pages
+        .into_iter()
+        .map(|p| (format!("src/{}", p.path), p.content.into_bytes()))
         .collect();
+    for (rel, content) in chapters(cat.settings.language) {
+        files.push((format!("src/{rel}"), content.as_bytes().to_vec()));
+    }
+    for (name, content) in ASSETS {
+        files.push(((*name).to_owned(), content.as_bytes().to_vec()));
+    }
+    files.push((
+        "book.toml".to_owned(),
+        include_bytes!("../../book/book.toml").to_vec(),
+    ));
+    if large {
+        files.push((
+            large::SEARCH_JS_PATH.to_owned(),
+            large::SEARCH_JS.as_bytes().to_vec(),
+        ));
+    }
+    Ok(Source { files, pages: count })
+}
+
+/// Writes `files` (paths relative to `dir`, `/`-separated) into `dir`, making their folders.
+pub fn write_files(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<(), BuildError> {
+    // Written on rayon's pool (thousands of small files: the time is in system calls). The
+    // folders first, serially, so that no two threads race to make one; the first error in
+    // the files' order is the one reported.
     let folders: std::collections::BTreeSet<PathBuf> = files
         .iter()
-        .filter_map(|(rel, _)| src.join(rel).parent().map(Path::to_owned))
+        .filter_map(|(rel, _)| dir.join(rel).parent().map(Path::to_owned))
         .collect();
     for folder in &folders {
         std::fs::create_dir_all(folder).map_err(io(folder))?;
@@ -245,21 +284,12 @@ pub fn write_source_with(
     files
         .par_iter()
         .map(|(rel, content)| {
-            let path = src.join(rel);
+            let path = dir.join(rel);
             std::fs::write(&path, content).map_err(io(&path))
         })
         .collect::<Vec<_>>()
         .into_iter()
-        .collect::<Result<(), _>>()?;
-    for (name, content) in ASSETS {
-        std::fs::write(dir.join(name), content).map_err(io(dir))?;
-    }
-    std::fs::write(dir.join("book.toml"), include_str!("../../book/book.toml")).map_err(io(dir))?;
-    if large {
-        let script = dir.join(large::SEARCH_JS_PATH);
-        std::fs::write(&script, large::SEARCH_JS).map_err(io(&script))?;
-    }
-    Ok(pages.len())
+        .collect::<Result<(), _>>()
 }
 
 /// The main book's mdBook configuration: book/book.toml with the catalogue's title and

@@ -4,7 +4,8 @@
 //!
 //! Everything happens inside the private folder ([`Workspace`]):
 //! - `next/`: the book source of this rebuild (`src/`, book.toml, casebook.css), and mdBook's
-//!   full render of it in `next/html`;
+//!   full render of it in `next/html`. The source is rendered in memory and compared with the
+//!   previous build's; only the files that changed are written (or removed) there;
 //! - `mini/`: the root of the small books that re-render single pages (an empty `src/`);
 //! - `site/`: what the server serves. Files there are replaced whole (written in `tmp/`, then
 //!   renamed), and only when their bytes change.
@@ -129,6 +130,8 @@ pub struct Rebuilder {
     chapters: Vec<ChapterKey>,
     /// What the sidebar showed in that build ([`toc_items`]).
     toc: Vec<String>,
+    /// What `next/` holds of the book source (relative to it), when known.
+    on_disk: Option<BTreeMap<String, Vec<u8>>>,
     /// True once `site/` holds a whole handbook.
     built: bool,
     /// True when the last quick pass was not followed by a full pass.
@@ -147,6 +150,7 @@ impl Rebuilder {
             source: BTreeMap::new(),
             chapters: Vec::new(),
             toc: Vec::new(),
+            on_disk: None,
             built: false,
             full_pending: false,
         }
@@ -217,13 +221,17 @@ impl Rebuilder {
             templates: templates_folder(&self.catalogue, &checked).map_err(|e| failed(language, e))?,
         };
         let next = self.work.join("next");
-        remove_own_folder(&next).map_err(|e| failed(language, io_line("clear", &next, &e)))?;
-        handbook::write_source(&checked, &next, &options).map_err(|e| failed(language, build_line(e)))?;
-        let source = read_tree(&next).map_err(|e| failed(language, io_line("read", &next, &e)))?;
-        phase(outcome, "pages");
         // In the large form the use case pages are not in the source (they are rendered in
         // batches by the full render): every change takes the full render.
         let large = handbook::is_large(&checked);
+        let source: BTreeMap<String, Vec<u8>> = handbook::source_files(&checked, &options, large)
+            .map_err(|e| failed(language, build_line(e)))?
+            .files
+            .into_iter()
+            .collect();
+        self.sync_source(&next, &source, large)
+            .map_err(|e| failed(language, build_line(e)))?;
+        phase(outcome, "pages");
         if !large && self.built && !self.full_pending && source == self.source {
             // Nothing to render; earlier errors, if any, are gone.
             publish.publish(&[], None);
@@ -272,6 +280,41 @@ impl Rebuilder {
         if outcome.quick.is_empty() {
             outcome.first_published = start.elapsed();
         }
+        Ok(())
+    }
+
+    /// Makes `next/` hold `source` (and mdBook's output of an earlier render, which the next
+    /// render replaces): writes the files whose bytes differ from what is there and removes the
+    /// files that are gone, instead of writing the whole source at each save. In the large form,
+    /// whose full render leaves more than the source and its output in `next/`, and after a
+    /// failed write, the folder is made again from nothing.
+    fn sync_source(
+        &mut self,
+        next: &Path,
+        source: &BTreeMap<String, Vec<u8>>,
+        large: bool,
+    ) -> Result<(), BuildError> {
+        let io = |what: &'static str, path: &Path| {
+            let path = path.to_owned();
+            move |source| BuildError::Io { what, path, source }
+        };
+        if large || self.on_disk.is_none() {
+            remove_own_folder(next).map_err(io("clear", next))?;
+            self.on_disk = Some(BTreeMap::new());
+        }
+        let on_disk = self.on_disk.take().unwrap_or_default();
+        for rel in on_disk.keys().filter(|rel| !source.contains_key(*rel)) {
+            let path = next.join(rel);
+            std::fs::remove_file(&path).map_err(io("remove", &path))?;
+        }
+        let changed: Vec<(String, Vec<u8>)> = source
+            .iter()
+            .filter(|(rel, bytes)| on_disk.get(*rel) != Some(*bytes))
+            .map(|(rel, bytes)| (rel.clone(), bytes.clone()))
+            .collect();
+        // On an error `on_disk` stays `None`: the next rebuild starts from an empty folder.
+        handbook::write_files(next, &changed)?;
+        self.on_disk = Some(source.clone());
         Ok(())
     }
 
@@ -596,16 +639,4 @@ fn list_files(dir: &Path) -> std::io::Result<std::collections::BTreeSet<String>>
         }
     }
     Ok(out)
-}
-
-/// Every file below `dir` with its bytes, except mdBook's output folder.
-fn read_tree(dir: &Path) -> std::io::Result<BTreeMap<String, Vec<u8>>> {
-    list_files(dir)?
-        .into_iter()
-        .filter(|rel| !rel.starts_with("html/"))
-        .map(|rel| {
-            let bytes = std::fs::read(dir.join(&rel))?;
-            Ok((rel, bytes))
-        })
-        .collect()
 }
