@@ -234,7 +234,7 @@ fn suppress(
     }
     for (u, uc) in cat.use_cases.iter().enumerate() {
         let lists = std::iter::once((None, &uc.allow))
-            .chain(uc.steps.iter().enumerate().map(|(s, st)| (Some(s), &st.allow)));
+            .chain(uc.steps.iter().enumerate().map(|(s, st)| (Some(s), &*st.allow)));
         for (step, allow) in lists {
             for (e, r) in allow.rules.iter().enumerate() {
                 let Some(meta) = rules::find(&r.value) else {

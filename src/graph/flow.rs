@@ -491,7 +491,7 @@ fn reverse_postorder(g: &View, start: usize) -> Vec<usize> {
 fn edge_carries(uc: &UseCase, u: usize, kind: EdgeKind) -> impl Iterator<Item = &str> {
     let step = &uc.steps[u];
     let on_edge = match kind {
-        EdgeKind::Next(k) | EdgeKind::Message(k) => step.next[k].carries.as_slice(),
+        EdgeKind::Next(k) | EdgeKind::Message(k) => &*step.next[k].carries,
         EdgeKind::Recovery => &[],
     };
     step.carries.iter().chain(on_edge).map(|r| r.value.as_str())

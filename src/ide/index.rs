@@ -146,7 +146,7 @@ impl Index {
                     b.add(Step, &n.to, scope, false);
                     b.refs(Item, &n.carries);
                 }
-                b.refs(UseCase, &step.calls);
+                b.refs(UseCase, step.calls.as_deref());
                 if let Some(r) = &step.recovery {
                     b.add(Step, r, scope, false);
                 }

@@ -143,7 +143,7 @@ impl Builder<'_> {
 fn step_name(step: &Step) -> &str {
     step.title
         .as_ref()
-        .or(step.end.as_ref())
+        .or(step.end.as_deref())
         .map_or(step.id.value.as_str(), |t| t.value.as_str())
 }
 
