@@ -144,7 +144,7 @@ fn check_loaded(loaded: load::Loaded, options: CheckOptions, flows: Flows) -> Ch
     let use_cases = catalogue
         .use_cases
         .iter()
-        .map(|u| (u.id.value.clone(), u.file))
+        .map(|u| (u.id.value.to_string(), u.file))
         .collect();
     let report = Report::new(loaded.sources, diagnostics, use_cases).with_suppressed(suppressed);
     Checked {
@@ -275,8 +275,8 @@ fn suppress(
                     )
                     .with_help("remove the entry; if the finding comes back, it will be shown")
                 };
-                d.use_case = Some(uc.id.value.clone());
-                d.step = step.map(|s| uc.steps[s].id.value.clone());
+                d.use_case = Some(uc.id.value.to_string());
+                d.step = step.map(|s| uc.steps[s].id.value.to_string());
                 kept.push(d);
             }
         }

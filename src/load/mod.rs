@@ -694,7 +694,7 @@ fn read_one(file: FileId, found: Found) -> FileResult {
             // Name the use case on every finding of its file, so reports can group by use case.
             if let Some(uc) = &uc {
                 for d in result.diagnostics.iter_mut().filter(|d| d.use_case.is_none()) {
-                    d.use_case = Some(uc.id.value.clone());
+                    d.use_case = Some(uc.id.value.to_string());
                 }
             }
             uc.map_or(Parsed::Nothing, |uc| Parsed::UseCase(Box::new(uc)))
@@ -866,7 +866,7 @@ mod tests {
                 l.catalogue
                     .use_cases
                     .iter()
-                    .map(|u| (u.id.value.clone(), u.file))
+                    .map(|u| (u.id.value, u.file))
                     .collect::<Vec<_>>()
             };
             assert_eq!(ids(&cached), ids(&fresh));
