@@ -56,6 +56,8 @@ pub struct SourceFile {
     pub text: String,
     /// True for a file that was found but not read (see the `stray-file` rule).
     pub stray: bool,
+    /// The text, LZ4-compressed, while `text` is empty (see [`SourceFile::pack`]).
+    packed: Option<Box<[u8]>>,
     /// The byte offsets where lines start, made on the first lookup: most files of a large
     /// catalogue have no finding and never need one (0.9 KB a use case; benches/README.md,
     /// "Memory").
@@ -70,12 +72,43 @@ impl SourceFile {
             disk_path,
             text,
             stray: false,
+            packed: None,
             line_starts: std::sync::OnceLock::new(),
         }
     }
 
+    /// Compresses the text (LZ4) and empties `text` until [`SourceFile::unpack`]: what
+    /// `casebook check` does to every use case file once it is built, so that 50,000 texts
+    /// are not all held at full size (benches/README.md, "Memory"). Nothing may read the text
+    /// or look up a line of a packed file.
+    pub fn pack(&mut self) {
+        if self.packed.is_none() && !self.text.is_empty() {
+            self.packed = Some(lz4_flex::compress_prepend_size(self.text.as_bytes()).into_boxed_slice());
+            self.text = String::new();
+        }
+    }
+
+    /// Restores the text of a packed file, byte for byte.
+    pub fn unpack(&mut self) {
+        if let Some(packed) = self.packed.take() {
+            // Compressed here from a `String`: it decompresses, to valid UTF-8.
+            let bytes = lz4_flex::decompress_size_prepended(&packed).expect("a text packed by `pack`");
+            self.text = String::from_utf8(bytes).expect("a text packed from a String");
+        }
+    }
+
+    /// True while the text is packed.
+    pub fn is_packed(&self) -> bool {
+        self.packed.is_some()
+    }
+
     /// The byte offsets where lines start (the first is 0).
     fn line_starts(&self) -> &[u32] {
+        assert!(
+            !self.is_packed(),
+            "{}: a line looked up in a packed file",
+            self.rel_path
+        );
         self.line_starts.get_or_init(|| {
             std::iter::once(0)
                 .chain(
@@ -132,6 +165,13 @@ impl SourceDb {
     pub fn add(&mut self, file: SourceFile) -> FileId {
         self.files.push(file);
         FileId(self.files.len() as u32 - 1)
+    }
+
+    /// Unpacks the files with these ids (see [`SourceFile::pack`]).
+    pub fn unpack(&mut self, ids: impl IntoIterator<Item = FileId>) {
+        for id in ids {
+            self.files[id.0 as usize].unpack();
+        }
     }
 
     /// The file behind an id.
