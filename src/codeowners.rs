@@ -54,12 +54,12 @@ pub fn section(catalogue: &Catalogue, sources: &SourceDb, prefix: &str) -> Secti
             let path = format!("{prefix}{}", sources.get(uc.file).rel_path);
             let owner = match &uc.owner {
                 None => Err(Unowned::NoOwner),
-                Some(owner) => match catalogue.index.teams.get(&owner.value) {
+                Some(owner) => match catalogue.index.teams.get(owner.value.as_str()) {
                     None => Err(Unowned::UnknownTeam {
-                        team: owner.value.clone(),
+                        team: owner.value.to_string(),
                     }),
                     Some(&t) => catalogue.teams[t].handle.as_deref().ok_or(Unowned::NoHandle {
-                        team: owner.value.clone(),
+                        team: owner.value.to_string(),
                     }),
                 },
             };

@@ -50,7 +50,7 @@ pub const REVIEW_MONTHS: RangeInclusive<i64> = 1..=120;
 #[derive(Clone, Debug)]
 pub struct RuleSetting {
     /// The rule id as written.
-    pub id: Located<String>,
+    pub id: crate::model::Ref,
     /// The severity, when set.
     pub severity: Option<Severity>,
     /// Numeric options (`max`, `min_gap`), each within its [`RULE_OPTIONS`] range.

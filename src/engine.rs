@@ -66,7 +66,7 @@ pub fn check_with(
 /// memory by about a sixth (benches/README.md, "Memory"). The report is the same as
 /// [`check`]'s; the returned `facts` hold the call graph only: **`facts.flows` is empty**.
 pub fn check_report(root: &Path, options: CheckOptions) -> Result<Checked, LoadError> {
-    Ok(check_loaded(load::load(root)?, options, Flows::Drop))
+    Ok(check_loaded(load::load_packed(root)?, options, Flows::Drop))
 }
 
 /// Whether the flow graphs outlive the rules.
@@ -144,9 +144,19 @@ fn check_loaded(loaded: load::Loaded, options: CheckOptions, flows: Flows) -> Ch
     let use_cases = catalogue
         .use_cases
         .iter()
-        .map(|u| (u.id.value.clone(), u.file))
+        .map(|u| (u.id.value.to_string(), u.file))
         .collect();
-    let report = Report::new(loaded.sources, diagnostics, use_cases).with_suppressed(suppressed);
+    // The texts of the files with a finding, for the report to locate and quote them (a
+    // `load_packed` catalogue's use case files are packed; `unpack` leaves others as they are).
+    let mut sources = loaded.sources;
+    sources.unpack(
+        diagnostics
+            .iter()
+            .chain(suppressed.iter().map(|s| &s.diagnostic))
+            .flat_map(|d| std::iter::once(d.span.file).chain(d.labels.iter().map(|l| l.span.file)))
+            .chain(suppressed.iter().map(|s| s.allow.file)),
+    );
+    let report = Report::new(sources, diagnostics, use_cases).with_suppressed(suppressed);
     Checked {
         catalogue,
         facts,
@@ -234,7 +244,7 @@ fn suppress(
     }
     for (u, uc) in cat.use_cases.iter().enumerate() {
         let lists = std::iter::once((None, &uc.allow))
-            .chain(uc.steps.iter().enumerate().map(|(s, st)| (Some(s), &st.allow)));
+            .chain(uc.steps.iter().enumerate().map(|(s, st)| (Some(s), &*st.allow)));
         for (step, allow) in lists {
             for (e, r) in allow.rules.iter().enumerate() {
                 let Some(meta) = rules::find(&r.value) else {
@@ -275,8 +285,8 @@ fn suppress(
                     )
                     .with_help("remove the entry; if the finding comes back, it will be shown")
                 };
-                d.use_case = Some(uc.id.value.clone());
-                d.step = step.map(|s| uc.steps[s].id.value.clone());
+                d.use_case = Some(uc.id.value.to_string());
+                d.step = step.map(|s| uc.steps[s].id.value.to_string());
                 kept.push(d);
             }
         }

@@ -123,7 +123,7 @@ pub fn compute(cat: &Catalogue, facts: &Facts) -> Metrics {
             team_m[h.from_team][h.to_team] += 1;
             dept_m[cat.teams[h.from_team].department][cat.teams[h.to_team].department] += 1;
         }
-        let team_ids: Vec<String> = teams.iter().map(|&t| cat.teams[t].id.value.clone()).collect();
+        let team_ids: Vec<String> = teams.iter().map(|&t| cat.teams[t].id.value.to_string()).collect();
         for t in &team_ids {
             *team_rank.entry(t.clone()).or_insert(0) += 1;
         }
@@ -132,7 +132,7 @@ pub fn compute(cat: &Catalogue, facts: &Facts) -> Metrics {
         }
         let cross = counted.iter().filter(|h| h.cross_department).count();
         use_cases.push(UseCaseMetrics {
-            id: uc.id.value.clone(),
+            id: uc.id.value.to_string(),
             domain: uc.domain.clone(),
             status: uc.status.map(|s| s.as_str()),
             steps: uc.steps.iter().filter(|s| !s.is_end()).count(),
@@ -158,11 +158,11 @@ pub fn compute(cat: &Catalogue, facts: &Facts) -> Metrics {
         catalogue: CatalogueMetrics {
             use_cases: cat.use_cases.len(),
             team_handoffs: Matrix {
-                labels: cat.teams.iter().map(|t| t.id.value.clone()).collect(),
+                labels: cat.teams.iter().map(|t| t.id.value.to_string()).collect(),
                 counts: team_m,
             },
             department_handoffs: Matrix {
-                labels: cat.departments.iter().map(|d| d.id.value.clone()).collect(),
+                labels: cat.departments.iter().map(|d| d.id.value.to_string()).collect(),
                 counts: dept_m,
             },
             teams_by_use_cases: ranked(team_rank),

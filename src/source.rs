@@ -56,34 +56,78 @@ pub struct SourceFile {
     pub text: String,
     /// True for a file that was found but not read (see the `stray-file` rule).
     pub stray: bool,
-    line_starts: Vec<u32>,
+    /// The text, LZ4-compressed, while `text` is empty (see [`SourceFile::pack`]).
+    packed: Option<Box<[u8]>>,
+    /// The byte offsets where lines start, made on the first lookup: most files of a large
+    /// catalogue have no finding and never need one (0.9 KB a use case; benches/README.md,
+    /// "Memory").
+    line_starts: std::sync::OnceLock<Box<[u32]>>,
 }
 
 impl SourceFile {
-    /// Builds a file entry and indexes its line starts.
+    /// Builds a file entry; its line starts are indexed on the first lookup.
     pub fn new(rel_path: String, disk_path: PathBuf, text: String) -> Self {
-        let mut line_starts = vec![0u32];
-        line_starts.extend(
-            text.bytes()
-                .enumerate()
-                .filter(|&(_, b)| b == b'\n')
-                .map(|(i, _)| (i + 1) as u32),
-        );
-        line_starts.shrink_to_fit(); // kept with the text for as long as the report lives
         SourceFile {
             rel_path,
             disk_path,
             text,
             stray: false,
-            line_starts,
+            packed: None,
+            line_starts: std::sync::OnceLock::new(),
         }
+    }
+
+    /// Compresses the text (LZ4) and empties `text` until [`SourceFile::unpack`]: what
+    /// `casebook check` does to every use case file once it is built, so that 50,000 texts
+    /// are not all held at full size (benches/README.md, "Memory"). Nothing may read the text
+    /// or look up a line of a packed file.
+    pub fn pack(&mut self) {
+        if self.packed.is_none() && !self.text.is_empty() {
+            self.packed = Some(lz4_flex::compress_prepend_size(self.text.as_bytes()).into_boxed_slice());
+            self.text = String::new();
+        }
+    }
+
+    /// Restores the text of a packed file, byte for byte.
+    pub fn unpack(&mut self) {
+        if let Some(packed) = self.packed.take() {
+            // Compressed here from a `String`: it decompresses, to valid UTF-8.
+            let bytes = lz4_flex::decompress_size_prepended(&packed).expect("a text packed by `pack`");
+            self.text = String::from_utf8(bytes).expect("a text packed from a String");
+        }
+    }
+
+    /// True while the text is packed.
+    pub fn is_packed(&self) -> bool {
+        self.packed.is_some()
+    }
+
+    /// The byte offsets where lines start (the first is 0).
+    fn line_starts(&self) -> &[u32] {
+        assert!(
+            !self.is_packed(),
+            "{}: a line looked up in a packed file",
+            self.rel_path
+        );
+        self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(
+                    self.text
+                        .bytes()
+                        .enumerate()
+                        .filter(|&(_, b)| b == b'\n')
+                        .map(|(i, _)| (i + 1) as u32),
+                )
+                .collect()
+        })
     }
 
     /// The line and column of a byte offset (clamped to the text).
     pub fn line_col(&self, offset: u32) -> LineCol {
         let offset = (offset as usize).min(self.text.len());
-        let line = self.line_starts.partition_point(|&s| s as usize <= offset) - 1;
-        let start = self.line_starts[line] as usize;
+        let line_starts = self.line_starts();
+        let line = line_starts.partition_point(|&s| s as usize <= offset) - 1;
+        let start = line_starts[line] as usize;
         // Count characters; an offset inside a multi-byte character is moved back to its start.
         let mut end = offset;
         while !self.text.is_char_boundary(end) {
@@ -98,7 +142,7 @@ impl SourceFile {
 
     /// The byte offset of a 1-based line and character column (clamped to the text).
     pub fn offset_of(&self, line: u64, column: u64) -> u32 {
-        let Some(&start) = self.line_starts.get(line.saturating_sub(1) as usize) else {
+        let Some(&start) = self.line_starts().get(line.saturating_sub(1) as usize) else {
             return self.text.len() as u32;
         };
         let rest = &self.text[start as usize..];
@@ -121,6 +165,13 @@ impl SourceDb {
     pub fn add(&mut self, file: SourceFile) -> FileId {
         self.files.push(file);
         FileId(self.files.len() as u32 - 1)
+    }
+
+    /// Unpacks the files with these ids (see [`SourceFile::pack`]).
+    pub fn unpack(&mut self, ids: impl IntoIterator<Item = FileId>) {
+        for id in ids {
+            self.files[id.0 as usize].unpack();
+        }
     }
 
     /// The file behind an id.

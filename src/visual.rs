@@ -39,7 +39,7 @@ fn label(uc: &UseCase, i: usize, words: &LaneLabels) -> String {
     match (&s.title, &s.end) {
         (Some(t), _) => t.value.clone(),
         (None, Some(e)) => format!("{}: {}", words.end, e.value),
-        (None, None) => s.id.value.clone(),
+        (None, None) => s.id.value.to_string(),
     }
 }
 
@@ -47,7 +47,7 @@ fn label(uc: &UseCase, i: usize, words: &LaneLabels) -> String {
 fn lanes(uc: &UseCase) -> Vec<(String, Vec<usize>)> {
     let mut lanes: Vec<(String, Vec<usize>)> = Vec::new();
     for (i, s) in uc.steps.iter().enumerate() {
-        let actor = s.actor.as_ref().map_or_else(String::new, |a| a.value.clone());
+        let actor = s.actor.as_ref().map_or_else(String::new, |a| a.value.to_string());
         match lanes.iter_mut().find(|(a, _)| *a == actor) {
             Some((_, v)) => v.push(i),
             None => lanes.push((actor, vec![i])),

@@ -502,7 +502,7 @@ impl Plan {
             t.name = Some(
                 step.title
                     .as_ref()
-                    .map_or_else(|| step.id.value.clone(), |t| t.value.clone()),
+                    .map_or_else(|| step.id.value.to_string(), |t| t.value.clone()),
             );
             t.documentation = step.description.clone().filter(|d| !d.trim().is_empty());
             let items = |list: &[crate::model::Ref]| {
@@ -712,10 +712,10 @@ impl Plan {
                 data.push(Data {
                     part: 0,
                     suffix: String::new(),
-                    item: r.value.clone(),
+                    item: r.value.to_string(),
                     name: cat
                         .item(&r.value)
-                        .map_or_else(|| r.value.clone(), |it| it.name.clone()),
+                        .map_or_else(|| r.value.to_string(), |it| it.name.clone()),
                     bounds: Rect {
                         x,
                         y: row_y,

@@ -198,6 +198,12 @@ pub fn apply(report: &mut Report, baseline: &Baseline, catalogue: &Catalogue, na
         kept.extend(fixed);
     }
 
+    // A `baseline-fixed` finding may point into a file with no other finding, which `casebook
+    // check` left packed (`engine::check_report`): the report reads the text of each.
+    report.sources.unpack(
+        kept.iter()
+            .flat_map(|(d, _)| std::iter::once(d.span.file).chain(d.labels.iter().map(|l| l.span.file))),
+    );
     let sources = &report.sources;
     kept.sort_by(|(a, _), (b, _)| super::report_order(sources, a, b));
     // Fingerprints of the new findings, numbered among themselves (no other rule shares them).

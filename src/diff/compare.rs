@@ -361,10 +361,10 @@ impl<'a> View<'a> {
                 (
                     s,
                     Step {
-                        id: st.id.value.clone(),
+                        id: st.id.value.to_string(),
                         title: st.title.as_ref().map(|t| t.value.clone()),
-                        actor: st.actor.as_ref().map(|a| a.value.clone()),
-                        channel: st.channel.as_ref().map(|c| c.value.clone()),
+                        actor: st.actor.as_ref().map(|a| a.value.to_string()),
+                        channel: st.channel.as_ref().map(|c| c.value.to_string()),
                         end: st.end.as_ref().map(|e| e.value.clone()),
                     },
                 )
@@ -377,8 +377,8 @@ impl<'a> View<'a> {
         let cat = self.cat();
         let uc = &cat.use_cases[i];
         let step = |s: usize| {
-            let id = &uc.steps[s].id.value;
-            rename.get(id).unwrap_or(id).clone()
+            let id = uc.steps[s].id.value.as_str();
+            rename.get(id).map_or(id, String::as_str).to_owned()
         };
         self.checked.facts.flows[i]
             .flow
@@ -388,10 +388,10 @@ impl<'a> View<'a> {
                 Handoff {
                     from_step: step(h.edge.from),
                     to_step: step(h.edge.to),
-                    from_team: ft.id.value.clone(),
-                    to_team: tt.id.value.clone(),
-                    from_department: cat.departments[ft.department].id.value.clone(),
-                    to_department: cat.departments[tt.department].id.value.clone(),
+                    from_team: ft.id.value.to_string(),
+                    to_team: tt.id.value.to_string(),
+                    from_department: cat.departments[ft.department].id.value.to_string(),
+                    to_department: cat.departments[tt.department].id.value.to_string(),
                     cross_department: h.cross_department,
                 }
             })
@@ -401,7 +401,7 @@ impl<'a> View<'a> {
     /// The team id doing step `s` of use case `i`, when it is a known team.
     fn team_of(&self, i: usize, s: usize) -> Option<String> {
         match self.checked.facts.flows[i].flow.who.get(s).copied().flatten() {
-            Some(Who::Team(t)) => Some(self.cat().teams[t].id.value.clone()),
+            Some(Who::Team(t)) => Some(self.cat().teams[t].id.value.to_string()),
             _ => None,
         }
     }
@@ -504,7 +504,7 @@ pub fn compare(base: &Checked, head: &Checked, unread: &BTreeSet<String>) -> Cha
                 .or_else(|| old.cat().team(&id).map(|t| (old.cat(), t)));
             TeamAffected {
                 name: known.map(|(_, t)| t.name.clone()),
-                department: known.map(|(c, t)| c.departments[t.department].id.value.clone()),
+                department: known.map(|(c, t)| c.departments[t.department].id.value.to_string()),
                 id,
                 use_cases: use_cases.into_iter().collect(),
             }
@@ -552,7 +552,7 @@ fn whole(
     touched: &mut BTreeMap<String, BTreeSet<String>>,
 ) -> Option<UseCaseChange> {
     let uc = &side.cat().use_cases[i];
-    let id = uc.id.value.clone();
+    let id = uc.id.value.to_string();
     let metrics = side.metrics(i);
     for team in &metrics.teams {
         touch(touched, Some(team), &id);
@@ -578,7 +578,7 @@ fn whole(
     };
     Some(UseCaseChange {
         title: uc.title.clone(),
-        owner: uc.owner.as_ref().map(|o| o.value.clone()),
+        owner: uc.owner.as_ref().map(|o| o.value.to_string()),
         file: side.rel_path(uc),
         id,
         change,
@@ -632,7 +632,7 @@ fn changed(
     touched: &mut BTreeMap<String, BTreeSet<String>>,
 ) -> Option<UseCaseChange> {
     let (ou, nu) = (&old.cat().use_cases[o], &new.cat().use_cases[n]);
-    let id = nu.id.value.clone();
+    let id = nu.id.value.to_string();
     let old_steps = old.steps(o);
     let new_steps = new.steps(n);
     let new_ids: HashMap<&str, usize> = new_steps
@@ -743,7 +743,7 @@ fn changed(
     for t in joined.iter().chain(&left) {
         touch(touched, Some(t), &id);
     }
-    let owner = |u: &UseCase| u.owner.as_ref().map(|o| o.value.clone());
+    let owner = |u: &UseCase| u.owner.as_ref().map(|o| o.value.to_string());
     Some(UseCaseChange {
         id,
         change: Change::Changed,

@@ -246,7 +246,7 @@ pub fn who(cat: &Catalogue, uc: &UseCase, s: usize) -> Who {
         Some(a) => cat
             .index
             .teams
-            .get(&a.value)
+            .get(a.value.as_str())
             .map_or(Who::Nobody, |&t| Who::Team(t)),
         None => Who::Nobody,
     }
@@ -272,9 +272,9 @@ impl Items {
                 .chain(s.next.iter().flat_map(|n| &n.carries))
         }));
         for r in refs {
-            if !items.index.contains_key(&r.value) {
-                items.index.insert(r.value.clone(), items.names.len());
-                items.names.push(r.value.clone());
+            if !items.index.contains_key(r.value.as_str()) {
+                items.index.insert(r.value.to_string(), items.names.len());
+                items.names.push(r.value.to_string());
             }
         }
         items
@@ -491,7 +491,7 @@ fn reverse_postorder(g: &View, start: usize) -> Vec<usize> {
 fn edge_carries(uc: &UseCase, u: usize, kind: EdgeKind) -> impl Iterator<Item = &str> {
     let step = &uc.steps[u];
     let on_edge = match kind {
-        EdgeKind::Next(k) | EdgeKind::Message(k) => step.next[k].carries.as_slice(),
+        EdgeKind::Next(k) | EdgeKind::Message(k) => &*step.next[k].carries,
         EdgeKind::Recovery => &[],
     };
     step.carries.iter().chain(on_edge).map(|r| r.value.as_str())
@@ -624,7 +624,7 @@ fn silo_gaps(
             out.extend(
                 sys.access
                     .iter()
-                    .filter_map(|a| cat.index.teams.get(&a.value))
+                    .filter_map(|a| cat.index.teams.get(a.value.as_str()))
                     .filter_map(|&t| local(t)),
             );
         }
@@ -670,7 +670,7 @@ fn silo_gaps(
         for team in readers
             .iter()
             .flat_map(|s| &s.access)
-            .filter_map(|a| cat.index.teams.get(&a.value))
+            .filter_map(|a| cat.index.teams.get(a.value.as_str()))
         {
             if let Some(t) = local(*team) {
                 initial.insert(bit(t, items.id(&input.value)));

@@ -270,7 +270,7 @@ impl CallGraph {
                 if let Some(&j) = step
                     .calls
                     .as_ref()
-                    .and_then(|c| cat.index.use_cases.get(&c.value))
+                    .and_then(|c| cat.index.use_cases.get(c.value.as_str()))
                 {
                     graph.add_edge(nodes[i], nodes[j], s);
                 }

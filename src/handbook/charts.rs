@@ -181,7 +181,7 @@ pub fn satisfaction_layout(uc: &UseCase, t: &Labels, min_gap: i64) -> Satisfacti
             let title = s
                 .title
                 .as_ref()
-                .map_or_else(|| s.id.value.clone(), |x| x.value.clone());
+                .map_or_else(|| s.id.value.to_string(), |x| x.value.clone());
             Some((title, [v.customer, v.staff, v.management]))
         })
         .collect();

@@ -143,7 +143,7 @@ impl<'a> Fix<'a> {
         }
         let (uc, step) = self.place()?;
         let (allow, id, where_) = match step {
-            Some(s) => (&s.allow, &s.id, format!("step `{}`", s.id.value)),
+            Some(s) => (&*s.allow, &s.id, format!("step `{}`", s.id.value)),
             None => (&uc.allow, &uc.id, format!("use case `{}`", uc.id.value)),
         };
         if allow.rules.iter().any(|r| r.value == meta.id) {
@@ -181,7 +181,7 @@ impl Fix<'_> {
     fn remove_allow(&self) -> Option<CodeAction> {
         let (uc, step) = self.place()?;
         let (allow, id) = match step {
-            Some(s) => (&s.allow, &s.id),
+            Some(s) => (&*s.allow, &s.id),
             None => (&uc.allow, &uc.id),
         };
         let k = allow.rules.iter().position(|r| r.span == self.d.span)?;

@@ -164,7 +164,7 @@ impl Completer<'_> {
                 let source = self.checked.report.sources.get(self.file);
                 let model = cat.use_cases.iter().find(|u| u.file == self.file);
                 let use_case = model
-                    .map(|u| u.id.value.clone())
+                    .map(|u| u.id.value.to_string())
                     .or_else(|| text::root_id(&source.text));
                 for (id, title, at) in text::nested_ids(&source.text) {
                     let s = Symbol {
@@ -188,8 +188,8 @@ impl Completer<'_> {
                     for step in &uc.steps {
                         let s = Symbol {
                             kind,
-                            id: step.id.value.clone(),
-                            use_case: Some(uc.id.value.clone()),
+                            id: step.id.value.to_string(),
+                            use_case: Some(uc.id.value.to_string()),
                         };
                         let detail = name(self.checked, &s);
                         let doc = format!(

@@ -79,7 +79,7 @@ impl Builder<'_> {
         self.out.push(Occurrence {
             symbol: Symbol {
                 kind,
-                id: r.value.clone(),
+                id: r.value.to_string(),
                 use_case: use_case.map(str::to_owned),
             },
             span: id_span(self.sources, r.span, &r.value),
@@ -146,7 +146,7 @@ impl Index {
                     b.add(Step, &n.to, scope, false);
                     b.refs(Item, &n.carries);
                 }
-                b.refs(UseCase, &step.calls);
+                b.refs(UseCase, step.calls.as_deref());
                 if let Some(r) = &step.recovery {
                     b.add(Step, r, scope, false);
                 }
@@ -224,7 +224,7 @@ pub fn textual(checked: &Checked, file: FileId, offset: u32) -> Option<(Symbol, 
                 .use_cases
                 .iter()
                 .find(|u| u.file == file)
-                .map(|u| u.id.value.clone())
+                .map(|u| u.id.value.to_string())
                 .or_else(|| text::root_id(text))
         })
         .flatten();

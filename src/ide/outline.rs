@@ -27,7 +27,7 @@ pub fn document_symbols(checked: &Checked, file: FileId) -> Vec<DocumentSymbol> 
             )
         });
         DocumentSymbol {
-            name: r.value.clone(),
+            name: r.value.to_string(),
             detail,
             kind,
             span,

@@ -96,6 +96,12 @@ impl Builder {
         v.as_str().map(|s| Located::new(s.to_owned(), self.span(v)))
     }
 
+    /// An id at `key`, interned.
+    fn id(&self, node: &Node, key: &str) -> Option<Ref> {
+        let v = node.get(key)?;
+        v.as_str().map(|s| Located::new(Id::from(s), self.span(v)))
+    }
+
     fn text(&self, node: &Node, key: &str) -> Option<String> {
         node.get(key)?.as_str().map(str::to_owned)
     }
@@ -105,9 +111,14 @@ impl Builder {
             .and_then(Node::as_seq)
             .unwrap_or_default()
             .iter()
-            .filter_map(|n| n.as_str().map(|s| Located::new(s.to_owned(), self.span(n))))
+            .filter_map(|n| n.as_str().map(|s| Located::new(Id::from(s), self.span(n))))
             .collect::<Vec<_>>()
             .exact()
+    }
+
+    /// [`Builder::refs`] as a boxed slice (a step's lists: 8 bytes less each than a `Vec`).
+    fn ref_slice(&self, node: &Node, key: &str) -> Box<[Ref]> {
+        self.refs(node, key).into_boxed_slice()
     }
 
     fn flag(&self, node: &Node, key: &str) -> Option<Span> {
@@ -156,7 +167,7 @@ impl Builder {
         if let Some(NodeKind::Map(entries)) = node.get("rules").map(|n| &n.kind) {
             for (key, value) in entries {
                 let id = Located::new(
-                    key.name.clone(),
+                    Id::from(key.name.as_str()),
                     Span {
                         file: self.file,
                         start: key.start,
@@ -194,21 +205,21 @@ impl Builder {
     /// organisation.yaml: departments, teams and systems.
     pub fn organisation(&mut self, node: &Node, cat: &mut Catalogue) {
         for dept in self.items(node, "departments") {
-            let Some(id) = self.string(dept, "id") else {
+            let Some(id) = self.id(dept, "id") else {
                 continue;
             };
             let department = cat.departments.len();
             cat.departments.push(Department {
-                name: self.text(dept, "name").unwrap_or_else(|| id.value.clone()),
+                name: self.text(dept, "name").unwrap_or_else(|| id.value.to_string()),
                 description: self.text(dept, "description"),
                 id,
             });
             for team in self.items(dept, "teams") {
-                let Some(id) = self.string(team, "id") else {
+                let Some(id) = self.id(team, "id") else {
                     continue;
                 };
                 cat.teams.push(Team {
-                    name: self.text(team, "name").unwrap_or_else(|| id.value.clone()),
+                    name: self.text(team, "name").unwrap_or_else(|| id.value.to_string()),
                     description: self.text(team, "description"),
                     id,
                     department,
@@ -224,11 +235,11 @@ impl Builder {
             }
         }
         for sys in self.items(node, "systems") {
-            let Some(id) = self.string(sys, "id") else {
+            let Some(id) = self.id(sys, "id") else {
                 continue;
             };
             cat.systems.push(System {
-                name: self.text(sys, "name").unwrap_or_else(|| id.value.clone()),
+                name: self.text(sys, "name").unwrap_or_else(|| id.value.to_string()),
                 description: self.text(sys, "description"),
                 id,
                 access: self.refs(sys, "access"),
@@ -239,9 +250,9 @@ impl Builder {
     /// channels.yaml.
     pub fn channels(&mut self, node: &Node, cat: &mut Catalogue) {
         for ch in self.items(node, "channels") {
-            let Some(id) = self.string(ch, "id") else { continue };
+            let Some(id) = self.id(ch, "id") else { continue };
             cat.channels.push(Channel {
-                name: self.text(ch, "name").unwrap_or_else(|| id.value.clone()),
+                name: self.text(ch, "name").unwrap_or_else(|| id.value.to_string()),
                 description: self.text(ch, "description"),
                 id,
                 kind: self.text(ch, "kind").unwrap_or_default(),
@@ -253,19 +264,19 @@ impl Builder {
     /// information.yaml.
     pub fn information(&mut self, node: &Node, cat: &mut Catalogue) {
         for it in self.items(node, "information") {
-            let Some(id) = self.string(it, "id") else { continue };
+            let Some(id) = self.id(it, "id") else { continue };
             cat.items.push(Item {
-                name: self.text(it, "name").unwrap_or_else(|| id.value.clone()),
+                name: self.text(it, "name").unwrap_or_else(|| id.value.to_string()),
                 description: self.text(it, "description"),
                 id,
-                stored_in: self.string(it, "stored_in"),
+                stored_in: self.id(it, "stored_in"),
             });
         }
     }
 
     /// One use case file; `None` when it has no usable id (the schema check reported why).
     pub fn use_case(&mut self, node: &Node) -> Option<UseCase> {
-        let id = self.string(node, "id")?;
+        let id = self.id(node, "id")?;
         let reviewed = self
             .string(node, "reviewed")
             .and_then(|s| match Date::read(&s.value) {
@@ -274,7 +285,7 @@ impl Builder {
                     // The schema checked the form and the year; this is an impossible date such as 2023-02-30.
                     self.diagnostics.push(
                         Diagnostic::new("schema", s.span, format!("`{}` is not a real date", s.value))
-                            .in_use_case(id.value.clone())
+                            .in_use_case(id.value)
                             .with_help("check the month and the day"),
                     );
                     None
@@ -293,7 +304,7 @@ impl Builder {
             title: self.text(node, "title").unwrap_or_default(),
             description: self.text(node, "description"),
             domain: self.text(node, "domain").unwrap_or_default(),
-            owner: self.string(node, "owner"),
+            owner: self.id(node, "owner"),
             status: node.get("status").and_then(Node::as_str).and_then(Status::parse),
             reviewed,
             review_every_months: self.review_months(node),
@@ -301,8 +312,12 @@ impl Builder {
             trigger: self.text(node, "trigger"),
             outcome: self.text(node, "outcome"),
             inputs: self.refs(node, "inputs"),
-            tags: self.refs(node, "tags").into_iter().map(|r| r.value).collect(),
-            start: self.string(node, "start"),
+            tags: self
+                .refs(node, "tags")
+                .into_iter()
+                .map(|r| r.value.to_string())
+                .collect(),
+            start: self.id(node, "start"),
             steps,
             allow: self.allow(node),
             step_index: Default::default(),
@@ -311,22 +326,22 @@ impl Builder {
     }
 
     fn step(&mut self, node: &Node) -> Option<Step> {
-        let id = self.string(node, "id")?;
+        let id = self.id(node, "id")?;
         let next_node = node.entry("next");
-        let next = match next_node.map(|(_, v)| v) {
+        let next: Box<[Next]> = match next_node.map(|(_, v)| v) {
             Some(
                 n @ Node {
                     kind: NodeKind::Str(s),
                     ..
                 },
-            ) => vec![Next {
-                to: Located::new(s.clone(), self.span(n)),
+            ) => Box::new([Next {
+                to: Located::new(Id::from(s.as_str()), self.span(n)),
                 when: None,
                 default: false,
-                carries: Vec::new(),
+                carries: Box::default(),
                 message: false,
                 span: self.span(n),
-            }],
+            }]),
             Some(Node {
                 kind: NodeKind::Seq(entries),
                 ..
@@ -335,53 +350,52 @@ impl Builder {
                 .filter_map(|e| match &e.kind {
                     // A bare id inside the list is accepted leniently (the schema reports it).
                     NodeKind::Str(s) => Some(Next {
-                        to: Located::new(s.clone(), self.span(e)),
+                        to: Located::new(Id::from(s.as_str()), self.span(e)),
                         when: None,
                         default: false,
-                        carries: Vec::new(),
+                        carries: Box::default(),
                         message: false,
                         span: self.span(e),
                     }),
                     NodeKind::Map(_) => Some(Next {
-                        to: self.string(e, "to")?,
-                        when: self.string(e, "when"),
+                        to: self.id(e, "to")?,
+                        when: self.string(e, "when").map(Box::new),
                         default: self.flag(e, "default").is_some(),
-                        carries: self.refs(e, "carries"),
+                        carries: self.ref_slice(e, "carries"),
                         message: self.flag(e, "message").is_some(),
                         span: self.span(e),
                     }),
                     _ => None,
                 })
-                .collect::<Vec<_>>()
-                .exact(),
-            _ => Vec::new(),
+                .collect(),
+            _ => Box::default(),
         };
         let satisfaction = node.get("satisfaction").map(|n| {
             let score = |k| {
                 self.bounded(n, k, Satisfaction::SCORES)
                     .and_then(|i| u8::try_from(i).ok())
             };
-            Located::new(
+            Box::new(Located::new(
                 Satisfaction {
                     customer: score("customer"),
                     staff: score("staff"),
                     management: score("management"),
                 },
                 self.span(n),
-            )
+            ))
         });
         Some(Step {
             title: self.string(node, "title"),
             description: self.text(node, "description"),
-            actor: self.string(node, "actor"),
+            actor: self.id(node, "actor"),
             lane: self
                 .string(node, "lane")
                 .and_then(|l| Lane::parse(&l.value).map(|v| Located::new(v, l.span))),
-            channel: self.string(node, "channel"),
-            system: self.string(node, "system"),
-            needs: self.refs(node, "needs"),
-            gives: self.refs(node, "gives"),
-            carries: self.refs(node, "carries"),
+            channel: self.id(node, "channel"),
+            system: self.id(node, "system"),
+            needs: self.ref_slice(node, "needs"),
+            gives: self.ref_slice(node, "gives"),
+            carries: self.ref_slice(node, "carries"),
             next,
             next_key: next_node.map(|(k, _)| Span {
                 file: self.file,
@@ -392,16 +406,16 @@ impl Builder {
             join: self
                 .string(node, "join")
                 .and_then(|j| Join::parse(&j.value).map(|v| Located::new(v, j.span))),
-            end: self.string(node, "end"),
-            calls: self.string(node, "calls"),
+            end: self.string(node, "end").map(Box::new),
+            calls: self.id(node, "calls").map(Box::new),
             fail_point: self.flag(node, "fail_point"),
-            recovery: self.string(node, "recovery"),
+            recovery: self.id(node, "recovery").map(Box::new),
             moment_of_truth: self.flag(node, "moment_of_truth"),
             satisfaction,
             duration: self
                 .string(node, "duration")
-                .and_then(|d| Duration::parse(&d.value).map(|v| Located::new(v, d.span))),
-            allow: self.allow(node),
+                .and_then(|d| Duration::parse(&d.value).map(|v| Box::new(Located::new(v, d.span)))),
+            allow: StepAllow::new(self.allow(node)),
             span: self.span(node),
             id,
         })

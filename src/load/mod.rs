@@ -189,10 +189,26 @@ pub fn load(root: &Path) -> Result<Loaded, LoadError> {
     load_with(root, &Overlay::new(), None)
 }
 
+/// Loads the catalogue in `root` like [`load`], with the text of every use case file packed
+/// once it is built ([`crate::source::SourceFile::pack`]): for `casebook check`, which unpacks
+/// the files of its findings before the report is written.
+pub fn load_packed(root: &Path) -> Result<Loaded, LoadError> {
+    load_inner(root, &Overlay::new(), None, true)
+}
+
 /// Loads the catalogue in `root`, reading the texts of `overlay` instead of the files of the
 /// same path (see [`Overlay`]), and, with a cache, taking from it the files that did not change
 /// since the previous load with that cache (see [`LoadCache`]; the result is the same).
 pub fn load_with(root: &Path, overlay: &Overlay, cache: Option<&mut LoadCache>) -> Result<Loaded, LoadError> {
+    load_inner(root, overlay, cache, false)
+}
+
+fn load_inner(
+    root: &Path,
+    overlay: &Overlay,
+    cache: Option<&mut LoadCache>,
+    pack: bool,
+) -> Result<Loaded, LoadError> {
     // Whatever stands there (a link, a pipe) makes the folder a catalogue; reading it reports it.
     if root.join("casebook.yaml").symlink_metadata().is_err() && overlay.get("casebook.yaml").is_none() {
         return Err(LoadError::NotACatalogue(root.display().to_string()));
@@ -208,7 +224,13 @@ pub fn load_with(root: &Path, overlay: &Overlay, cache: Option<&mut LoadCache>) 
         None => found
             .into_par_iter()
             .enumerate()
-            .map(|(i, f)| read_one(FileId(i as u32), f))
+            .map(|(i, f)| {
+                let mut result = read_one(FileId(i as u32), f);
+                if pack && matches!(result.parsed, Parsed::UseCase(_)) {
+                    result.source.pack();
+                }
+                result
+            })
             .collect(),
         Some(cache) => {
             let previous = &cache.files;
@@ -694,7 +716,7 @@ fn read_one(file: FileId, found: Found) -> FileResult {
             // Name the use case on every finding of its file, so reports can group by use case.
             if let Some(uc) = &uc {
                 for d in result.diagnostics.iter_mut().filter(|d| d.use_case.is_none()) {
-                    d.use_case = Some(uc.id.value.clone());
+                    d.use_case = Some(uc.id.value.to_string());
                 }
             }
             uc.map_or(Parsed::Nothing, |uc| Parsed::UseCase(Box::new(uc)))
@@ -866,7 +888,7 @@ mod tests {
                 l.catalogue
                     .use_cases
                     .iter()
-                    .map(|u| (u.id.value.clone(), u.file))
+                    .map(|u| (u.id.value, u.file))
                     .collect::<Vec<_>>()
             };
             assert_eq!(ids(&cached), ids(&fresh));

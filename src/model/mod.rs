@@ -27,8 +27,15 @@ impl<T> Located<T> {
     }
 }
 
-/// An id reference (a slug) and where it was written.
-pub type Ref = Located<String>;
+/// An id (a slug), interned: an 8-byte handle to the one copy of its text, which reads as a
+/// `str` (`Deref`, `Display`, `==` with `str` and `String`) and orders by that text, so every
+/// ordering of ids is the same as with `String`. Made with `Id::from(&str)`; `.to_string()` where
+/// a `String` is needed. The ids of teams, channels, items and steps repeat on every step: one
+/// copy each (benches/README.md, "Memory").
+pub type Id = ustr::Ustr;
+
+/// An id reference and where it was written: 24 bytes, no allocation of its own.
+pub type Ref = Located<Id>;
 
 /// A swimlane of the service blueprint.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -355,17 +362,44 @@ pub struct Allow {
     pub span: Option<Span>,
 }
 
+/// No `allow:`, what a step without one reads.
+static NO_ALLOW: Allow = Allow {
+    rules: Vec::new(),
+    reason: None,
+    span: None,
+};
+
+/// A step's `allow:`, boxed because few steps have one: 8 bytes on every step rather than the
+/// 64 of an [`Allow`]. It reads as an [`Allow`] (an empty one when the step has none).
+#[derive(Clone, Debug, Default)]
+pub struct StepAllow(Option<Box<Allow>>);
+
+impl StepAllow {
+    /// Boxes `allow` unless it is empty (no rules, no reason, no `allow` key).
+    pub fn new(allow: Allow) -> StepAllow {
+        let empty = allow.rules.is_empty() && allow.reason.is_none() && allow.span.is_none();
+        StepAllow((!empty).then(|| Box::new(allow)))
+    }
+}
+
+impl std::ops::Deref for StepAllow {
+    type Target = Allow;
+    fn deref(&self) -> &Allow {
+        self.0.as_deref().unwrap_or(&NO_ALLOW)
+    }
+}
+
 /// One entry of a step's `next`.
 #[derive(Clone, Debug)]
 pub struct Next {
     /// The step it goes to.
     pub to: Ref,
-    /// The condition.
-    pub when: Option<Located<String>>,
+    /// The condition (boxed: most entries have none).
+    pub when: Option<Box<Located<String>>>,
     /// Taken when no condition applies.
     pub default: bool,
     /// Information passed along this edge.
-    pub carries: Vec<Ref>,
+    pub carries: Box<[Ref]>,
     /// A message flow (`message: true`): the step sends a message to `to`, which counts as a
     /// handoff and may carry information, but is not the way the flow goes on (no control flow:
     /// the structure analyses and the worst path do not follow it). See ARCHITECTURE.md, "Graph
@@ -404,6 +438,11 @@ impl Join {
 }
 
 /// One step of a use case.
+///
+/// The steps are most of the model's memory (a million of them at 50,000 use cases), so the
+/// fields most steps lack are boxed (`end`, `calls`, `recovery`, `satisfaction`, `duration`,
+/// `allow`: 8 bytes when absent) and the lists are boxed slices at their length
+/// (benches/README.md, "Memory").
 #[derive(Clone, Debug)]
 pub struct Step {
     /// Its id.
@@ -421,13 +460,13 @@ pub struct Step {
     /// Where what it gives is recorded.
     pub system: Option<Ref>,
     /// Information it needs.
-    pub needs: Vec<Ref>,
+    pub needs: Box<[Ref]>,
     /// Information it gives.
-    pub gives: Vec<Ref>,
+    pub gives: Box<[Ref]>,
     /// Information it hands over to its next steps.
-    pub carries: Vec<Ref>,
+    pub carries: Box<[Ref]>,
     /// Where the flow goes.
-    pub next: Vec<Next>,
+    pub next: Box<[Next]>,
     /// The span of the `next` key, when present.
     pub next_key: Option<Span>,
     /// A parallel split (`parallel: true`): every `next` entry that is not a message is taken
@@ -436,21 +475,21 @@ pub struct Step {
     /// How the step waits for the branches leading into it (`join:`; absent means any).
     pub join: Option<Located<Join>>,
     /// The outcome label of an end step.
-    pub end: Option<Located<String>>,
+    pub end: Option<Box<Located<String>>>,
     /// A use case run as a sub-process.
-    pub calls: Option<Ref>,
+    pub calls: Option<Box<Ref>>,
     /// A step where things often go wrong.
     pub fail_point: Option<Span>,
     /// Where the flow recovers.
-    pub recovery: Option<Ref>,
+    pub recovery: Option<Box<Ref>>,
     /// A moment of truth.
     pub moment_of_truth: Option<Span>,
     /// Scores.
-    pub satisfaction: Option<Located<Satisfaction>>,
+    pub satisfaction: Option<Box<Located<Satisfaction>>>,
     /// Expected duration.
-    pub duration: Option<Located<Duration>>,
+    pub duration: Option<Box<Located<Duration>>>,
     /// Suppressed rules.
-    pub allow: Allow,
+    pub allow: StepAllow,
     /// The whole step mapping.
     pub span: Span,
 }
@@ -726,7 +765,7 @@ mod tests {
     fn the_step_index_finds_the_first_definition_of_each_id() {
         let step = |id: &str, at: u32| Step {
             id: Located::new(
-                id.to_owned(),
+                Id::from(id),
                 Span {
                     file: FileId(0),
                     start: at,
@@ -739,10 +778,10 @@ mod tests {
             lane: None,
             channel: None,
             system: None,
-            needs: Vec::new(),
-            gives: Vec::new(),
-            carries: Vec::new(),
-            next: Vec::new(),
+            needs: Box::default(),
+            gives: Box::default(),
+            carries: Box::default(),
+            next: Box::default(),
             next_key: None,
             parallel: None,
             join: None,
@@ -753,7 +792,7 @@ mod tests {
             moment_of_truth: None,
             satisfaction: None,
             duration: None,
-            allow: Allow::default(),
+            allow: StepAllow::default(),
             span: Span {
                 file: FileId(0),
                 start: at,
@@ -777,11 +816,15 @@ mod tests {
     }
 
     /// The steps are most of the model's memory (benches/README.md, "Memory"): a field added to
-    /// `Step` costs 50,000 use cases × 19.5 steps × its size. 632 bytes when measured there;
-    /// `parallel` and `join` (BPMN's parallel gateways, issue 12) add 32, 0.6 KB a use case.
+    /// `Step` costs 50,000 use cases × 19.5 steps × its size. 664 bytes before the rarely given
+    /// fields were boxed and the lists made boxed slices, 448 after.
     #[test]
     fn a_step_stays_as_small_as_measured() {
-        assert!(size_of::<Step>() <= 664, "{}", size_of::<Step>());
+        assert!(size_of::<Step>() <= 448, "{}", size_of::<Step>());
+        assert!(size_of::<Next>() <= 80, "{}", size_of::<Next>());
+        // An interned id: 8 bytes and a span, 40 as a `String` beside the span.
+        assert_eq!(size_of::<Ref>(), 24);
+        assert_eq!(size_of::<Option<Ref>>(), 24);
     }
 
     #[test]

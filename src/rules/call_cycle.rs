@@ -62,8 +62,8 @@ impl Rule for CallCycle {
             };
             out.push(
                 Diagnostic::new(Self::META.id, call.span, message)
-                    .in_use_case(first.id.value.clone())
-                    .at_step(step.id.value.clone())
+                    .in_use_case(first.id.value)
+                    .at_step(step.id.value)
                     .with_help(
                         "remove one `calls:` of the cycle; put shared steps in a use case that both call",
                     ),

@@ -44,7 +44,7 @@ impl Rule for CloseTheLoop {
             let called = uc.steps[e.from]
                 .calls
                 .as_ref()
-                .and_then(|c| cx.catalogue.index.use_cases.get(&c.value));
+                .and_then(|c| cx.catalogue.index.use_cases.get(c.value.as_str()));
             if called.is_some_and(|&j| closes_the_loop(cx, j, &mut Vec::new())) {
                 continue;
             }
@@ -58,8 +58,8 @@ impl Rule for CloseTheLoop {
                         step_name(uc, e.from)
                     ),
                 )
-                .in_use_case(uc.id.value.clone())
-                .at_step(uc.steps[e.from].id.value.clone())
+                .in_use_case(uc.id.value)
+                .at_step(uc.steps[e.from].id.value)
                 .with_help("add a customer-facing step before the end: a call back, an email or SMS confirming the outcome, or the result shown in the portal"),
             );
         }
@@ -81,7 +81,7 @@ fn closes_the_loop(cx: &Context<'_>, j: usize, calling: &mut Vec<usize>) -> bool
             uc.steps[e.from]
                 .calls
                 .as_ref()
-                .and_then(|c| cx.catalogue.index.use_cases.get(&c.value))
+                .and_then(|c| cx.catalogue.index.use_cases.get(c.value.as_str()))
                 .is_some_and(|&k| closes_the_loop(cx, k, calling))
         });
     calling.pop();

@@ -66,8 +66,8 @@ impl Rule for CustomerTransfer {
                         a.value
                     ),
                 )
-                .in_use_case(uc.id.value.clone())
-                .at_step(u.id.value.clone())
+                .in_use_case(uc.id.value)
+                .at_step(u.id.value)
                 .with_help("route the contact to the right desk first, let the first desk finish, or make the transfer warm (`carries:`) and accept it with `allow: [customer-transfer]`"),
             );
         }

@@ -103,8 +103,8 @@ impl Rule for HandoffBudget {
                     worst.count
                 ),
             )
-            .in_use_case(uc.id.value.clone())
-            .at_step(uc.steps[over.edge.from].id.value.clone())
+            .in_use_case(uc.id.value)
+            .at_step(uc.steps[over.edge.from].id.value)
             .with_help(help),
         );
     }

@@ -238,8 +238,8 @@ pub(crate) fn at_step(
     message: impl Into<String>,
 ) -> Diagnostic {
     Diagnostic::new(rule.id, span, message)
-        .in_use_case(uc.id.value.clone())
-        .at_step(uc.steps[step].id.value.clone())
+        .in_use_case(uc.id.value)
+        .at_step(uc.steps[step].id.value)
 }
 
 /// The span of an edge: its `next` entry, or the `recovery` reference.

@@ -67,8 +67,8 @@ impl Rule for PingPong {
             };
             out.push(
                 Diagnostic::new(Self::META.id, edge_span(uc, &p.edge), message)
-                .in_use_case(uc.id.value.clone())
-                .at_step(uc.steps[p.edge.from].id.value.clone())
+                .in_use_case(uc.id.value)
+                .at_step(uc.steps[p.edge.from].id.value)
                 .with_help(format!("give {a} or {b} what it needs to decide alone the first time (system access, a checklist), so the case goes back at most once")),
             );
         }

@@ -57,7 +57,7 @@ impl Rule for ReviewOverdue {
                     uc.id.value, reviewed.value
                 ),
             )
-            .in_use_case(uc.id.value.clone())
+            .in_use_case(uc.id.value)
             .with_help("review the use case with its owner and update `reviewed:`, or set `status: retired`"),
         );
     }

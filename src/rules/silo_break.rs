@@ -60,10 +60,10 @@ impl Rule for SiloBreak {
                         Some(a) => format!("`{}`", a.value),
                         None => "someone".to_owned(),
                     };
-                    let place = step.system.as_ref().map(|s| s.value.clone()).or_else(|| {
+                    let place = step.system.as_ref().map(|s| s.value).or_else(|| {
                         cat.item(&need.value)
                             .and_then(|it| it.stored_in.as_ref())
-                            .map(|s| s.value.clone())
+                            .map(|s| s.value)
                     });
                     match place {
                         Some(sys) => format!(
@@ -91,8 +91,8 @@ impl Rule for SiloBreak {
                         team(cx, gap.handoff.from_team)
                     ),
                 )
-                .in_use_case(uc.id.value.clone())
-                .at_step(uc.steps[v].id.value.clone())
+                .in_use_case(uc.id.value)
+                .at_step(uc.steps[v].id.value)
                 .with_label(edge_span(uc, &gap.handoff.edge), "handed over here")
                 .with_help(format!(
                     "add `carries: [{}]` to this `next` entry of `{}`, give {receiver} access to the system where it is recorded, or record it where {receiver} can read it",

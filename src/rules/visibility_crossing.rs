@@ -61,8 +61,8 @@ impl Rule for VisibilityCrossing {
                             lane.map_or("", |l| l.as_str())
                         ),
                     )
-                    .in_use_case(uc.id.value.clone())
-                    .at_step(uc.steps[u].id.value.clone())
+                    .in_use_case(uc.id.value)
+                    .at_step(uc.steps[u].id.value)
                     .with_help("add a frontstage step between (an agent, or an automated acknowledgement with a reference and a time frame)"),
                 );
             }

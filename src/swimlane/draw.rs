@@ -469,7 +469,7 @@ fn edges(out: &mut String, l: &Layout, uc: &UseCase, pre: &str) {
 fn boxes(out: &mut String, l: &Layout, uc: &UseCase, labels: &LaneLabels, options: SvgOptions) {
     for b in &l.boxes {
         let s = &uc.steps[b.step];
-        let mut tip = s.id.value.clone();
+        let mut tip = s.id.value.to_string();
         if let Some(t) = &s.title {
             tip = format!("{tip}: {}", t.value);
         }

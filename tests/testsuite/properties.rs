@@ -240,12 +240,17 @@ fn simple_paths(g: &FlowGraph, start: usize, visit: &mut dyn FnMut(&[usize], &[E
 /// The items given before the last step of `path`: inputs, gives and step carries of the steps
 /// before it, and the carries of the `next` entries taken.
 fn given_along(uc: &UseCase, path: &[usize], kinds: &[EdgeKind]) -> BTreeSet<String> {
-    let mut out: BTreeSet<String> = uc.inputs.iter().map(|r| r.value.clone()).collect();
+    let mut out: BTreeSet<String> = uc.inputs.iter().map(|r| r.value.to_string()).collect();
     for (i, &u) in path[..path.len() - 1].iter().enumerate() {
         let step = &uc.steps[u];
-        out.extend(step.gives.iter().chain(&step.carries).map(|r| r.value.clone()));
+        out.extend(
+            step.gives
+                .iter()
+                .chain(&step.carries)
+                .map(|r| r.value.to_string()),
+        );
         if let EdgeKind::Next(k) = kinds[i] {
-            out.extend(step.next[k].carries.iter().map(|r| r.value.clone()));
+            out.extend(step.next[k].carries.iter().map(|r| r.value.to_string()));
         }
     }
     out
@@ -347,7 +352,7 @@ proptest! {
         for (s, a) in avail.iter().enumerate() {
             if let Some(a) = a {
                 for (k, need) in uc.steps[s].needs.iter().enumerate() {
-                    if !a.contains(&need.value) {
+                    if !a.contains(need.value.as_str()) {
                         gaps.insert((s, k));
                     }
                 }

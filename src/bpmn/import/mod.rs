@@ -256,16 +256,17 @@ impl Registry {
                 let department = cat
                     .departments
                     .get(t.department)
-                    .map(|d| d.id.value.clone())
+                    .map(|d| d.id.value.to_string())
                     .unwrap_or_default();
-                r.existing_teams.insert(t.id.value.clone(), department);
-                r.existing_team_lanes.insert(t.id.value.clone(), t.lane.as_str());
+                r.existing_teams.insert(t.id.value.to_string(), department);
+                r.existing_team_lanes
+                    .insert(t.id.value.to_string(), t.lane.as_str());
             }
-            r.existing_departments = cat.departments.iter().map(|d| d.id.value.clone()).collect();
-            r.existing_systems = cat.systems.iter().map(|s| s.id.value.clone()).collect();
-            r.existing_items = cat.items.iter().map(|i| i.id.value.clone()).collect();
-            r.existing_channels = cat.channels.iter().map(|c| c.id.value.clone()).collect();
-            r.use_case_ids = cat.use_cases.iter().map(|u| u.id.value.clone()).collect();
+            r.existing_departments = cat.departments.iter().map(|d| d.id.value.to_string()).collect();
+            r.existing_systems = cat.systems.iter().map(|s| s.id.value.to_string()).collect();
+            r.existing_items = cat.items.iter().map(|i| i.id.value.to_string()).collect();
+            r.existing_channels = cat.channels.iter().map(|c| c.id.value.to_string()).collect();
+            r.use_case_ids = cat.use_cases.iter().map(|u| u.id.value.to_string()).collect();
         }
         r.taken_teams = r.existing_teams.keys().cloned().collect();
         // `customer` is the customer's actor, never a team.

@@ -25,7 +25,7 @@ impl Builder<'_> {
                     steps.push(json!({
                         "use_case": uc.title, "link": self.uc_link(uc, "../"),
                         "n": s + 1,
-                        "step": step.title.as_ref().map_or_else(|| step.id.value.clone(), |x| x.value.clone()),
+                        "step": step.title.as_ref().map_or_else(|| step.id.value.to_string(), |x| x.value.clone()),
                         "step_link": self.step_link(uc, s),
                         "team": self.actor_name(actor), "team_link": self.team_link(actor, true),
                         "first": steps.len() == before,

@@ -138,11 +138,11 @@ impl Builder<'_> {
 /// What travels on a handoff: what is carried on the edge and what the receiving step needs.
 fn handoff_items(uc: &UseCase, h: &Handoff) -> Vec<String> {
     let from = &uc.steps[h.edge.from];
-    let mut items: BTreeSet<String> = from.carries.iter().map(|r| r.value.clone()).collect();
+    let mut items: BTreeSet<String> = from.carries.iter().map(|r| r.value.to_string()).collect();
     if let Some(k) = h.edge.kind.entry() {
-        items.extend(from.next[k].carries.iter().map(|r| r.value.clone()));
+        items.extend(from.next[k].carries.iter().map(|r| r.value.to_string()));
     }
-    items.extend(uc.steps[h.edge.to].needs.iter().map(|r| r.value.clone()));
+    items.extend(uc.steps[h.edge.to].needs.iter().map(|r| r.value.to_string()));
     items.into_iter().collect()
 }
 

@@ -95,7 +95,7 @@ impl Builder<'_> {
                         .iter()
                         .filter(own)
                         .filter_map(|s| s.system.as_ref())
-                        .map(|s| s.value.clone()),
+                        .map(|s| s.value.to_string()),
                 );
                 let handoffs = &self.checked.facts.flows[i].flow.handoffs;
                 // The steps that follow one of the customer's (computed once per use case).
@@ -131,12 +131,12 @@ impl Builder<'_> {
                             .collect();
                         json!({
                             "n": s + 1,
-                            "title": step.title.as_ref().map_or_else(|| step.id.value.clone(), |x| x.value.clone()),
+                            "title": step.title.as_ref().map_or_else(|| step.id.value.to_string(), |x| x.value.clone()),
                             "link": self.step_link(uc, s),
-                            "channel": step.channel.as_ref().map(|c| cat.channel(&c.value).map_or(c.value.clone(), |ch| ch.name.clone())),
+                            "channel": step.channel.as_ref().map(|c| cat.channel(&c.value).map_or(c.value.to_string(), |ch| ch.name.clone())),
                             "channel_link": step.channel.as_ref().filter(|c| is_slug(&c.value) && cat.channel(&c.value).is_some()).map(|c| format!("../channels/{}.md", c.value)),
-                            "needs": self.item_names(step.needs.iter().map(|r| r.value.clone())),
-                            "gives": self.item_names(step.gives.iter().chain(&step.carries).map(|r| r.value.clone())),
+                            "needs": self.item_names(step.needs.iter().map(|r| r.value.to_string())),
+                            "gives": self.item_names(step.gives.iter().chain(&step.carries).map(|r| r.value.to_string())),
                             "from": from,
                             "next": self.next_of(i, s, ti),
                         })
@@ -171,7 +171,7 @@ impl Builder<'_> {
             let mut systems: Vec<Value> = Vec::new();
             for sys in &cat.systems {
                 let reads = sys.access.iter().any(|a| &a.value == id);
-                let writes = records.contains(&sys.id.value);
+                let writes = records.contains(sys.id.value.as_str());
                 if reads || writes {
                     let how: Vec<&str> = [(writes, t["records_in"]), (reads, t["reads"])]
                         .into_iter()

@@ -25,7 +25,7 @@ impl Builder<'_> {
             .iter()
             .enumerate()
             .map(|(s, step)| {
-                let actor = step.actor.as_ref().map(|a| a.value.clone()).unwrap_or_default();
+                let actor = step.actor.as_ref().map(|a| a.value).unwrap_or_default();
                 let next: Vec<Value> = step
                     .next
                     .iter()
@@ -40,7 +40,7 @@ impl Builder<'_> {
                             "otherwise": when.is_none() && n.default,
                             "message": n.message,
                             "when": when,
-                            "carries": self.item_names(n.carries.iter().map(|r| r.value.clone())),
+                            "carries": self.item_names(n.carries.iter().map(|r| r.value.to_string())),
                         }))
                     })
                     .collect();
@@ -54,14 +54,14 @@ impl Builder<'_> {
                     "end": step.end.as_ref().map(|x| x.value.clone()),
                     "actor": self.actor_name(&actor),
                     "actor_link": self.team_link(&actor, true),
-                    "channel": step.channel.as_ref().map(|c| cat.channel(&c.value).map_or(c.value.clone(), |ch| ch.name.clone())),
+                    "channel": step.channel.as_ref().map(|c| cat.channel(&c.value).map_or(c.value.to_string(), |ch| ch.name.clone())),
                     "channel_link": step.channel.as_ref().filter(|c| is_slug(&c.value)).map(|c| format!("../channels/{}.md", c.value)),
                     "duration": step.duration.as_ref().map(|d| format_minutes(d.value.minutes)),
                     "moment_of_truth": step.moment_of_truth.is_some(),
                     "fail_point": step.fail_point.is_some(),
-                    "needs": self.item_names(step.needs.iter().map(|r| r.value.clone())),
-                    "gives": self.item_names(step.gives.iter().chain(&step.carries).map(|r| r.value.clone())),
-                    "system": step.system.as_ref().map(|s| cat.system(&s.value).map_or(s.value.clone(), |x| x.name.clone())),
+                    "needs": self.item_names(step.needs.iter().map(|r| r.value.to_string())),
+                    "gives": self.item_names(step.gives.iter().chain(&step.carries).map(|r| r.value.to_string())),
+                    "system": step.system.as_ref().map(|s| cat.system(&s.value).map_or(s.value.to_string(), |x| x.name.clone())),
                     "calls": step.calls.as_ref().and_then(|c| cat.use_case(&c.value)).map(|c| c.title.clone()),
                     "calls_link": step.calls.as_ref().and_then(|c| cat.use_case(&c.value)).filter(|c| is_slug(&c.id.value)).map(|c| self.uc_link(c, "../")),
                     "next": next,
@@ -109,7 +109,7 @@ impl Builder<'_> {
             .collect();
         let has_satisfaction = uc.steps.iter().any(|s| s.satisfaction.is_some());
         let svg = diagram(i);
-        let owner = uc.owner.as_ref().map(|o| o.value.clone()).unwrap_or_default();
+        let owner = uc.owner.as_ref().map(|o| o.value).unwrap_or_default();
         let ctx = json!({
             "title": uc.title, "id": id, "trigger": uc.trigger, "persona": uc.persona, "outcome": uc.outcome,
             "description": uc.description,
@@ -143,7 +143,7 @@ impl Builder<'_> {
 fn step_name(step: &Step) -> &str {
     step.title
         .as_ref()
-        .or(step.end.as_ref())
+        .or(step.end.as_deref())
         .map_or(step.id.value.as_str(), |t| t.value.as_str())
 }
 
