@@ -180,30 +180,12 @@ fn extend_information(text: Option<&str>, reg: &Registry) -> Result<Option<Strin
     if reg.items.is_empty() {
         return Ok(None);
     }
-    let entries: String = reg.items.iter().map(|i| render::item(i, "  ")).collect();
-    let Some(text) = text else {
-        return Ok(Some(format!(
-            "# The information that steps need and give.\ninformation:\n{entries}"
-        )));
-    };
-    let root =
-        yaml::parse(text).map_err(|e| format!("cannot be read as YAML ({}): fix it first", e.message))?;
-    let list = root.get("information").ok_or("it has no `information:` list")?;
-    if list.as_seq().is_some_and(<[yaml::Node]>::is_empty) {
-        // `information: []`: the empty flow list becomes the block list of the new items.
-        let (start, end) = (list.start as usize, list.end as usize);
-        if text.get(start..end).map(str::trim) == Some("[]") {
-            return Ok(Some(format!(
-                "{}\n{entries}{}",
-                &text[..start].trim_end_matches(' '),
-                &text[end..]
-            )));
-        }
-        return Err("`information:` is empty but not written `[]`".into());
-    }
-    let (indent, at) = append_point(text, list, "information")?;
-    let entries: String = reg.items.iter().map(|i| render::item(i, &indent)).collect();
-    Ok(Some(insert_all(text, vec![(at, entries)])))
+    extend_list(
+        text,
+        "information",
+        "The information that steps need and give.",
+        &|indent| reg.items.iter().map(|i| render::item(i, indent)).collect(),
+    )
 }
 
 /// The new channels.yaml text (or a new file's), with the channels casebook's extension
@@ -212,27 +194,41 @@ fn extend_channels(text: Option<&str>, reg: &Registry) -> Result<Option<String>,
     if reg.channels.is_empty() {
         return Ok(None);
     }
-    let entries: String = reg.channels.iter().map(|c| render::channel(c, "  ")).collect();
+    extend_list(text, "channels", "Contact channels.", &|indent| {
+        reg.channels.iter().map(|c| render::channel(c, indent)).collect()
+    })
+}
+
+/// `text` (or a new file's, headed by `comment`) with the entries `entries(indent)` renders
+/// added at the end of its top-level list `key`: after its last entry, at that entry's indent,
+/// or in place of an empty `[]`.
+fn extend_list(
+    text: Option<&str>,
+    key: &str,
+    comment: &str,
+    entries: &dyn Fn(&str) -> String,
+) -> Result<Option<String>, String> {
     let Some(text) = text else {
-        return Ok(Some(format!("# Contact channels.\nchannels:\n{entries}")));
+        return Ok(Some(format!("# {comment}\n{key}:\n{}", entries("  "))));
     };
     let root =
         yaml::parse(text).map_err(|e| format!("cannot be read as YAML ({}): fix it first", e.message))?;
-    let list = root.get("channels").ok_or("it has no `channels:` list")?;
+    let list = root.get(key).ok_or_else(|| format!("it has no `{key}:` list"))?;
     if list.as_seq().is_some_and(<[yaml::Node]>::is_empty) {
+        // `key: []`: the empty flow list becomes the block list of the new entries.
         let (start, end) = (list.start as usize, list.end as usize);
         if text.get(start..end).map(str::trim) == Some("[]") {
             return Ok(Some(format!(
-                "{}\n{entries}{}",
+                "{}\n{}{}",
                 &text[..start].trim_end_matches(' '),
+                entries("  "),
                 &text[end..]
             )));
         }
-        return Err("`channels:` is empty but not written `[]`".into());
+        return Err(format!("`{key}:` is empty but not written `[]`"));
     }
-    let (indent, at) = append_point(text, list, "channels")?;
-    let entries: String = reg.channels.iter().map(|c| render::channel(c, &indent)).collect();
-    Ok(Some(insert_all(text, vec![(at, entries)])))
+    let (indent, at) = append_point(text, list, key)?;
+    Ok(Some(insert_all(text, vec![(at, entries(&indent))])))
 }
 
 /// The texts of a new catalogue's own files.
