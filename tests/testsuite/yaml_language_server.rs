@@ -2,8 +2,9 @@
 //! `yaml-language-server`, which VS Code's YAML extension, Neovim's yamlls, Helix and Zed run):
 //! with the `yaml.schemas` of `.vscode/settings.json` as the editor sends them, a use case two
 //! folders deeper than `casebook new` writes, with no schema line, gets its schema's errors and
-//! hover, rendered from `markdownDescription`. Runs when `yaml-language-server` is on the PATH
-//! (`npm install -g yaml-language-server`); says it skipped otherwise.
+//! hover, rendered from `markdownDescription`. Runs the server installed in tests/editor-tools
+//! (`npm ci` there; .ci/run does it), else one on the PATH (`npm install -g
+//! yaml-language-server`); says it skipped otherwise, and fails on CI.
 
 use crate::support::casebook;
 use serde_json::{Value, json};
@@ -145,11 +146,20 @@ fn uri(path: &Path) -> String {
 #[cfg(unix)]
 #[test]
 fn the_yaml_language_server_gives_every_file_its_schema_from_the_settings_init_wrote() {
-    let Some(program) = on_path("yaml-language-server") else {
+    let installed = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/editor-tools/node_modules/.bin/yaml-language-server");
+    let found = Some(installed)
+        .filter(|p| p.is_file() && on_path("node").is_some())
+        .or_else(|| on_path("yaml-language-server"));
+    let Some(program) = found else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "no yaml-language-server, and CI is set: .ci/run runs `npm ci` in tests/editor-tools"
+        );
         // Straight to standard error: the test harness captures `eprintln!`.
         let _ = writeln!(
             std::io::stderr(),
-            "yaml_language_server: skipped: no yaml-language-server on the PATH (npm install -g yaml-language-server)"
+            "yaml_language_server: skipped: no yaml-language-server (run `npm ci` in tests/editor-tools)"
         );
         return;
     };
