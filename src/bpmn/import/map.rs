@@ -409,12 +409,7 @@ impl<'a> Mapper<'a> {
             let (base, containers) = match *unit {
                 Unit::Collaboration(i) => {
                     let collaboration = &b.collaborations[i];
-                    let mut containers: Vec<usize> = collaboration
-                        .participants
-                        .iter()
-                        .filter_map(|&p| b.participants[p].process)
-                        .collect();
-                    containers.extend(self.extra.get(&i).into_iter().flatten());
+                    let containers = self.containers_of(i);
                     let name = collaboration
                         .name
                         .clone()
@@ -750,18 +745,25 @@ impl<'a> Mapper<'a> {
         self.registry.team(&department, &department, None)
     }
 
+    /// The processes of collaboration `i`: its pools' and those without a pool that its message
+    /// flows reach.
+    fn containers_of(&self, i: usize) -> Vec<usize> {
+        let b = self.bpmn;
+        b.collaborations[i]
+            .participants
+            .iter()
+            .filter_map(|&p| b.participants[p].process)
+            .chain(self.extra.get(&i).into_iter().flatten().copied())
+            .collect()
+    }
+
     /// Builds one use case.
     fn unit(&mut self, unit: &Unit, id: String, title: String) {
         let b = self.bpmn;
         let (containers, black_boxes, message_flows, source) = match *unit {
             Unit::Collaboration(i) => {
                 let collaboration = &b.collaborations[i];
-                let mut containers: Vec<usize> = collaboration
-                    .participants
-                    .iter()
-                    .filter_map(|&p| b.participants[p].process)
-                    .collect();
-                containers.extend(self.extra.get(&i).into_iter().flatten());
+                let containers = self.containers_of(i);
                 let black: Vec<usize> = collaboration
                     .participants
                     .iter()
