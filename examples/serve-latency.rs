@@ -16,10 +16,11 @@
 //! For each save it measures, from the write of the file: *announced*, when the page's version
 //! changes (`/__casebook/version`: what the reload script of an open page waits for), and
 //! *served*, when a GET of the page returns the new text (for a title, and of the sidebar's
-//! `toc.js` too). Between saves it waits for the search
-//! index to have the new text (the full pass is over), so saves do not overlap. Prints the
-//! median, minimum and maximum of each, in milliseconds. With `SERVE_LOG=1` the server's own
-//! lines (the time of each phase of each rebuild) are shown too.
+//! `toc.js` too, except in the large form, whose sidebar lists domains). Between saves it waits
+//! for the search index (mdBook's, or in the large form casebook's sharded one) to have the new
+//! text (the full pass is over), so saves do not overlap. Prints the median, minimum and maximum
+//! of each, in milliseconds. With `SERVE_LOG=1` the server's own lines (the time of each phase of
+//! each rebuild) are shown too.
 //!
 //! With `--chromium` (Debian's `chromium` on the PATH) it also measures *reloaded*: a headless
 //! Chromium has the page open through a small proxy in this program, and the time is taken
@@ -73,7 +74,8 @@ fn main() {
         .expect("the address");
     let path = format!("/{page}");
     wait_for(port, &path, |s, _| s == 200);
-    let search = "/searchindex.js";
+    // The large form's search is casebook's sharded index (`search/`), the small form's mdBook's.
+    let large = get(port, "/search/index.js").0 == 200;
     // The browser, through the proxy that notes each reloaded page's first wait.
     let reloads = std::sync::Arc::new(std::sync::Mutex::new(Vec::<(Instant, String)>::new()));
     let browser = chromium.then(|| {
@@ -136,7 +138,7 @@ fn main() {
                 }
                 // A title is also in the sidebar: the page is served when both are.
                 if let Some(at) = page_at
-                    && (kind != "title" || get(port, "/toc.js").1.contains(&marker))
+                    && (kind != "title" || large || get(port, "/toc.js").1.contains(&marker))
                 {
                     served.push(if kind == "title" { start.elapsed() } else { at });
                     announced.push(announced_at.unwrap_or_else(|| start.elapsed()));
@@ -169,7 +171,14 @@ fn main() {
                     std::thread::sleep(Duration::from_millis(2));
                 }
             }
-            wait_for(port, search, |_, b| b.contains(&marker));
+            let start_search = Instant::now();
+            while !search_has(port, large, &marker) {
+                assert!(
+                    start_search.elapsed() < Duration::from_secs(120),
+                    "the search never had {marker}"
+                );
+                std::thread::sleep(Duration::from_millis(20));
+            }
             // The full pass announces its files once all are written.
             std::thread::sleep(Duration::from_millis(500));
         }
@@ -286,6 +295,34 @@ fn get(port: u16, target: &str) -> (u16, String) {
     let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
     let status = head.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
     (status, body.to_owned())
+}
+
+/// True when the served search index has the word `marker`: mdBook's `searchindex.js`, or in
+/// the large form the shard of casebook's index that holds its term (`handbook::shards`).
+fn search_has(port: u16, large: bool, marker: &str) -> bool {
+    if !large {
+        return get(port, "/searchindex.js").1.contains(marker);
+    }
+    let manifest = get(port, "/search/index.js").1;
+    let json = manifest
+        .trim()
+        .trim_start_matches("casebookSearch.index(")
+        .trim_end_matches(");");
+    let Ok(manifest) = serde_json::from_str::<serde_json::Value>(json) else {
+        return false;
+    };
+    let term = marker.to_lowercase();
+    let key = manifest["shards"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|k| k.as_str())
+        .filter(|k| term.starts_with(k))
+        .max_by_key(|k| k.len());
+    key.is_some_and(|key| {
+        let shard = format!("/search/{}.js", casebook::handbook::shards::hex(key));
+        get(port, &shard).1.contains(&format!("\"{term}\""))
+    })
 }
 
 fn wait_for(port: u16, target: &str, ok: impl Fn(u16, &str) -> bool) {

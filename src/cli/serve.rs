@@ -56,8 +56,9 @@ pub fn run(root: &std::path::Path, args: ServeArgs) -> anyhow::Result<std::proce
                 ),
                 None if outcome.quick.is_empty() && outcome.full.is_empty() => {}
                 None if outcome.quick.is_empty() => eprintln!(
-                    "casebook: handbook of {} use cases built, {} files written in {ms} ms ({})",
+                    "casebook: handbook of {} use cases {}, {} files written in {ms} ms ({})",
                     outcome.use_cases,
+                    if outcome.whole { "built" } else { "updated" },
                     outcome.full.len(),
                     phases(&outcome)
                 ),

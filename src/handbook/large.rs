@@ -64,8 +64,7 @@ pub fn configure(config: &mut Config) -> Result<(), String> {
 }
 
 /// The use cases in the order of the sidebar: by domain, then by title (as `SUMMARY.md` lists
-/// them in a small catalogue), each with the chapter before and after it in that order (a
-/// domain's page, or a use case).
+/// them in a small catalogue).
 fn reading_order(checked: &Checked) -> Vec<usize> {
     let ucs = &checked.catalogue.use_cases;
     let mut order: Vec<usize> = (0..ucs.len()).collect();
@@ -79,10 +78,341 @@ fn chapter(name: &str, path: String, content: String) -> BookItem {
     BookItem::Chapter(Chapter::new(name, content, PathBuf::from(path), Vec::new()))
 }
 
+/// A chapter as its neighbours' links see it: its name and its source path.
+type Link = (String, String);
+
+/// A use case page made in memory, before mdBook: its Markdown and its pictures.
+#[derive(Debug, Clone)]
+pub struct UseCasePage {
+    /// The use case's index in the catalogue.
+    pub index: usize,
+    /// The page's Markdown.
+    pub markdown: String,
+    /// The diagram, and the satisfaction map when the use case has scores: (path in the
+    /// handbook, SVG).
+    pub pictures: Vec<(String, String)>,
+}
+
+/// Makes use case pages in memory: the templates, words and metrics loaded once.
+pub struct PageMaker<'a> {
+    checked: &'a Checked,
+    tera: tera::Tera,
+    t: Labels,
+    metrics: crate::metrics::Metrics,
+    today: crate::model::Date,
+}
+
+impl<'a> PageMaker<'a> {
+    /// Loads the templates (`options.templates` or the embedded ones) and computes the metrics.
+    pub fn new(checked: &'a Checked, options: &BuildOptions) -> Result<Self, BuildError> {
+        let cat = &checked.catalogue;
+        Ok(PageMaker {
+            checked,
+            tera: super::templates::load(options.templates.as_deref()).map_err(BuildError::Template)?,
+            t: labels::table(cat.settings.language),
+            metrics: crate::metrics::compute(cat, &checked.facts),
+            today: options.today,
+        })
+    }
+
+    /// The pages of the use cases `indexes` (into the catalogue's list), in that order, made
+    /// on rayon's pool.
+    pub fn make(&self, indexes: &[usize]) -> Result<Vec<UseCasePage>, BuildError> {
+        let cat = &self.checked.catalogue;
+        let lanes = crate::swimlane::LaneLabels::for_catalogue(cat);
+        let diagram = |i: usize| super::page_diagram(self.checked, lanes, i);
+        let page_options = PageOptions {
+            today: self.today,
+            large: true,
+            diagram: &diagram,
+            progress: &|| {},
+        };
+        let made = pages::use_case_pages(
+            self.checked,
+            &self.metrics,
+            &self.tera,
+            &self.t,
+            &page_options,
+            indexes,
+        )
+        .map_err(BuildError::Template)?;
+        let mut made: HashMap<String, String> = made.into_iter().map(|p| (p.path, p.content)).collect();
+        indexes
+            .iter()
+            .map(|&i| {
+                let id = &cat.use_cases[i].id.value;
+                let markdown = made
+                    .remove(&format!("use-cases/{id}.md"))
+                    .ok_or_else(|| BuildError::Template(format!("no page for use case {id}")))?;
+                let pictures = [
+                    format!("use-cases/{id}.svg"),
+                    format!("use-cases/{id}-satisfaction.svg"),
+                ]
+                .into_iter()
+                .filter_map(|path| made.remove(&path).map(|svg| (path, svg)))
+                .collect();
+                Ok(UseCasePage {
+                    index: i,
+                    markdown,
+                    pictures,
+                })
+            })
+            .collect()
+    }
+}
+
+/// Where each use case page sits among the handbook's chapters: the use cases in the order of
+/// the sidebar (by domain, then title), each with the chapter before and after it in that order
+/// (a use case of its domain, its domain's page, or the main book's chapter after that page).
+pub struct Layout<'a> {
+    checked: &'a Checked,
+    /// Catalogue indexes in reading order.
+    order: Vec<usize>,
+    /// The main book's chapter after each of its chapters, by source path.
+    after: HashMap<String, Link>,
+}
+
+impl<'a> Layout<'a> {
+    /// The layout of a catalogue whose main book has `chapters` in order (source path, name).
+    pub fn new(checked: &'a Checked, chapters: &[(String, String)]) -> Self {
+        let after = chapters
+            .windows(2)
+            .map(|w| (w[0].0.clone(), (w[1].1.clone(), w[1].0.clone())))
+            .collect();
+        Layout {
+            checked,
+            order: reading_order(checked),
+            after,
+        }
+    }
+
+    /// Catalogue indexes in reading order.
+    pub fn order(&self) -> &[usize] {
+        &self.order
+    }
+
+    /// The id of the use case of catalogue index `i`.
+    pub fn id(&self, i: usize) -> &str {
+        self.checked.catalogue.use_cases[i].id.value.as_str()
+    }
+
+    fn use_case(&self, k: usize) -> &crate::model::UseCase {
+        &self.checked.catalogue.use_cases[self.order[k]]
+    }
+
+    /// The use case at position `k`, as a link.
+    fn link(&self, k: usize) -> Link {
+        let uc = self.use_case(k);
+        (uc.title.clone(), format!("use-cases/{}.md", uc.id.value))
+    }
+
+    fn domain(d: &str) -> Link {
+        (pages::domain_title(d), format!("domains/{d}.md"))
+    }
+
+    /// The chapter before position `k`: the use case before it in its domain, else the
+    /// domain's page.
+    fn previous(&self, k: usize) -> Link {
+        let domain = &self.use_case(k).domain;
+        if k > 0 && &self.use_case(k - 1).domain == domain {
+            self.link(k - 1)
+        } else {
+            Self::domain(domain)
+        }
+    }
+
+    /// The chapter after position `k`: the next use case of its domain, else what follows the
+    /// domain's page in the main book.
+    fn next(&self, k: usize) -> Option<Link> {
+        let domain = &self.use_case(k).domain;
+        if k + 1 < self.order.len() && &self.use_case(k + 1).domain == domain {
+            Some(self.link(k + 1))
+        } else {
+            self.after.get(&format!("domains/{domain}.md")).cloned()
+        }
+    }
+
+    /// What the bytes of the use case page at position `k` depend on, hashed: its Markdown and
+    /// pictures, its name and path, and its neighbours' (the page shell and the theme are the
+    /// same for every page of one configuration). Two equal keys in one process mean the same
+    /// page.
+    pub fn key(&self, k: usize, page: &UseCasePage) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::hash::DefaultHasher::new();
+        (&page.markdown, &page.pictures, self.link(k), self.previous(k), self.next(k)).hash(&mut h);
+        h.finish()
+    }
+
+    /// The book of the use case pages at the positions `range`, `pages` in the same order: each
+    /// page between the same neighbours as in the whole handbook ([`Self::previous`],
+    /// [`Self::next`]), which are in the book without content, only for their links.
+    fn items(&self, range: std::ops::Range<usize>, pages: &[UseCasePage]) -> Vec<BookItem> {
+        let mut items = Vec::with_capacity(range.len() + 4);
+        let empty = |(name, path): Link| chapter(&name, path, String::new());
+        items.push(empty(self.previous(range.start)));
+        for (k, page) in range.clone().zip(pages) {
+            if k > range.start {
+                // Where the domain changes, the last page's next chapter, then the first
+                // page's previous one (its domain's page), unless they are one.
+                let (next, previous) = (self.next(k - 1), self.previous(k));
+                if next.as_ref() != Some(&self.link(k)) {
+                    if let Some(next) = next.filter(|n| *n != previous) {
+                        items.push(empty(next));
+                    }
+                    items.push(empty(previous));
+                }
+            }
+            let (name, path) = self.link(k);
+            items.push(chapter(&name, path, page.markdown.clone()));
+        }
+        if let Some(next) = self.next(range.end - 1) {
+            items.push(empty(next));
+        }
+        items
+    }
+}
+
+/// Renders pages outside the main book with mdBook's renderer, with the main book's
+/// configuration and theme: use case pages, and the continuation parts of long pages. Each
+/// rendering is a small book in a folder of its own, made, read back and removed.
+pub struct Renderer {
+    root: PathBuf,
+    config: Config,
+    folder: PathBuf,
+    toc: String,
+}
+
+impl Renderer {
+    /// A renderer of books with the style sheet and scripts of the book in `root`, the main
+    /// book's configuration `config` (after [`configure`]) and its sidebar script `toc` (the file
+    /// name of `toc.js` in its output, which every page loads), in the folder `folder` (made
+    /// here, removed by [`Self::remove`]; mdBook copies every file of its source folder into
+    /// the output, so the books' source folder holds only an empty summary).
+    pub fn new(root: &Path, config: &Config, folder: PathBuf, toc: String) -> Result<Self, BuildError> {
+        let src = folder.join("src");
+        std::fs::create_dir_all(&src).map_err(io(&src))?;
+        std::fs::write(src.join("SUMMARY.md"), "# Summary\n").map_err(io(&src))?;
+        let mut config = config.clone();
+        // mdBook reads the source folder relative to the root.
+        config.book.src = src.strip_prefix(root).map(Path::to_owned).unwrap_or(src);
+        let no_index = serde_json::json!({"": {"enable": false}});
+        config
+            .set("output.html.search.chapter", no_index)
+            .and_then(|()| config.set("output.html.input-404", ""))
+            .map_err(|e| BuildError::MdBook(e.to_string()))?;
+        Ok(Renderer {
+            root: root.to_owned(),
+            config,
+            folder,
+            toc,
+        })
+    }
+
+    /// The use case pages at positions `range` of `layout`'s order, whose pages in memory are
+    /// `pages` (in the same order), rendered as the book `name`: each HTML page (its path in
+    /// the handbook, its bytes). Their pictures are not included.
+    pub fn use_cases(
+        &self,
+        name: &str,
+        layout: &Layout<'_>,
+        range: std::ops::Range<usize>,
+        pages: &[UseCasePage],
+    ) -> Result<Vec<(String, Vec<u8>)>, BuildError> {
+        let rels: Vec<String> = range
+            .clone()
+            .map(|k| format!("use-cases/{}.html", layout.use_case(k).id.value))
+            .collect();
+        self.render(name, layout.items(range, pages), &rels)
+    }
+
+    /// The continuation parts `files` of one page (`NAME.part-K.md`, source paths in order),
+    /// rendered as the book `name` after their page, whose Markdown and theirs `read` gives.
+    pub fn parts(
+        &self,
+        name: &str,
+        files: &[String],
+        read: &dyn Fn(&str) -> Result<String, BuildError>,
+    ) -> Result<Vec<(String, Vec<u8>)>, BuildError> {
+        let first = files[0]
+            .split_once(PART)
+            .map(|(p, _)| format!("{p}.md"))
+            .unwrap_or_default();
+        let heading = |md: &str| {
+            md.lines()
+                .find_map(|l| l.strip_prefix("# "))
+                .unwrap_or_default()
+                .trim()
+                .to_owned()
+        };
+        let mut items = vec![chapter(&heading(&read(&first)?), first.clone(), String::new())];
+        for file in files {
+            let md = read(file)?;
+            items.push(chapter(&heading(&md), file.clone(), md));
+        }
+        let rels: Vec<String> = files
+            .iter()
+            .map(|f| format!("{}.html", f.strip_suffix(".md").unwrap_or(f)))
+            .collect();
+        self.render(name, items, &rels)
+    }
+
+    /// Renders `items` into the folder `name` and reads back the pages `rels`, naming the main
+    /// book's sidebar script instead of the book's own; then removes the folder.
+    fn render(&self, name: &str, items: Vec<BookItem>, rels: &[String]) -> Result<Vec<(String, Vec<u8>)>, BuildError> {
+        let out = self.folder.join(format!("out-{name}"));
+        let mut config = self.config.clone();
+        config.build.build_dir = out.clone();
+        let mut book = MDBook::load_with_config(&self.root, config)
+            .map_err(|e| BuildError::MdBook(format!("{e:#}")))?;
+        book.book = Book::new_with_items(items);
+        book.build().map_err(|e| BuildError::MdBook(format!("{e:#}")))?;
+        let own = toc_script(&out)?;
+        let (from_src, to_src) = (format!("{own}\""), format!("{}\"", self.toc));
+        let mut pages = Vec::with_capacity(rels.len());
+        for rel in rels {
+            let from = out.join(rel);
+            let page = std::fs::read_to_string(&from).map_err(|source| BuildError::Io {
+                what: "read",
+                path: from.clone(),
+                source,
+            })?;
+            if !page.contains(&from_src) {
+                return Err(BuildError::MdBook(format!("{rel} does not load {own}")));
+            }
+            pages.push((rel.clone(), page.replace(&from_src, &to_src).into_bytes()));
+        }
+        std::fs::remove_dir_all(&out).map_err(io(&out))?;
+        Ok(pages)
+    }
+
+    /// Removes the renderer's folder.
+    pub fn remove(self) -> Result<(), BuildError> {
+        std::fs::remove_dir_all(&self.folder).map_err(io(&self.folder))
+    }
+}
+
+/// The positions `wanted` (ascending) cut into runs of consecutive positions of at most
+/// [`BATCH`] each: the books to render.
+pub fn runs(wanted: &[usize]) -> Vec<std::ops::Range<usize>> {
+    let mut runs: Vec<std::ops::Range<usize>> = Vec::new();
+    for &k in wanted {
+        match runs.last_mut() {
+            Some(run) if run.end == k && run.len() < BATCH => run.end = k + 1,
+            _ => runs.push(k..k + 1),
+        }
+    }
+    runs
+}
+
+/// The key of each use case page of a handbook (by id): what [`Layout::key`] gives.
+pub type PageKeys = HashMap<String, u64>;
+
 /// Renders the use case pages of a large catalogue into `html` (the main book's output, already
-/// rendered), writes their pictures beside them and the search index of the whole handbook.
-/// `dir` is the book's source folder (with `src/` and `casebook.css`); `config` the main book's
-/// configuration, after [`configure`]; `chapters` its chapters in order (source path, name).
+/// rendered), writes their pictures beside them, renders the continuation parts of long pages
+/// and writes the search index of the whole handbook. `dir` is the book's source folder (with
+/// `src/` and `casebook.css`); `config` the main book's configuration, after [`configure`];
+/// `chapters` its chapters in order (source path, name). Returns the key of every use case
+/// page, for `casebook serve`'s later comparisons.
 pub fn render_use_cases(
     checked: &Checked,
     dir: &Path,
@@ -90,189 +420,103 @@ pub fn render_use_cases(
     config: &Config,
     chapters: &[(String, String)],
     options: &BuildOptions,
-) -> Result<(), BuildError> {
-    // The main book's chapter after each of its chapters: after a domain's last use case comes
-    // what follows the domain's page in the sidebar.
-    let after: HashMap<&str, &(String, String)> =
-        chapters.windows(2).map(|w| (w[0].0.as_str(), &w[1])).collect();
-    // Batch pages name the sidebar's script by the hash of their own (`hash-files`): they must
-    // load the main book's.
-    let toc = toc_script(html)?;
-    let cat = &checked.catalogue;
-    let tera = super::templates::load(options.templates.as_deref()).map_err(BuildError::Template)?;
-    let t = labels::table(cat.settings.language);
-    let metrics = crate::metrics::compute(cat, &checked.facts);
-    let lanes = crate::swimlane::LaneLabels::for_catalogue(cat);
-    let diagram = |i: usize| super::page_diagram(checked, lanes, i);
-    let page_options = PageOptions {
-        today: options.today,
-        large: true,
-        diagram: &diagram,
-        progress: &|| {},
-    };
-    // An empty source folder and summary: the batches' chapters are given in memory, and mdBook
-    // copies every other file of its source folder into its output, which must stay empty.
-    // mdBook copied the script from the source folder too: one copy is enough.
+) -> Result<PageKeys, BuildError> {
+    // mdBook copied the search script from the source folder: one copy is enough.
     let copied = html.join("casebook-search.js");
     std::fs::remove_file(&copied).map_err(io(&copied))?;
-    let batches = dir.join(BATCHES);
-    let batch_src = batches.join("src");
-    std::fs::create_dir_all(&batch_src).map_err(io(&batch_src))?;
-    std::fs::write(batch_src.join("SUMMARY.md"), "# Summary\n").map_err(io(&batch_src))?;
-    let mut batch_config = config.clone();
-    batch_config.book.src = PathBuf::from(BATCHES).join("src");
-    let no_index = serde_json::json!({"": {"enable": false}});
-    batch_config
-        .set("output.html.search.chapter", no_index)
-        .and_then(|()| batch_config.set("output.html.input-404", ""))
-        .map_err(|e| BuildError::MdBook(e.to_string()))?;
+    let renderer = Renderer::new(dir, config, dir.join(BATCHES), toc_script(html)?)?;
     let uc_dir = html.join("use-cases");
     std::fs::create_dir_all(&uc_dir).map_err(io(&uc_dir))?;
-
-    let order = reading_order(checked);
-    let name = |k: usize| cat.use_cases[order[k]].title.as_str();
-    let uc_path = |k: usize| format!("use-cases/{}.md", cat.use_cases[order[k]].id.value);
-    let domain_path = |d: &str| format!("domains/{d}.md");
-    let domain_name = |d: &str| pages::domain_title(d);
+    let maker = PageMaker::new(checked, options)?;
+    let layout = Layout::new(checked, chapters);
+    let order = layout.order();
     let ranges: Vec<std::ops::Range<usize>> = (0..order.len())
         .step_by(BATCH)
         .map(|s| s..(s + BATCH).min(order.len()))
         .collect();
-    let docs: Vec<Result<Vec<Doc>, BuildError>> = ranges
+    let write = |files: &[(String, Vec<u8>)]| -> Result<(), BuildError> {
+        for (rel, bytes) in files {
+            let to = html.join(rel);
+            std::fs::write(&to, bytes).map_err(io(&to))?;
+        }
+        Ok(())
+    };
+    let done: Vec<Result<(Vec<Doc>, Vec<(String, u64)>), BuildError>> = ranges
         .par_iter()
         .enumerate()
         .map(|(b, range)| {
-            let indexes: Vec<usize> = range.clone().map(|k| order[k]).collect();
-            let made = pages::use_case_pages(checked, &metrics, &tera, &t, &page_options, &indexes)
-                .map_err(BuildError::Template)?;
-            let mut items = Vec::with_capacity(range.len() + 4);
-            // The chapter before the first: the use case before it in its domain, else the
-            // domain's page.
-            let first = &cat.use_cases[order[range.start]];
-            if range.start > 0 && cat.use_cases[order[range.start - 1]].domain == first.domain {
-                items.push(chapter(
-                    name(range.start - 1),
-                    uc_path(range.start - 1),
-                    String::new(),
-                ));
-            } else {
-                items.push(chapter(
-                    &domain_name(&first.domain),
-                    domain_path(&first.domain),
-                    String::new(),
-                ));
-            }
+            let made = maker.make(&order[range.clone()])?;
             let mut docs = Vec::with_capacity(range.len());
-            let mut made: HashMap<String, String> = made.into_iter().map(|p| (p.path, p.content)).collect();
-            for k in range.clone() {
-                let uc = &cat.use_cases[order[k]];
-                let id = &uc.id.value;
-                // The diagram, and the satisfaction map when the use case has scores.
-                for picture in [
-                    format!("use-cases/{id}.svg"),
-                    format!("use-cases/{id}-satisfaction.svg"),
-                ] {
-                    if let Some(content) = made.remove(&picture) {
-                        let to = html.join(&picture);
-                        std::fs::write(&to, content).map_err(io(&to))?;
-                    }
-                }
-                // Within a batch, a new domain starts with its page, as in the sidebar.
-                if k > range.start && cat.use_cases[order[k - 1]].domain != uc.domain {
-                    items.push(chapter(
-                        &domain_name(&uc.domain),
-                        domain_path(&uc.domain),
-                        String::new(),
-                    ));
-                }
-                let markdown = made
-                    .remove(&uc_path(k))
-                    .ok_or_else(|| BuildError::Template(format!("no page for use case {id}")))?;
-                docs.push(Doc::from_markdown(
-                    format!("use-cases/{id}.html"),
-                    Some(uc.title.clone()),
-                    domain_name(&uc.domain),
-                    &markdown,
-                ));
-                items.push(chapter(name(k), uc_path(k), markdown));
+            let mut keys = Vec::with_capacity(range.len());
+            for (k, page) in range.clone().zip(&made) {
+                let uc = &checked.catalogue.use_cases[page.index];
+                let pictures: Vec<(String, Vec<u8>)> = page
+                    .pictures
+                    .iter()
+                    .map(|(p, svg)| (p.clone(), svg.clone().into_bytes()))
+                    .collect();
+                write(&pictures)?;
+                docs.push(doc(uc, &page.markdown));
+                keys.push((uc.id.value.to_string(), layout.key(k, page)));
             }
-            // The chapter after the last: the next use case of its domain, else what follows
-            // the domain's page in the main book.
-            let last = &cat.use_cases[order[range.end - 1]];
-            if range.end < order.len() && cat.use_cases[order[range.end]].domain == last.domain {
-                items.push(chapter(name(range.end), uc_path(range.end), String::new()));
-            } else if let Some((path, name)) = after.get(domain_path(&last.domain).as_str()) {
-                items.push(chapter(name, path.clone(), String::new()));
-            }
-            let out = batches.join(format!("out-{b}"));
-            render_batch(dir, &batch_config, &out, items)?;
-            let rels: Vec<String> = range
-                .clone()
-                .map(|k| format!("use-cases/{}.html", cat.use_cases[order[k]].id.value))
-                .collect();
-            move_pages(&out, html, &rels, &toc)?;
-            Ok(docs)
+            write(&renderer.use_cases(&b.to_string(), &layout, range.clone(), &made)?)?;
+            Ok((docs, keys))
         })
         .collect();
-    // The continuation parts of long pages, a batch per page.
+    // The continuation parts of long pages, a book per page.
     let src = dir.join("src");
-    let parts: Vec<Result<(), BuildError>> = parts_of(&src)?
+    let read = |rel: &str| {
+        let path = src.join(rel);
+        std::fs::read_to_string(&path).map_err(|source| BuildError::Io {
+            what: "read",
+            path,
+            source,
+        })
+    };
+    parts_of(&src)?
         .par_iter()
         .enumerate()
-        .map(|(b, files)| {
-            let first = files[0]
-                .split_once(PART)
-                .map(|(p, _)| format!("{p}.md"))
-                .unwrap_or_default();
-            let heading = |md: &str| {
-                md.lines()
-                    .find_map(|l| l.strip_prefix("# "))
-                    .unwrap_or_default()
-                    .trim()
-                    .to_owned()
-            };
-            let read = |rel: &str| {
-                let path = src.join(rel);
-                std::fs::read_to_string(&path).map_err(|source| BuildError::Io {
-                    what: "read",
-                    path,
-                    source,
-                })
-            };
-            let mut items = vec![chapter(&heading(&read(&first)?), first.clone(), String::new())];
-            for file in files {
-                let md = read(file)?;
-                items.push(chapter(&heading(&md), file.clone(), md));
-            }
-            let out = batches.join(format!("parts-{b}"));
-            render_batch(dir, &batch_config, &out, items)?;
-            let rels: Vec<String> = files
-                .iter()
-                .map(|f| format!("{}.html", f.strip_suffix(".md").unwrap_or(f)))
-                .collect();
-            move_pages(&out, html, &rels, &toc)
-        })
-        .collect();
-    parts.into_iter().collect::<Result<(), _>>()?;
-    std::fs::remove_dir_all(&batches).map_err(io(&batches))?;
+        .map(|(b, files)| write(&renderer.parts(&format!("parts-{b}"), files, &read)?))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .collect::<Result<(), _>>()?;
+    renderer.remove()?;
     let mut index = SearchIndex::default();
     // The main book's pages first (read back from its source), then the use cases in order.
-    index.add_book_source(&dir.join("src"))?;
-    for batch in docs {
-        for doc in batch? {
+    index.add_book_source(&src)?;
+    let mut keys = PageKeys::with_capacity(order.len());
+    for batch in done {
+        let (docs, batch_keys) = batch?;
+        for doc in docs {
             index.add(doc);
         }
+        keys.extend(batch_keys);
     }
-    index.write(&html.join("search")).map_err(|e| BuildError::Io {
+    write_index(&index, &html.join("search"))?;
+    Ok(keys)
+}
+
+/// The search's document of a use case page.
+pub fn doc(uc: &crate::model::UseCase, markdown: &str) -> Doc {
+    Doc::from_markdown(
+        format!("use-cases/{}.html", uc.id.value),
+        Some(uc.title.clone()),
+        pages::domain_title(&uc.domain),
+        markdown,
+    )
+}
+
+/// Writes `index` into `dir`.
+pub fn write_index(index: &SearchIndex, dir: &Path) -> Result<(), BuildError> {
+    index.write(dir).map_err(|source| BuildError::Io {
         what: "write",
-        path: html.join("search"),
-        source: e,
-    })?;
-    Ok(())
+        path: dir.to_owned(),
+        source,
+    })
 }
 
 /// The file name of the sidebar's script in `dir` (`toc.js`, or `toc-HASH.js` with hashed names).
-fn toc_script(dir: &Path) -> Result<String, BuildError> {
+pub fn toc_script(dir: &Path) -> Result<String, BuildError> {
     let entries = std::fs::read_dir(dir).map_err(|source| BuildError::Io {
         what: "read",
         path: dir.to_owned(),
@@ -283,36 +527,6 @@ fn toc_script(dir: &Path) -> Result<String, BuildError> {
         .filter(|n| n.starts_with("toc") && n.ends_with(".js"))
         .min()
         .ok_or_else(|| BuildError::MdBook(format!("no toc.js in {}", dir.display())))
-}
-
-/// Moves the pages `rels` of a batch rendered into `out` into the handbook `html`, naming the
-/// main book's sidebar script `toc` instead of the batch's own; then removes `out`.
-fn move_pages(out: &Path, html: &Path, rels: &[String], toc: &str) -> Result<(), BuildError> {
-    let own = toc_script(out)?;
-    let (from_src, to_src) = (format!("{own}\""), format!("{toc}\""));
-    for rel in rels {
-        let (from, to) = (out.join(rel), html.join(rel));
-        let page = std::fs::read_to_string(&from).map_err(|source| BuildError::Io {
-            what: "read",
-            path: from.clone(),
-            source,
-        })?;
-        if !page.contains(&from_src) {
-            return Err(BuildError::MdBook(format!("{rel} does not load {own}")));
-        }
-        std::fs::write(&to, page.replace(&from_src, &to_src)).map_err(io(&to))?;
-    }
-    std::fs::remove_dir_all(out).map_err(io(out))
-}
-
-/// Renders `items` with mdBook's HTML renderer into `out`.
-fn render_batch(root: &Path, config: &Config, out: &Path, items: Vec<BookItem>) -> Result<(), BuildError> {
-    let mut config = config.clone();
-    config.build.build_dir = out.to_owned();
-    let mut book =
-        MDBook::load_with_config(root, config).map_err(|e| BuildError::MdBook(format!("{e:#}")))?;
-    book.book = Book::new_with_items(items);
-    book.build().map_err(|e| BuildError::MdBook(format!("{e:#}")))
 }
 
 /// A page of the main book whose Markdown is longer than this is cut into parts (a team's or a
@@ -439,12 +653,17 @@ pub fn split_markdown(markdown: &str, limit: usize) -> Vec<String> {
 fn parts_of(src: &Path) -> Result<Vec<Vec<String>>, BuildError> {
     let mut files = Vec::new();
     super::shards::collect_markdown(src, src, &mut files)?;
+    Ok(group_parts(files.iter().map(String::as_str)))
+}
+
+/// The continuation parts among the source paths `files` (relative to `src/`), grouped by page,
+/// the pages in path order and each page's parts in order of K.
+pub fn group_parts<'f>(files: impl Iterator<Item = &'f str>) -> Vec<Vec<String>> {
     let mut parts: Vec<(String, usize, String)> = files
-        .into_iter()
         .filter_map(|f| {
             let stem = f.strip_suffix(".md")?;
             let (page, k) = stem.rsplit_once(PART)?;
-            Some((page.to_owned(), k.parse().ok()?, f.clone()))
+            Some((page.to_owned(), k.parse().ok()?, f.to_owned()))
         })
         .collect();
     parts.sort();
@@ -457,7 +676,14 @@ fn parts_of(src: &Path) -> Result<Vec<Vec<String>>, BuildError> {
         }
         grouped.last_mut().expect("a group").push(file);
     }
-    Ok(grouped)
+    grouped
+}
+
+/// The page a continuation part belongs to (`teams/x.part-2.md` to `teams/x.md`), if `file` is
+/// one.
+pub fn part_of(file: &str) -> Option<String> {
+    let (page, k) = file.strip_suffix(".md")?.rsplit_once(PART)?;
+    k.parse::<usize>().ok().map(|_| format!("{page}.md"))
 }
 
 #[cfg(test)]

@@ -369,24 +369,27 @@ pub fn render_html_with(
     options: &BuildOptions,
     large: bool,
 ) -> Result<PathBuf, BuildError> {
-    render_html_in(checked, dir, options, large, mdbook_config(checked, large)?)
+    render_html_in(checked, dir, options, large, mdbook_config(checked, large)?).map(|(html, _)| html)
 }
 
 /// [`render_html_with`] with a given mdBook configuration (made by [`mdbook_config`]): `casebook
 /// serve` turns off the hashes in file names, so that one change does not rename the search index
-/// that every page names.
+/// that every page names. Returns the HTML's folder and, in the large form, the key of each use
+/// case page ([`large::Layout::key`]), for `casebook serve`'s later comparisons.
 pub fn render_html_in(
     checked: &Checked,
     dir: &Path,
     options: &BuildOptions,
     large: bool,
     config: mdbook_driver::config::Config,
-) -> Result<PathBuf, BuildError> {
+) -> Result<(PathBuf, large::PageKeys), BuildError> {
     let (html, main) = run_mdbook_in(dir, config, large)?;
-    if large {
-        large::render_use_cases(checked, dir, &html, &main.config, &main.chapters, options)?;
-    }
-    Ok(html)
+    let keys = if large {
+        large::render_use_cases(checked, dir, &html, &main.config, &main.chapters, options)?
+    } else {
+        large::PageKeys::new()
+    };
+    Ok((html, keys))
 }
 
 /// Builds the handbook of a checked catalogue into `options.out`; returns the path of its index.

@@ -141,20 +141,30 @@ impl SearchIndex {
         let mut files = Vec::new();
         collect_markdown(src, src, &mut files)?;
         files.sort();
+        let mut pages = Vec::with_capacity(files.len());
         for rel in files {
-            if rel == "SUMMARY.md" {
-                continue;
-            }
             let path = src.join(&rel);
             let markdown = std::fs::read_to_string(&path).map_err(|source| super::BuildError::Io {
                 what: "read",
                 path: path.clone(),
                 source,
             })?;
-            let url = format!("{}.html", rel.strip_suffix(".md").unwrap_or(&rel));
-            self.add(Doc::from_markdown(url, None, String::new(), &markdown));
+            pages.push((rel, markdown));
         }
+        self.add_book_pages(pages.iter().map(|(rel, md)| (rel.as_str(), md.as_str())));
         Ok(())
+    }
+
+    /// Adds the pages `pages` of a book's source (path relative to `src/`, Markdown; in path
+    /// order), but `SUMMARY.md`, by their first heading: [`Self::add_book_source`] from memory.
+    pub fn add_book_pages<'p>(&mut self, pages: impl Iterator<Item = (&'p str, &'p str)>) {
+        for (rel, markdown) in pages {
+            if rel == "SUMMARY.md" {
+                continue;
+            }
+            let url = format!("{}.html", rel.strip_suffix(".md").unwrap_or(rel));
+            self.add(Doc::from_markdown(url, None, String::new(), markdown));
+        }
     }
 
     /// Number of documents.

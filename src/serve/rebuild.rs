@@ -25,8 +25,11 @@
 //! page), removing pages that are gone; a test holds that it rewrites none of the quick pass's
 //! pages. It is skipped when another change is already waiting: the next rebuild does it.
 //!
-//! In the large form (more than [`handbook::LARGE_ABOVE`] use cases) the use case pages are not
-//! in the book source but rendered in batches by the full render, so every save waits for it.
+//! In the large form (more than [`handbook::LARGE_ABOVE`] use cases) the use case pages, the
+//! parts of long pages and the search index are not mdBook's main book: after the first whole
+//! build, the passes are [`large`]'s, which render only what changed there too.
+
+mod large;
 
 use crate::engine::{self, CheckOptions, Checked};
 use crate::handbook::{self, BuildError, BuildOptions};
@@ -56,6 +59,9 @@ impl Workspace {
         for (name, content) in handbook::ASSETS {
             std::fs::write(dir.path().join("mini").join(name), content)?;
         }
+        // The large form's book names the search script too (`additional-js`).
+        let search = dir.path().join("mini").join(handbook::large::SEARCH_JS_PATH);
+        std::fs::write(search, handbook::large::SEARCH_JS)?;
         Ok(Workspace { dir })
     }
 
@@ -100,8 +106,14 @@ pub struct Outcome {
     /// True when the full pass was left for the next rebuild.
     pub full_skipped: bool,
     /// How long each phase took: `check`, `pages` (casebook's pages and pictures, written and
-    /// read back), `quick` (the quick pass), `full` (the full pass).
+    /// read back), `quick` (the quick pass), `render` (the full pass as a whole render by
+    /// mdBook), or, in the large form after the first build, `check`, `quick` and `compare` (its
+    /// full pass, which renders only what changed).
     pub phases: Vec<(&'static str, Duration)>,
+    /// True when the full pass rendered the whole book (the first build; in the large form,
+    /// also after a change of the catalogue's name or language, or when a page or use case is
+    /// gone).
+    pub whole: bool,
 }
 
 /// Where changes are announced while a rebuild runs (the server's state).
@@ -136,6 +148,9 @@ pub struct Rebuilder {
     built: bool,
     /// True when the last quick pass was not followed by a full pass.
     full_pending: bool,
+    /// In the large form, what its rebuilds compare with ([`large::State`]); `None` until a
+    /// whole build of the large form reached `site/`, and after a failed rebuild.
+    large: Option<large::State>,
 }
 
 impl Rebuilder {
@@ -153,6 +168,7 @@ impl Rebuilder {
             on_disk: None,
             built: false,
             full_pending: false,
+            large: None,
         }
     }
 
@@ -185,10 +201,6 @@ impl Rebuilder {
         outcome: &mut Outcome,
     ) -> Result<(), Errors> {
         let today = self.today.unwrap_or_else(Date::today);
-        let failed = |language, line: String| Errors {
-            language,
-            lines: vec![line],
-        };
         let en = crate::config::Language::En;
         let mut lap = Instant::now();
         let mut phase = |outcome: &mut Outcome, name| {
@@ -221,9 +233,16 @@ impl Rebuilder {
             templates: templates_folder(&self.catalogue, &checked).map_err(|e| failed(language, e))?,
         };
         let next = self.work.join("next");
-        // In the large form the use case pages are not in the source (they are rendered in
-        // batches by the full render): every change takes the full render.
         let large = handbook::is_large(&checked);
+        // In the large form, after a whole build, while nothing forces a whole render.
+        if let Some(mut state) = self.large.take().filter(|s| large && self.built && s.applies(&checked)) {
+            if self.large_passes(&checked, &options, &mut state, publish, pending, start, outcome)? {
+                self.large = Some(state);
+                return Ok(());
+            }
+        }
+        // Else the whole render, which in the large form leaves more than the source and its
+        // output in `next/`: it starts from an empty folder.
         let source: BTreeMap<String, Vec<u8>> = handbook::source_files(&checked, &options, large)
             .map_err(|e| failed(language, build_line(e)))?
             .files
@@ -268,11 +287,14 @@ impl Rebuilder {
             self.chapters = chapters;
             self.toc = toc;
         }
-        let html = full_render(&checked, &next, &options).map_err(|e| failed(language, build_line(e)))?;
+        let (html, keys) =
+            full_render(&checked, &next, &options).map_err(|e| failed(language, build_line(e)))?;
+        self.large = large.then(|| large::State::new(&checked, keys));
         outcome.full = self
             .sync(&html)
             .map_err(|e| failed(language, io_line("write", &self.work.join("site"), &e)))?;
-        phase(outcome, "full");
+        outcome.whole = true;
+        phase(outcome, "render");
         self.built = true;
         self.full_pending = false;
         publish.publish(&outcome.full, None);
@@ -285,20 +307,20 @@ impl Rebuilder {
 
     /// Makes `next/` hold `source` (and mdBook's output of an earlier render, which the next
     /// render replaces): writes the files whose bytes differ from what is there and removes the
-    /// files that are gone, instead of writing the whole source at each save. In the large form,
-    /// whose full render leaves more than the source and its output in `next/`, and after a
-    /// failed write, the folder is made again from nothing.
+    /// files that are gone, instead of writing the whole source at each save. With `clear`
+    /// (before a whole render of the large form, which leaves more than the source and its
+    /// output in `next/`), and after a failed write, the folder is made again from nothing.
     fn sync_source(
         &mut self,
         next: &Path,
         source: &BTreeMap<String, Vec<u8>>,
-        large: bool,
+        clear: bool,
     ) -> Result<(), BuildError> {
         let io = |what: &'static str, path: &Path| {
             let path = path.to_owned();
             move |source| BuildError::Io { what, path, source }
         };
-        if large || self.on_disk.is_none() {
+        if clear || self.on_disk.is_none() {
             remove_own_folder(next).map_err(io("clear", next))?;
             self.on_disk = Some(BTreeMap::new());
         }
@@ -470,7 +492,11 @@ fn serve_config(checked: &Checked) -> Result<mdbook_driver::config::Config, Buil
 
 /// The whole handbook from the source in `dir`, as [`handbook::render_html`] (both forms) with
 /// [`serve_config`]; the HTML lands in `dir/html`.
-fn full_render(checked: &Checked, dir: &Path, options: &BuildOptions) -> Result<PathBuf, BuildError> {
+fn full_render(
+    checked: &Checked,
+    dir: &Path,
+    options: &BuildOptions,
+) -> Result<(PathBuf, handbook::large::PageKeys), BuildError> {
     let large = handbook::is_large(checked);
     handbook::render_html_in(checked, dir, options, large, serve_config(checked)?)
 }
@@ -595,6 +621,14 @@ pub fn templates_folder(root: &Path, checked: &Checked) -> Result<Option<PathBuf
             Ok(Some(root.join(rel)))
         }
         None => Ok(None),
+    }
+}
+
+/// Errors of one line.
+fn failed(language: crate::config::Language, line: String) -> Errors {
+    Errors {
+        language,
+        lines: vec![line],
     }
 }
 

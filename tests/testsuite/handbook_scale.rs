@@ -4,7 +4,7 @@
 //! `e2e.rs`; its time and memory in `benches/README.md`, "The handbook at scale".)
 
 #[path = "../../examples/gen_catalogue/mod.rs"]
-mod gen_catalogue;
+pub(crate) mod gen_catalogue;
 
 use crate::support::casebook;
 use casebook::handbook::LARGE_ABOVE;

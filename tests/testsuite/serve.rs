@@ -565,3 +565,117 @@ fn the_quick_pass_writes_the_bytes_of_a_whole_build() {
     assert_eq!(files(&site), from_scratch(cat.path(), today));
     workspace.remove().unwrap();
 }
+
+/// The use case files below `dir`, in path order.
+fn use_case_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = files(dir)
+        .into_keys()
+        .filter(|f| f.starts_with("use-cases/") && f.ends_with(".yaml"))
+        .map(|f| dir.join(f))
+        .collect();
+    out.sort();
+    out
+}
+
+/// The page of the use case in `yaml`.
+fn page_of(yaml: &Path) -> String {
+    let text = std::fs::read_to_string(yaml).unwrap();
+    let id = text.lines().find_map(|l| l.strip_prefix("id: ")).unwrap().trim();
+    format!("use-cases/{id}.html")
+}
+
+/// Adds `word` to the end of the line of `yaml` after the first `after`.
+fn append_to_line(yaml: &Path, after: &str, word: &str) {
+    let text = std::fs::read_to_string(yaml).unwrap();
+    let at = text.find(after).unwrap() + after.len();
+    let end = at + text[at..].find('\n').unwrap();
+    std::fs::write(yaml, format!("{} {word}{}", &text[..end], &text[end..])).unwrap();
+}
+
+/// In the large form (more than `LARGE_ABOVE` use cases) mdBook renders the whole book once.
+/// After that, a step edit, a title edit (the page moves among its neighbours), a team renamed
+/// (in many pages) and a new use case each render only what changed: no use case page is
+/// rendered twice, no whole render, and the served folder is byte for byte what a whole build
+/// serves, search index included. A use case removed takes the whole render.
+#[test]
+fn in_the_large_form_a_save_renders_only_what_changed_and_gives_the_bytes_of_a_whole_build() {
+    use crate::handbook_scale::gen_catalogue;
+    use casebook::serve::rebuild::{Rebuilder, Workspace};
+    let today = casebook::model::Date::parse(gen_catalogue::TODAY).unwrap();
+    let cat = tempfile::tempdir().unwrap();
+    let generated = gen_catalogue::generate(&gen_catalogue::Config {
+        use_cases: casebook::handbook::LARGE_ABOVE + 10,
+        seed: gen_catalogue::DEFAULT_SEED,
+        hostile: false,
+    });
+    gen_catalogue::write(cat.path(), &generated, false).unwrap();
+    let workspace = Workspace::create().unwrap();
+    let site = workspace.site();
+    let mut rebuilder = Rebuilder::new(cat.path().to_owned(), Some(today), &workspace);
+    let recorder = Recorder::default();
+    let first = rebuilder.rebuild(&recorder, &|| false);
+    assert!(first.errors.is_none() && first.whole, "{:?}", first.errors);
+    assert!(site.join("search/index.js").is_file(), "the large form");
+    let yamls = use_case_files(cat.path());
+    let (yaml, page) = (&yamls[0], page_of(&yamls[0]));
+    let use_case_pages = |written: &[String]| -> Vec<String> {
+        written
+            .iter()
+            .filter(|f| f.starts_with("use-cases/") && f.ends_with(".html"))
+            .cloned()
+            .collect()
+    };
+
+    // A step's title: the quick pass serves the page; the full pass no use case page, but the
+    // team's and channel's pages and the search index, which has the new word.
+    append_to_line(yaml, "\n    title: ", "Quillwort");
+    let step = rebuilder.rebuild(&recorder, &|| false);
+    assert!(step.errors.is_none() && !step.whole, "{step:?}");
+    assert_eq!(use_case_pages(&step.quick), [page.clone()], "{:?}", step.quick);
+    assert!(use_case_pages(&step.full).is_empty(), "{:?}", step.full);
+    assert!(step.full.iter().any(|f| f.starts_with("teams/")), "{:?}", step.full);
+    assert!(step.full.iter().any(|f| f.starts_with("search/")), "{:?}", step.full);
+    assert!(std::fs::read_to_string(site.join(&page)).unwrap().contains("Quillwort"));
+    assert_eq!(files(&site), from_scratch(cat.path(), today), "after a step edit");
+
+    // The title: the page moves to the end of its domain, so its old and new neighbours'
+    // previous and next links change.
+    append_to_line(yaml, "\ntitle: ", "zz");
+    let title = rebuilder.rebuild(&recorder, &|| false);
+    assert!(title.errors.is_none() && !title.whole, "{title:?}");
+    assert_eq!(use_case_pages(&title.quick), [page.clone()], "{:?}", title.quick);
+    let neighbours = use_case_pages(&title.full);
+    assert!(
+        (2..=4).contains(&neighbours.len()) && !neighbours.contains(&page),
+        "{neighbours:?}"
+    );
+    assert_eq!(files(&site), from_scratch(cat.path(), today), "after a title edit");
+
+    // A team renamed: every page that names it, use cases included, none of their files saved.
+    let organisation = cat.path().join("organisation.yaml");
+    edit(&organisation, "name: Digital care", "name: Digital care desk");
+    let team = rebuilder.rebuild(&recorder, &|| false);
+    assert!(team.errors.is_none() && !team.whole && team.quick.is_empty(), "{team:?}");
+    assert!(use_case_pages(&team.full).len() > 20, "{:?}", team.full);
+    assert_eq!(files(&site), from_scratch(cat.path(), today), "after a team renamed");
+
+    // A new use case; then, a change waiting, the full pass is left to the next rebuild.
+    let text = std::fs::read_to_string(yaml).unwrap();
+    let id = page.trim_start_matches("use-cases/").trim_end_matches(".html");
+    let new_yaml = yaml.with_file_name("a-new-one.yaml");
+    std::fs::write(&new_yaml, text.replace(&format!("id: {id}"), "id: a-new-one")).unwrap();
+    let new = rebuilder.rebuild(&recorder, &|| true);
+    assert!(new.errors.is_none() && !new.whole && new.full_skipped, "{new:?}");
+    assert_eq!(use_case_pages(&new.quick), ["use-cases/a-new-one.html"]);
+    let caught_up = rebuilder.rebuild(&recorder, &|| false);
+    assert!(caught_up.errors.is_none() && !caught_up.whole, "{caught_up:?}");
+    assert_eq!(files(&site), from_scratch(cat.path(), today), "after a new use case");
+
+    // Removed: the whole render, which removes its page.
+    std::fs::remove_file(&new_yaml).unwrap();
+    let removed = rebuilder.rebuild(&recorder, &|| false);
+    assert!(removed.errors.is_none() && removed.whole, "{removed:?}");
+    assert!(!site.join("use-cases/a-new-one.html").exists());
+    assert_eq!(files(&site), from_scratch(cat.path(), today), "after a use case removed");
+    workspace.remove().unwrap();
+}
