@@ -2,15 +2,18 @@
 
 use super::{Builder, Page, yes_no};
 use crate::scaffold::is_slug;
+use rayon::prelude::*;
 use serde_json::{Value, json};
 
 impl Builder<'_> {
     pub(super) fn channels(&self) -> Result<Vec<Page>, String> {
         let cat = self.cat;
         let t = self.t;
-        let mut pages = Vec::new();
-        let mut list = Vec::new();
-        for ch in cat.channels.iter().filter(|c| is_slug(&c.id.value)) {
+        let channels: Vec<&crate::model::Channel> =
+            cat.channels.iter().filter(|c| is_slug(&c.id.value)).collect();
+        // A channel at a time on rayon's pool (each goes through every use case); the pages, and
+        // the first error, in the channels' order.
+        let made: Vec<Result<Page, String>> = channels.par_iter().map(|ch| {
             let id = &ch.id.value;
             // One row per step on the channel, in the use cases' order then the steps' order.
             let mut steps: Vec<Value> = Vec::new();
@@ -37,12 +40,16 @@ impl Builder<'_> {
                 "name": ch.name, "description": ch.description, "kind": self.channel_kind(&ch.kind),
                 "synchronous": yes_no(t, ch.synchronous), "steps": steps, "use_cases": use_cases,
             });
-            pages.push(Page {
+            Ok(Page {
                 path: format!("channels/{id}.md"),
                 content: self.render("channel.md", ctx)?,
-            });
-            list.push(json!({"name": ch.name, "link": format!("{id}.md"), "details": ch.description.clone().unwrap_or_else(|| self.channel_kind(&ch.kind))}));
-        }
+            })
+        }).collect();
+        let mut pages = made.into_iter().collect::<Result<Vec<Page>, String>>()?;
+        let list: Vec<Value> = channels
+            .iter()
+            .map(|ch| json!({"name": ch.name, "link": format!("{}.md", ch.id.value), "details": ch.description.clone().unwrap_or_else(|| self.channel_kind(&ch.kind))}))
+            .collect();
         pages.push(Page {
             path: "channels/index.md".into(),
             content: self.render(

@@ -9,6 +9,7 @@ use super::{Builder, Page, handoff_items, lane_label, yes_no};
 use crate::graph::flow::Handoff;
 use crate::model::UseCase;
 use crate::scaffold::is_slug;
+use rayon::prelude::*;
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 
@@ -80,8 +81,10 @@ impl Builder<'_> {
     pub(super) fn teams(&self) -> Result<Vec<Page>, String> {
         let cat = self.cat;
         let t = self.t;
-        let mut pages = Vec::new();
-        for team in cat.teams.iter().filter(|x| is_slug(&x.id.value)) {
+        // A team at a time on rayon's pool (each goes through every use case); the pages, and the
+        // first error, in the teams' order.
+        let teams: Vec<&crate::model::Team> = cat.teams.iter().filter(|x| is_slug(&x.id.value)).collect();
+        let made: Vec<Result<Page, String>> = teams.par_iter().map(|team| {
             let id = &team.id.value;
             let ti = cat.index.teams[id.as_str()];
             let mut use_cases = Vec::new();
@@ -190,11 +193,12 @@ impl Builder<'_> {
                 "use_cases": use_cases, "receives": receives, "hands_on": hands_on, "systems": systems,
                 "flagged": flagged,
             });
-            pages.push(Page {
+            Ok(Page {
                 path: format!("teams/{id}.md"),
                 content: self.render("team.md", ctx)?,
-            });
-        }
+            })
+        }).collect();
+        let mut pages = made.into_iter().collect::<Result<Vec<Page>, String>>()?;
         // The index: teams grouped by department, as on the home page.
         let groups: Vec<Value> = cat
             .departments
