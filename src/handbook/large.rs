@@ -81,6 +81,9 @@ fn chapter(name: &str, path: String, content: String) -> BookItem {
 /// A chapter as its neighbours' links see it: its name and its source path.
 type Link = (String, String);
 
+/// Files made in memory: (path in the handbook, bytes).
+pub type Files = Vec<(String, Vec<u8>)>;
+
 /// A use case page made in memory, before mdBook: its Markdown and its pictures.
 #[derive(Debug, Clone)]
 pub struct UseCasePage {
@@ -239,7 +242,14 @@ impl<'a> Layout<'a> {
     pub fn key(&self, k: usize, page: &UseCasePage) -> u64 {
         use std::hash::{Hash, Hasher};
         let mut h = std::hash::DefaultHasher::new();
-        (&page.markdown, &page.pictures, self.link(k), self.previous(k), self.next(k)).hash(&mut h);
+        (
+            &page.markdown,
+            &page.pictures,
+            self.link(k),
+            self.previous(k),
+            self.next(k),
+        )
+            .hash(&mut h);
         h.finish()
     }
 
@@ -317,7 +327,7 @@ impl Renderer {
         layout: &Layout<'_>,
         range: std::ops::Range<usize>,
         pages: &[UseCasePage],
-    ) -> Result<Vec<(String, Vec<u8>)>, BuildError> {
+    ) -> Result<Files, BuildError> {
         let rels: Vec<String> = range
             .clone()
             .map(|k| format!("use-cases/{}.html", layout.use_case(k).id.value))
@@ -332,7 +342,7 @@ impl Renderer {
         name: &str,
         files: &[String],
         read: &dyn Fn(&str) -> Result<String, BuildError>,
-    ) -> Result<Vec<(String, Vec<u8>)>, BuildError> {
+    ) -> Result<Files, BuildError> {
         let first = files[0]
             .split_once(PART)
             .map(|(p, _)| format!("{p}.md"))
@@ -358,12 +368,12 @@ impl Renderer {
 
     /// Renders `items` into the folder `name` and reads back the pages `rels`, naming the main
     /// book's sidebar script instead of the book's own; then removes the folder.
-    fn render(&self, name: &str, items: Vec<BookItem>, rels: &[String]) -> Result<Vec<(String, Vec<u8>)>, BuildError> {
+    fn render(&self, name: &str, items: Vec<BookItem>, rels: &[String]) -> Result<Files, BuildError> {
         let out = self.folder.join(format!("out-{name}"));
         let mut config = self.config.clone();
         config.build.build_dir = out.clone();
-        let mut book = MDBook::load_with_config(&self.root, config)
-            .map_err(|e| BuildError::MdBook(format!("{e:#}")))?;
+        let mut book =
+            MDBook::load_with_config(&self.root, config).map_err(|e| BuildError::MdBook(format!("{e:#}")))?;
         book.book = Book::new_with_items(items);
         book.build().map_err(|e| BuildError::MdBook(format!("{e:#}")))?;
         let own = toc_script(&out)?;
@@ -441,7 +451,9 @@ pub fn render_use_cases(
         }
         Ok(())
     };
-    let done: Vec<Result<(Vec<Doc>, Vec<(String, u64)>), BuildError>> = ranges
+    /// A batch's search documents and page keys.
+    type Done = (Vec<Doc>, Vec<(String, u64)>);
+    let done: Vec<Result<Done, BuildError>> = ranges
         .par_iter()
         .enumerate()
         .map(|(b, range)| {
@@ -450,7 +462,7 @@ pub fn render_use_cases(
             let mut keys = Vec::with_capacity(range.len());
             for (k, page) in range.clone().zip(&made) {
                 let uc = &checked.catalogue.use_cases[page.index];
-                let pictures: Vec<(String, Vec<u8>)> = page
+                let pictures: Files = page
                     .pictures
                     .iter()
                     .map(|(p, svg)| (p.clone(), svg.clone().into_bytes()))

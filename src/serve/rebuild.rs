@@ -235,11 +235,19 @@ impl Rebuilder {
         let next = self.work.join("next");
         let large = handbook::is_large(&checked);
         // In the large form, after a whole build, while nothing forces a whole render.
-        if let Some(mut state) = self.large.take().filter(|s| large && self.built && s.applies(&checked)) {
-            if self.large_passes(&checked, &options, &mut state, publish, pending, start, outcome)? {
-                self.large = Some(state);
-                return Ok(());
-            }
+        let signals = large::Signals {
+            publish,
+            pending,
+            start,
+        };
+        if let Some(mut state) = self
+            .large
+            .take()
+            .filter(|s| large && self.built && s.applies(&checked))
+            && self.large_passes(&checked, &options, &mut state, &signals, outcome)?
+        {
+            self.large = Some(state);
+            return Ok(());
         }
         // Else the whole render, which in the large form leaves more than the source and its
         // output in `next/`: it starts from an empty folder.

@@ -631,11 +631,23 @@ fn in_the_large_form_a_save_renders_only_what_changed_and_gives_the_bytes_of_a_w
     append_to_line(yaml, "\n    title: ", "Quillwort");
     let step = rebuilder.rebuild(&recorder, &|| false);
     assert!(step.errors.is_none() && !step.whole, "{step:?}");
-    assert_eq!(use_case_pages(&step.quick), [page.clone()], "{:?}", step.quick);
+    assert_eq!(use_case_pages(&step.quick), [page.as_str()], "{:?}", step.quick);
     assert!(use_case_pages(&step.full).is_empty(), "{:?}", step.full);
-    assert!(step.full.iter().any(|f| f.starts_with("teams/")), "{:?}", step.full);
-    assert!(step.full.iter().any(|f| f.starts_with("search/")), "{:?}", step.full);
-    assert!(std::fs::read_to_string(site.join(&page)).unwrap().contains("Quillwort"));
+    assert!(
+        step.full.iter().any(|f| f.starts_with("teams/")),
+        "{:?}",
+        step.full
+    );
+    assert!(
+        step.full.iter().any(|f| f.starts_with("search/")),
+        "{:?}",
+        step.full
+    );
+    assert!(
+        std::fs::read_to_string(site.join(&page))
+            .unwrap()
+            .contains("Quillwort")
+    );
     assert_eq!(files(&site), from_scratch(cat.path(), today), "after a step edit");
 
     // The title: the page moves to the end of its domain, so its old and new neighbours'
@@ -643,21 +655,32 @@ fn in_the_large_form_a_save_renders_only_what_changed_and_gives_the_bytes_of_a_w
     append_to_line(yaml, "\ntitle: ", "zz");
     let title = rebuilder.rebuild(&recorder, &|| false);
     assert!(title.errors.is_none() && !title.whole, "{title:?}");
-    assert_eq!(use_case_pages(&title.quick), [page.clone()], "{:?}", title.quick);
+    assert_eq!(use_case_pages(&title.quick), [page.as_str()], "{:?}", title.quick);
     let neighbours = use_case_pages(&title.full);
     assert!(
         (2..=4).contains(&neighbours.len()) && !neighbours.contains(&page),
         "{neighbours:?}"
     );
-    assert_eq!(files(&site), from_scratch(cat.path(), today), "after a title edit");
+    assert_eq!(
+        files(&site),
+        from_scratch(cat.path(), today),
+        "after a title edit"
+    );
 
     // A team renamed: every page that names it, use cases included, none of their files saved.
     let organisation = cat.path().join("organisation.yaml");
     edit(&organisation, "name: Digital care", "name: Digital care desk");
     let team = rebuilder.rebuild(&recorder, &|| false);
-    assert!(team.errors.is_none() && !team.whole && team.quick.is_empty(), "{team:?}");
+    assert!(
+        team.errors.is_none() && !team.whole && team.quick.is_empty(),
+        "{team:?}"
+    );
     assert!(use_case_pages(&team.full).len() > 20, "{:?}", team.full);
-    assert_eq!(files(&site), from_scratch(cat.path(), today), "after a team renamed");
+    assert_eq!(
+        files(&site),
+        from_scratch(cat.path(), today),
+        "after a team renamed"
+    );
 
     // A new use case; then, a change waiting, the full pass is left to the next rebuild.
     let text = std::fs::read_to_string(yaml).unwrap();
@@ -669,13 +692,69 @@ fn in_the_large_form_a_save_renders_only_what_changed_and_gives_the_bytes_of_a_w
     assert_eq!(use_case_pages(&new.quick), ["use-cases/a-new-one.html"]);
     let caught_up = rebuilder.rebuild(&recorder, &|| false);
     assert!(caught_up.errors.is_none() && !caught_up.whole, "{caught_up:?}");
-    assert_eq!(files(&site), from_scratch(cat.path(), today), "after a new use case");
+    assert_eq!(
+        files(&site),
+        from_scratch(cat.path(), today),
+        "after a new use case"
+    );
 
     // Removed: the whole render, which removes its page.
     std::fs::remove_file(&new_yaml).unwrap();
     let removed = rebuilder.rebuild(&recorder, &|| false);
     assert!(removed.errors.is_none() && removed.whole, "{removed:?}");
     assert!(!site.join("use-cases/a-new-one.html").exists());
-    assert_eq!(files(&site), from_scratch(cat.path(), today), "after a use case removed");
+    assert_eq!(
+        files(&site),
+        from_scratch(cat.path(), today),
+        "after a use case removed"
+    );
     workspace.remove().unwrap();
+}
+
+/// The large form as a process: after the first whole build, a save is served by the quick pass
+/// (the saved page alone), then the full pass follows without rendering that page again and
+/// with the new word in casebook's search index; the server's log names no whole render.
+#[test]
+fn a_large_catalogue_is_served_and_a_save_renders_the_saved_page_first() {
+    use crate::handbook_scale::gen_catalogue;
+    let cat = tempfile::tempdir().unwrap();
+    let generated = gen_catalogue::generate(&gen_catalogue::Config {
+        use_cases: casebook::handbook::LARGE_ABOVE + 1,
+        seed: gen_catalogue::DEFAULT_SEED,
+        hostile: false,
+    });
+    gen_catalogue::write(cat.path(), &generated, false).unwrap();
+    let yaml = use_case_files(cat.path()).remove(0);
+    let page = page_of(&yaml);
+    let (send, lines) = std::sync::mpsc::channel();
+    let served = Served::spawn(cat, Some(send));
+    let (pass, _) = next_pass(&lines);
+    assert_eq!(pass, "full", "the first build");
+    let before = served.until(&format!("/{page}"), "the use case page", |s, _| s == 200);
+    assert!(!before.contains("Quillwort"));
+    let (status, _, _) = served.get("/search/index.js");
+    assert_eq!(status, 200, "the large form's search");
+
+    append_to_line(&yaml, "\n    title: ", "Quillwort");
+    let (pass, quick) = next_pass(&lines);
+    assert_eq!(pass, "quick");
+    assert!(quick.contains(&page), "{quick:?}");
+    let (status, _, body) = served.get(&format!("/{page}"));
+    assert!(status == 200 && body.contains("Quillwort"), "{status}");
+    let (pass, full) = next_pass(&lines);
+    assert_eq!(pass, "full");
+    assert!(!full.contains(&page), "{full:?}");
+    assert!(full.iter().any(|f| f.starts_with("search/")), "{full:?}");
+    // The rebuild's summary line follows its passes: the phases of a rebuild without a whole
+    // render.
+    let summary = loop {
+        let line = lines.recv_timeout(PATIENCE).expect("the rebuild's summary");
+        if line.contains("changed pages and pictures served") {
+            break line;
+        }
+    };
+    assert!(
+        summary.contains("compare ") && !summary.contains("render "),
+        "{summary}"
+    );
 }

@@ -16,7 +16,10 @@
 //! When a change is already waiting after the quick pass, the full pass is left to the next
 //! rebuild, which compares against what is served and so catches up.
 
-use super::{ChapterKey, Errors, Outcome, Publish, Rebuilder, build_line, chapter_keys, failed, serve_config, toc_items};
+use super::{
+    ChapterKey, Errors, Outcome, Publish, Rebuilder, build_line, chapter_keys, failed, serve_config,
+    toc_items,
+};
 use crate::engine::Checked;
 use crate::handbook::large::{self, Layout, PageKeys, PageMaker, Renderer, UseCasePage};
 use crate::handbook::shards::SearchIndex;
@@ -32,6 +35,14 @@ const QUICK_MAX: usize = 20;
 
 /// Use case pages made in memory at a time by the full pass: bounds its memory.
 const CHUNK: usize = 1000;
+
+/// Where a rebuild announces what it served, whether another change waits, and when it began.
+#[derive(Clone, Copy)]
+pub(super) struct Signals<'a> {
+    pub publish: &'a dyn Publish,
+    pub pending: &'a dyn Fn() -> bool,
+    pub start: Instant,
+}
 
 /// What the large form remembers of the last build that reached `site/`.
 pub(super) struct State {
@@ -56,8 +67,12 @@ impl State {
     /// True when a rebuild of `checked` may go without a full render: the same settings, and
     /// every use case served still there.
     pub(super) fn applies(&self, checked: &Checked) -> bool {
-        let ids: std::collections::HashSet<&str> =
-            checked.catalogue.use_cases.iter().map(|uc| uc.id.value.as_str()).collect();
+        let ids: std::collections::HashSet<&str> = checked
+            .catalogue
+            .use_cases
+            .iter()
+            .map(|uc| uc.id.value.as_str())
+            .collect();
         self.settings == settings(checked) && self.keys.keys().all(|id| ids.contains(id.as_str()))
     }
 }
@@ -103,11 +118,14 @@ impl Rebuilder {
         checked: &Checked,
         options: &BuildOptions,
         state: &mut State,
-        publish: &dyn Publish,
-        pending: &dyn Fn() -> bool,
-        start: Instant,
+        signals: &Signals<'_>,
         outcome: &mut Outcome,
     ) -> Result<bool, Errors> {
+        let Signals {
+            publish,
+            pending,
+            start,
+        } = *signals;
         let language = checked.catalogue.settings.language;
         let fail = |e: BuildError| failed(language, build_line(e));
         let config = serve_config(checked).map_err(fail)?;
@@ -194,7 +212,10 @@ impl Rebuilder {
         for (b, files) in large::group_parts(md.iter().copied()).iter().enumerate() {
             let page = large::part_of(&files[0]).unwrap_or_default();
             if changed.iter().any(|c| *c == page || files.iter().any(|f| f == c)) {
-                for (rel, bytes) in renderer.parts(&format!("parts-{b}"), files, &read).map_err(fail)? {
+                for (rel, bytes) in renderer
+                    .parts(&format!("parts-{b}"), files, &read)
+                    .map_err(fail)?
+                {
                     if self.put(&rel, &bytes).map_err(fail)? {
                         written.push(rel);
                     }
@@ -247,12 +268,8 @@ impl Rebuilder {
         state: &mut State,
         made: Vec<UseCasePage>,
     ) -> Result<Vec<String>, BuildError> {
-        let position: HashMap<usize, usize> = layout
-            .order()
-            .iter()
-            .enumerate()
-            .map(|(k, &i)| (i, k))
-            .collect();
+        let position: HashMap<usize, usize> =
+            layout.order().iter().enumerate().map(|(k, &i)| (i, k)).collect();
         let mut wanted: Vec<(usize, UseCasePage, u64)> = made
             .into_iter()
             .filter_map(|page| {
@@ -275,7 +292,7 @@ impl Rebuilder {
             at += run.len();
             books.push((run, pages));
         }
-        let rendered: Vec<Result<Vec<(String, Vec<u8>)>, BuildError>> = books
+        let rendered: Vec<Result<large::Files, BuildError>> = books
             .par_iter()
             .map(|(run, pages)| renderer.use_cases(&format!("uc-{}", run.start), layout, run.clone(), pages))
             .collect();
