@@ -15,6 +15,9 @@
 //!   it (legend, axis labels) must lie inside the picture's box;
 //! - **links that resolve**: every `<a href>` of the page stays on the handbook's site and leads
 //!   to a file the server has, and a `#fragment` to an element of that page with that id;
+//! - **no link over the diagram viewer**: the points just inside its left and right edges are in
+//!   no link or button but its own (mdBook's wide previous and next arrows are fixed beside the
+//!   text column, where the viewer grows);
 //! - **no console error**: the guard of the harness records uncaught errors, failed loads,
 //!   `console.error` and dialogs, and the server every request it could not answer.
 //!
@@ -159,7 +162,31 @@ fn scenario(width: u32, pages: &[(&str, &str)]) -> String {
       }}
     }}
 
-    results.push({{ kind, path, width: WIDTH, view, overflow: overflow.slice(0, 12), charts, links,
+    // 4. No link or button over the diagram viewer: scrolled to the middle of the window, the
+    // points just inside its left and right edges, from top to bottom, are in no link or
+    // button but the viewer's own (mdBook's wide previous and next arrows are fixed, full
+    // height, and would turn a drag there into a change of page).
+    const covered = [];
+    for (const viewer of doc.querySelectorAll('.casebook-viewer')) {{
+      viewer.scrollIntoView({{ block: 'center' }});
+      await sleep(100);
+      const r = viewer.getBoundingClientRect();
+      const height = doc.documentElement.clientHeight;
+      const xs = [Math.max(r.left + 4, 1), Math.min(r.right - 4, view - 2)];
+      for (const x of xs) {{
+        for (const f of [0.25, 0.5, 0.75]) {{
+          const y = Math.min(Math.max(r.top + f * r.height, 1), height - 2);
+          const e = doc.elementFromPoint(x, y);
+          const control = e && e.closest('a[href], button, [role=button]');
+          if (control && !control.closest('.casebook-viewer')) {{
+            covered.push(describe(control) + ' at x ' + Math.round(x) + ', y ' + Math.round(y) + ' covers the viewer (' +
+              Math.round(r.left) + ' to ' + Math.round(r.right) + ' px)');
+          }}
+        }}
+      }}
+    }}
+
+    results.push({{ kind, path, width: WIDTH, view, overflow: overflow.slice(0, 12), charts, links, covered,
                     chartCount: doc.querySelectorAll('.casebook-chart').length, linkCount: seen.size }});
     page.frame.remove();
   }}
@@ -221,6 +248,7 @@ fn every_kind_of_page_fits_a_desktop_and_a_phone_with_whole_charts_and_working_l
                 ("overflow", "wider than the window"),
                 ("charts", "outside its chart"),
                 ("links", "a link that does not resolve"),
+                ("covered", "something over the diagram"),
             ] {
                 for item in r[check].as_array().into_iter().flatten() {
                     wrong.push(format!(
@@ -273,6 +301,8 @@ fn the_sweep_catches_a_wide_element_a_wide_table_a_clipped_legend_and_broken_lin
 <div class="table-wrapper" style="overflow-x:auto"><table class="scrolled"><tr><td style="min-width:1500px">a table that scrolls sideways</td></tr></table></div>
 <div class="casebook-heatmap-frame" style="overflow:auto;max-width:100%"><table class="casebook-heatmap"><tr><td style="min-width:1500px">cell</td></tr></table></div>
 <img class="casebook-chart" src="__chart.svg" alt="chart">
+<div class="casebook-viewer" style="position:relative;width:300px;height:200px;background:#eee">a viewer</div>
+<a class="over" href="#here" style="position:relative;display:block;width:300px;height:200px;margin-top:-200px">over the viewer</a>
 <a href="#here">fine</a> <a href="index.html">fine</a> <a href="missing.html">missing</a>
 <a href="index.html#no-such-anchor">anchor</a> <a href="https://example.com/">outside</a>
 </main></div></body></html>
@@ -296,6 +326,11 @@ fn the_sweep_catches_a_wide_element_a_wide_table_a_clipped_legend_and_broken_lin
             .join("\n")
     };
     let (overflow, charts, links) = (list("overflow"), list("charts"), list("links"));
+    assert!(
+        list("covered").contains("a.over \"over the viewer\" at x"),
+        "{}",
+        outcome.dump()
+    );
     assert!(overflow.contains("div.wide"), "{}", outcome.dump());
     // A table in a frame that scrolls sideways still needs sideways scrolling: caught.
     assert!(overflow.contains("table.scrolled"), "{}", outcome.dump());
