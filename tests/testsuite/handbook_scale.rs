@@ -71,9 +71,9 @@ fn resolve(page: &str, link: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
-#[test]
-fn a_large_catalogue_gets_a_page_per_use_case_small_files_links_that_resolve_and_a_sharded_search() {
-    let n = LARGE_ABOVE + 100;
+/// A catalogue of `n` use cases from the benchmarks' generator (its default seed), written into a
+/// new temporary folder, with the generator's files.
+pub(crate) fn generated_catalogue(n: usize) -> (tempfile::TempDir, Vec<gen_catalogue::File>) {
     let catalogue = tempfile::tempdir().unwrap();
     let generated = gen_catalogue::generate(&gen_catalogue::Config {
         use_cases: n,
@@ -81,6 +81,13 @@ fn a_large_catalogue_gets_a_page_per_use_case_small_files_links_that_resolve_and
         hostile: false,
     });
     gen_catalogue::write(catalogue.path(), &generated, false).unwrap();
+    (catalogue, generated)
+}
+
+#[test]
+fn a_large_catalogue_gets_a_page_per_use_case_small_files_links_that_resolve_and_a_sharded_search() {
+    let n = LARGE_ABOVE + 100;
+    let (catalogue, generated) = generated_catalogue(n);
     let out = tempfile::tempdir().unwrap();
     let book: PathBuf = out.path().join("book");
     casebook()

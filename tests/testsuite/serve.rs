@@ -599,16 +599,10 @@ fn append_to_line(yaml: &Path, after: &str, word: &str) {
 /// serves, search index included. A use case removed takes the whole render.
 #[test]
 fn in_the_large_form_a_save_renders_only_what_changed_and_gives_the_bytes_of_a_whole_build() {
-    use crate::handbook_scale::gen_catalogue;
+    use crate::handbook_scale::{gen_catalogue, generated_catalogue};
     use casebook::serve::rebuild::{Rebuilder, Workspace};
     let today = casebook::model::Date::parse(gen_catalogue::TODAY).unwrap();
-    let cat = tempfile::tempdir().unwrap();
-    let generated = gen_catalogue::generate(&gen_catalogue::Config {
-        use_cases: casebook::handbook::LARGE_ABOVE + 10,
-        seed: gen_catalogue::DEFAULT_SEED,
-        hostile: false,
-    });
-    gen_catalogue::write(cat.path(), &generated, false).unwrap();
+    let (cat, _) = generated_catalogue(casebook::handbook::LARGE_ABOVE + 10);
     let workspace = Workspace::create().unwrap();
     let site = workspace.site();
     let mut rebuilder = Rebuilder::new(cat.path().to_owned(), Some(today), &workspace);
@@ -716,14 +710,7 @@ fn in_the_large_form_a_save_renders_only_what_changed_and_gives_the_bytes_of_a_w
 /// with the new word in casebook's search index; the server's log names no whole render.
 #[test]
 fn a_large_catalogue_is_served_and_a_save_renders_the_saved_page_first() {
-    use crate::handbook_scale::gen_catalogue;
-    let cat = tempfile::tempdir().unwrap();
-    let generated = gen_catalogue::generate(&gen_catalogue::Config {
-        use_cases: casebook::handbook::LARGE_ABOVE + 1,
-        seed: gen_catalogue::DEFAULT_SEED,
-        hostile: false,
-    });
-    gen_catalogue::write(cat.path(), &generated, false).unwrap();
+    let (cat, _) = crate::handbook_scale::generated_catalogue(casebook::handbook::LARGE_ABOVE + 1);
     let yaml = use_case_files(cat.path()).remove(0);
     let page = page_of(&yaml);
     let (send, lines) = std::sync::mpsc::channel();
