@@ -596,7 +596,8 @@ fn append_to_line(yaml: &Path, after: &str, word: &str) {
 /// After that, a step edit, a title edit (the page moves among its neighbours), a team renamed
 /// (in many pages) and a new use case each render only what changed: no use case page is
 /// rendered twice, no whole render, and the served folder is byte for byte what a whole build
-/// serves, search index included. A use case removed takes the whole render.
+/// serves, search index included, also after a full pass stopped by a waiting save. A use case
+/// removed takes the whole render.
 #[test]
 fn in_the_large_form_a_save_renders_only_what_changed_and_gives_the_bytes_of_a_whole_build() {
     use crate::handbook_scale::{gen_catalogue, generated_catalogue};
@@ -674,6 +675,35 @@ fn in_the_large_form_a_save_renders_only_what_changed_and_gives_the_bytes_of_a_w
         files(&site),
         from_scratch(cat.path(), today),
         "after a team renamed"
+    );
+
+    // A save waiting when the main book is done (the second look): the full pass stops there,
+    // the saved page served, and the next rebuild catches up.
+    append_to_line(yaml, "\n    title: ", "Bramble");
+    let looks = std::cell::Cell::new(0);
+    let stopped = rebuilder.rebuild(&recorder, &|| {
+        looks.set(looks.get() + 1);
+        looks.get() >= 2
+    });
+    assert!(
+        stopped.errors.is_none() && !stopped.whole && stopped.full_skipped,
+        "{stopped:?}"
+    );
+    assert_eq!(use_case_pages(&stopped.quick), [page.as_str()]);
+    assert!(
+        !stopped.full.iter().any(|f| f.starts_with("search/")),
+        "{:?}",
+        stopped.full
+    );
+    let caught_up = rebuilder.rebuild(&recorder, &|| false);
+    assert!(
+        caught_up.full.iter().any(|f| f.starts_with("search/")),
+        "{caught_up:?}"
+    );
+    assert_eq!(
+        files(&site),
+        from_scratch(cat.path(), today),
+        "after a stopped full pass"
     );
 
     // A new use case; then, a change waiting, the full pass is left to the next rebuild.

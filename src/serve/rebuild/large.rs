@@ -13,8 +13,10 @@
 //!   file where the bytes changed. Only what changed is rendered; what it writes is what a whole
 //!   build writes, byte for byte (a test holds it).
 //!
-//! When a change is already waiting after the quick pass, the full pass is left to the next
-//! rebuild, which compares against what is served and so catches up.
+//! When a change is waiting after the quick pass, after the main book, or after a thousand use
+//! case pages, the full pass stops there (what it served is right) and the next rebuild, which
+//! compares against what is served, catches up: a save waits for at most one of those steps
+//! (about 6 s at 10,000 use cases, the main book's pages), not the whole pass.
 
 use super::{
     ChapterKey, Errors, Outcome, Publish, Rebuilder, build_line, chapter_keys, failed, serve_config,
@@ -200,6 +202,16 @@ impl Rebuilder {
             .collect();
         self.chapters = chapters;
         self.toc = toc;
+        // A save waiting: what is served is right so far, and the next rebuild compares again.
+        let stop = |outcome: &mut Outcome, written: Vec<String>| {
+            publish.publish(&written, None);
+            outcome.full = written;
+            outcome.full_skipped = true;
+            Ok(true)
+        };
+        if pending() {
+            return stop(outcome, written);
+        }
         let renderer = renderer().map_err(fail)?;
         // The continuation parts of a page whose source or first part changed.
         let md: Vec<&str> = source.keys().filter_map(|k| k.strip_prefix("src/")).collect();
@@ -243,6 +255,10 @@ impl Rebuilder {
                 self.render_use_cases(&renderer, &layout, state, made)
                     .map_err(fail)?,
             );
+            if pending() {
+                renderer.remove().map_err(fail)?;
+                return stop(outcome, written);
+            }
         }
         renderer.remove().map_err(fail)?;
         written.extend(self.sync_search(&index).map_err(fail)?);
