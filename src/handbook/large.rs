@@ -12,6 +12,9 @@
 //! conversion, the links and the look are mdBook's own, byte for byte, and the cost is linear.
 //! Each batch is made, rendered, moved into the handbook and dropped before the next, so memory
 //! is bounded by a few batches. The sidebar (the main book's `toc.js`) is shared by every page.
+//! Three parts do it, and `casebook serve` uses them to render only the pages that changed:
+//! [`PageMaker`] (a page's Markdown and pictures in memory), [`Layout`] (the reading order, each
+//! page's neighbours, and [`Layout::key`]) and [`Renderer`] (a small book of any run of pages).
 //!
 //! The search is casebook's own ([`shards`](super::shards)): mdBook's search bar and result list
 //! stay, driven by `book/casebook-search.js`, which loads a small manifest and then only the
