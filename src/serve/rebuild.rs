@@ -27,7 +27,7 @@
 //!
 //! In the large form (more than [`handbook::LARGE_ABOVE`] use cases) the use case pages, the
 //! parts of long pages and the search index are not mdBook's main book: after the first whole
-//! build, the passes are [`large`]'s, which render only what changed there too.
+//! build, the passes are `rebuild/large.rs`'s, which render only what changed there too.
 
 mod large;
 
