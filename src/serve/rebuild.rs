@@ -297,10 +297,11 @@ impl Rebuilder {
         }
         let (html, keys) =
             full_render(&checked, &next, &options).map_err(|e| failed(language, build_line(e)))?;
-        self.large = large.then(|| large::State::new(&checked, keys));
         outcome.full = self
             .sync(&html)
             .map_err(|e| failed(language, io_line("write", &self.work.join("site"), &e)))?;
+        // Only once `site/` holds these pages may a later rebuild compare with their keys.
+        self.large = large.then(|| large::State::new(&checked, keys));
         outcome.whole = true;
         phase(outcome, "render");
         self.built = true;
