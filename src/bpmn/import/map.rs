@@ -559,11 +559,7 @@ impl<'a> Mapper<'a> {
             return;
         }
         let what = format!("line {}: step `{}`", b.nodes[n].line, step.id);
-        let bad = |this: &mut Self, attr: &str, value: &str| {
-            this.out.left_out.push(format!(
-                "{what}: `casebook:{attr}=\"{value}\"` is not valid: left out"
-            ));
-        };
+        let bad = |this: &mut Self, attr: &str, value: &str| this.invalid(&what, attr, value);
         let slug = |v: &str| crate::scaffold::is_slug(v);
         if let Some(c) = ext_get(ext, "channel") {
             if slug(c) {
@@ -603,14 +599,32 @@ impl<'a> Mapper<'a> {
         step.moment_of_truth |= ext_get(ext, "momentOfTruth") == Some("true");
         step.fail_point |= ext_get(ext, "failPoint") == Some("true");
         step.carries = self.items_of(ext, "carries", &what);
-        if let Some(a) = ext_get(ext, "allow") {
-            let mut wrong = Vec::new();
-            step.allow = id_list(a, &mut wrong);
-            for w in wrong {
-                bad(self, "allow", &w);
-            }
+        let (allow, reason) = self.allow_and_reason(ext, &what);
+        if let Some(allow) = allow {
+            step.allow = allow;
         }
-        step.reason = ext_get(ext, "reason").map(str::to_owned);
+        step.reason = reason;
+    }
+
+    /// Names an invalid value of one of casebook's attributes in the import report.
+    fn invalid(&mut self, what: &str, attr: &str, value: &str) {
+        self.out.left_out.push(format!(
+            "{what}: `casebook:{attr}=\"{value}\"` is not valid: left out"
+        ));
+    }
+
+    /// `casebook:allow` (its ids; the others are named as invalid), if given, and
+    /// `casebook:reason`: a step's and a use case's alike.
+    fn allow_and_reason(&mut self, ext: &Ext, what: &str) -> (Option<Vec<String>>, Option<String>) {
+        let allow = ext_get(ext, "allow").map(|a| {
+            let mut wrong = Vec::new();
+            let ids = id_list(a, &mut wrong);
+            for w in wrong {
+                self.invalid(what, "allow", &w);
+            }
+            ids
+        });
+        (allow, ext_get(ext, "reason").map(str::to_owned))
     }
 
     /// A use case's fields from casebook's extension attributes (its first process's).
@@ -619,11 +633,7 @@ impl<'a> Mapper<'a> {
             return;
         }
         let what = format!("use case `{}`", draft.id);
-        let bad = |this: &mut Self, attr: &str, value: &str| {
-            this.out.left_out.push(format!(
-                "{what}: `casebook:{attr}=\"{value}\"` is not valid: left out"
-            ));
-        };
+        let bad = |this: &mut Self, attr: &str, value: &str| this.invalid(&what, attr, value);
         if let Some(o) = ext_get(ext, "owner") {
             if crate::scaffold::is_slug(o) && o != crate::model::CUSTOMER {
                 if self.registry.has_team(o) || self.team_def(o).is_some() {
@@ -665,14 +675,11 @@ impl<'a> Mapper<'a> {
                 .map(str::to_owned)
                 .collect();
         }
-        if let Some(a) = ext_get(ext, "allow") {
-            let mut wrong = Vec::new();
-            draft.allow = id_list(a, &mut wrong);
-            for w in wrong {
-                bad(self, "allow", &w);
-            }
+        let (allow, reason) = self.allow_and_reason(ext, &what);
+        if let Some(allow) = allow {
+            draft.allow = allow;
         }
-        draft.reason = ext_get(ext, "reason").map(str::to_owned);
+        draft.reason = reason;
     }
 
     /// The department of a pool or lone process: its name.

@@ -365,22 +365,21 @@ pub fn plan(options: &Options, paths: &[PathBuf]) -> Result<Plan, ImportError> {
                 .map_err(|m| fail("organisation.yaml", format!("cannot add the new teams: {m}")))?;
             changed.push(("organisation.yaml".to_owned(), text, new));
         }
-        let channels = read_config(&root, "channels.yaml")?;
-        if let Some(new) = extend_channels(channels.as_deref(), &registry)
-            .map_err(|m| fail("channels.yaml", format!("cannot add the new channels: {m}")))?
-        {
-            match channels {
-                Some(text) => changed.push(("channels.yaml".to_owned(), text, new)),
-                None => new_files.push(("channels.yaml".to_owned(), new)),
-            }
-        }
-        let info = read_config(&root, "information.yaml")?;
-        if let Some(new) = extend_information(info.as_deref(), &registry)
-            .map_err(|m| fail("information.yaml", format!("cannot add the new items: {m}")))?
-        {
-            match info {
-                Some(text) => changed.push(("information.yaml".to_owned(), text, new)),
-                None => new_files.push(("information.yaml".to_owned(), new)),
+        // The new channels and items: added to their file, or a new file when there is none.
+        type Extend = fn(Option<&str>, &Registry) -> Result<Option<String>, String>;
+        let lists: [(&str, Extend, &str); 2] = [
+            ("channels.yaml", extend_channels, "channels"),
+            ("information.yaml", extend_information, "items"),
+        ];
+        for (file, extend, what) in lists {
+            let text = read_config(&root, file)?;
+            if let Some(new) = extend(text.as_deref(), &registry)
+                .map_err(|m| fail(file, format!("cannot add the new {what}: {m}")))?
+            {
+                match text {
+                    Some(text) => changed.push((file.to_owned(), text, new)),
+                    None => new_files.push((file.to_owned(), new)),
+                }
             }
         }
     }
